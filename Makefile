@@ -1,0 +1,92 @@
+# Butler: the two commands are `make run` and `make test`. Everything they need is
+# installed by the targets below (Python venv, npm assets, compiled catalogues, Chromium).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+VENDOR := core/static/vendor
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test test-sqlite test-postgres install install-test assets catalogues i18n \
+        migrate demo serve bench lint chromium clean
+
+## make run: install, migrate, load demo data when empty, serve on http://127.0.0.1:5000
+run: install assets catalogues migrate demo serve
+
+## make test: install the test tools and run the whole suite on SQLite and PostgreSQL
+test: install-test assets catalogues chromium test-sqlite test-postgres
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.test-installed
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENDOR)/.copied: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico.min.css
+	touch $@
+
+assets: $(VENDOR)/.copied
+
+## Compile every catalogue (core and plugins); .mo files are build output, never committed.
+catalogues: install
+	$(BIN)/python -m core.i18n_tools compile
+
+## make i18n: extract messages, update every catalogue, compile
+i18n: install
+	$(BIN)/python -m core.i18n_tools extract
+	$(BIN)/python -m core.i18n_tools update
+	$(BIN)/python -m core.i18n_tools compile
+
+migrate: install
+	$(FLASK) db upgrade heads
+
+demo: install
+	$(FLASK) butler demo --if-empty
+
+serve: install
+	@echo ""
+	@echo "Butler is at http://127.0.0.1:5000"
+	@echo "Demo logins, all with the password butler-demo:"
+	@echo "  admin (organisation admin), manager, assistant, butler, frontdesk, health,"
+	@echo "  housekeeper (hotel)"
+	@echo ""
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test-sqlite: install-test
+	BUTLER_ENV=test TEST_DATABASE_URL= $(BIN)/pytest -p no:cacheprovider
+
+test-postgres: install-test
+	BUTLER_ENV=test TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} \
+	  $(BIN)/pytest -p no:cacheprovider -m "not browser"
+
+bench: install-test assets catalogues
+	$(BIN)/python -m bench
+
+lint: install-test
+	$(BIN)/ruff check core plugins tests bench wsgi.py
+	$(BIN)/ruff format --check core plugins tests bench wsgi.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) instance/test-*

@@ -1,0 +1,46 @@
+"""Butler: the application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the Butler application; ``config`` overrides what the environment says."""
+    from core import auth, cli, database, errors, htmx, i18n, navigation, security, tenancy
+    from core.config import from_environment
+    from core.extensions import csrf, db, login_manager, migrate
+    from core.views import register_blueprints
+
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.update(from_environment(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "core" / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    database.init_app(app)
+    htmx.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    tenancy.init_app(app)
+    navigation.init_app(app)
+    register_blueprints(app)
+    errors.init_app(app)
+    auth.init_app(app)
+    cli.init_app(app)
+    return app

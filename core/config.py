@@ -1,0 +1,71 @@
+"""Configuration read from the environment.
+
+Three variables matter: ``BUTLER_ENV`` (development, test or production),
+``DATABASE_URL`` (SQLite under ``instance/`` when unset) and ``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ENVIRONMENTS = ("development", "test", "production")
+
+
+class ConfigError(RuntimeError):
+    """The environment does not allow the application to start."""
+
+
+def _secret_key(env: str, instance_path: Path) -> str:
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    if env == "production":
+        raise ConfigError(
+            "SECRET_KEY is not set. In production Butler needs a long random SECRET_KEY "
+            "in its environment, e.g. `export SECRET_KEY=$(python -c "
+            "'import secrets; print(secrets.token_hex(32))')`."
+        )
+    # Development: keep one generated key so sessions survive a restart.
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def from_environment(instance_path: Path) -> dict:
+    """Return the settings for this process, taken from environment variables."""
+    env = os.environ.get("BUTLER_ENV", "development").strip() or "development"
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"BUTLER_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
+    database_url = os.environ.get("DATABASE_URL", "").strip()
+    if not database_url:
+        database_url = f"sqlite:///{instance_path / 'butler.db'}"
+    production = env == "production"
+    return {
+        "BUTLER_ENV": env,
+        "SECRET_KEY": _secret_key(env, instance_path),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        "BUTLER_LOAD_ENTRY_POINTS": True,
+    }
+
+
+def normalise_database_url(url: str) -> str:
+    """Make PostgreSQL URLs use psycopg 3, whatever spelling the operator used."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

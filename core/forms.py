@@ -1,0 +1,63 @@
+"""Forms of the core's account pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from core.auth import MAX_PASSWORD, password_problems
+from core.i18n import LOCALE_NAMES, LOCALES
+
+
+class LoginForm(FlaskForm):
+    username = StringField(
+        _l("Username"),
+        validators=[DataRequired(message=_l("Enter your username.")), Length(max=60)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(message=_l("Enter your password.")),
+            Length(max=MAX_PASSWORD),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+    next = HiddenField()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Enter your current password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(message=_l("Choose a new password."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(message=_l("Type the new password again.")),
+            EqualTo("new_password", message=_l("The two new passwords differ.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    def validate_new_password(self, field: PasswordField) -> None:
+        problems = password_problems(field.data or "")
+        if problems:
+            raise ValidationError(" ".join(problems))
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(
+        _l("Language"),
+        choices=[(code, LOCALE_NAMES[code]) for code in LOCALES],
+        validate_choice=True,
+    )
+    next = HiddenField()

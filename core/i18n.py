@@ -1,0 +1,134 @@
+"""Languages, time zones and formatting.
+
+The locale is the user's own choice, else the site's default, else the browser's
+``Accept-Language`` matched on language *and* script, else English.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import format_date, format_datetime, format_decimal, format_timedelta
+from flask_babel import get_locale as babel_locale
+from flask_login import current_user
+
+from core.extensions import babel
+
+LOCALES = ("en", "zh_Hant", "zh_Hans")
+LOCALE_NAMES = {"en": "English", "zh_Hant": "繁體中文", "zh_Hans": "简体中文"}
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+
+# Regions that write Chinese in traditional script; the rest of Chinese is simplified.
+_HANT_REGIONS = {"TW", "HK", "MO"}
+
+
+def match_language_tag(tag: str) -> str | None:
+    """Map one Accept-Language tag (``zh-HK``, ``zh-Hans-CN``, ``en-GB``) to our locale."""
+    tag = tag.strip().replace("_", "-")
+    if not tag or tag == "*":
+        return None
+    parts = tag.split("-")
+    language = parts[0].lower()
+    if language == "en":
+        return "en"
+    if language != "zh":
+        return None
+    subtags = [p.lower() for p in parts[1:]]
+    if "hant" in subtags:
+        return "zh_Hant"
+    if "hans" in subtags:
+        return "zh_Hans"
+    if any(p.upper() in _HANT_REGIONS for p in parts[1:]):
+        return "zh_Hant"
+    return "zh_Hans"
+
+
+def match_accept_language(header: str | None) -> str | None:
+    """The best of our locales for an ``Accept-Language`` header, honouring q-values."""
+    if not header:
+        return None
+    weighted: list[tuple[float, int, str]] = []
+    for index, item in enumerate(header.split(",")):
+        tag, _, params = item.partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        locale = match_language_tag(tag)
+        if locale and quality > 0:
+            weighted.append((-quality, index, locale))
+    return min(weighted)[2] if weighted else None
+
+
+def select_locale() -> str:
+    """The locale for this request."""
+    if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in LOCALES:
+        return chosen
+    site = g.get("site")
+    if site is not None and site.default_locale in LOCALES:
+        return site.default_locale
+    return match_accept_language(request.headers.get("Accept-Language")) or "en"
+
+
+def select_timezone() -> str:
+    site = g.get("site")
+    return site.timezone if site is not None else "UTC"
+
+
+def html_lang() -> str:
+    """The value of ``<html lang>`` for the current locale (BCP 47)."""
+    return {"zh_Hant": "zh-Hant", "zh_Hans": "zh-Hans"}.get(str(babel_locale()), "en")
+
+
+def money(minor_units: int, currency: str | None = None) -> str:
+    """Format an amount held in minor units (cents) in the site's currency."""
+    from babel.numbers import format_currency, get_currency_precision
+
+    if currency is None:
+        site = g.get("site") if has_request_context() else None
+        currency = site.currency if site is not None else "HKD"
+    exponent = get_currency_precision(currency)
+    amount = Decimal(minor_units).scaleb(-exponent)
+    return format_currency(amount, currency, locale=str(babel_locale() or "en"))
+
+
+def relative(when: datetime) -> str:
+    """'3 hours ago' or 'in 2 days', in the current locale."""
+    return format_timedelta(when - datetime.now(UTC), add_direction=True, granularity="minute")
+
+
+def locale_is_valid(code: str) -> bool:
+    try:
+        Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        return False
+    return code in LOCALES
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.globals.update(
+        LOCALES=LOCALES,
+        LOCALE_NAMES=LOCALE_NAMES,
+        html_lang=html_lang,
+        current_locale=lambda: str(babel_locale()),
+    )
+    app.jinja_env.filters.update(
+        money=money,
+        date=lambda d, fmt="medium": format_date(d, fmt) if isinstance(d, date) else "",
+        datetime=lambda d, fmt="medium": format_datetime(d, fmt) if d else "",
+        relative=lambda d: relative(d) if d else "",
+        number=format_decimal,
+    )

@@ -1,0 +1,32 @@
+"""The core's models. Importing this package registers every core table."""
+
+from core.models.audit import AuditLog
+from core.models.base import Archivable, SiteOwned, Timestamps, UTCDateTime, utcnow
+from core.models.building import UNIT_STATUSES, Building, Unit
+from core.models.resident import OCCUPANCY_ROLES, Occupancy, Pet, Resident, Vehicle
+from core.models.site import LOCALES, SITE_KINDS, Organization, Site
+from core.models.staff import ButlerAssignment, Membership, User
+
+__all__ = [
+    "LOCALES",
+    "OCCUPANCY_ROLES",
+    "SITE_KINDS",
+    "UNIT_STATUSES",
+    "Archivable",
+    "AuditLog",
+    "Building",
+    "ButlerAssignment",
+    "Membership",
+    "Occupancy",
+    "Organization",
+    "Pet",
+    "Resident",
+    "Site",
+    "SiteOwned",
+    "Timestamps",
+    "UTCDateTime",
+    "Unit",
+    "User",
+    "Vehicle",
+    "utcnow",
+]

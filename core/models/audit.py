@@ -1,0 +1,35 @@
+"""The append-only audit log: who did what, where and when."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.extensions import db
+from core.models.base import UTCDateTime, utcnow
+
+
+class AuditLog(db.Model):
+    """One recorded action. Rows are only ever inserted.
+
+    ``site_id`` is nullable because some actions (a failed login) belong to no site.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_site_id_object", "site_id", "object_type", "object_id"),
+        Index("ix_audit_log_site_id_at", "site_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    action: Mapped[str] = mapped_column(String(60))
+    object_type: Mapped[str] = mapped_column(String(60), default="")
+    object_id: Mapped[int | None] = mapped_column(Integer)
+    # JSON text of what changed: field -> [old, new]. Never secrets or health values.
+    detail: Mapped[str] = mapped_column(Text, default="")
+    ip: Mapped[str] = mapped_column(String(64), default="")

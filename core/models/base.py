@@ -1,0 +1,68 @@
+"""Column helpers shared by the core's models and the plugins' models."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, TypeDecorator
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    SQLite keeps no zone, PostgreSQL keeps one: this type makes both behave alike.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; give a timezone-aware value")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class SiteOwned:
+    """A row that belongs to one site. ``site_id`` is set when the object is created."""
+
+    @declared_attr
+    def site_id(cls) -> Mapped[int]:  # noqa: N805
+        return mapped_column(Integer, ForeignKey("site.id"), nullable=False, index=True)
+
+
+class Timestamps:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False
+    )
+
+
+class Archivable:
+    """Nothing is hard-deleted: rows are archived and can be restored."""
+
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def archive(self) -> None:
+        self.archived_at = utcnow()
+
+    def restore(self) -> None:
+        self.archived_at = None

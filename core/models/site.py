@@ -1,0 +1,51 @@
+"""Organisations (property companies) and their sites."""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.models.base import Archivable, Timestamps
+
+SITE_KINDS = ("residential", "hotel")
+LOCALES = ("en", "zh_Hant", "zh_Hans")
+
+
+class Organization(Timestamps, db.Model):
+    __tablename__ = "organization"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    sites: Mapped[list[Site]] = relationship(back_populates="organization", order_by="Site.name")
+
+
+class Site(Timestamps, Archivable, db.Model):
+    """A residential estate or a hotel, run by one organisation."""
+
+    __tablename__ = "site"
+    __table_args__ = (
+        CheckConstraint("kind IN ('residential', 'hotel')", name="kind"),
+        CheckConstraint("default_locale IN ('en', 'zh_Hant', 'zh_Hans')", name="default_locale"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="residential")
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Hong_Kong")
+    default_locale: Mapped[str] = mapped_column(String(10), default="zh_Hant")
+    currency: Mapped[str] = mapped_column(String(3), default="HKD")
+    address: Mapped[str] = mapped_column(String(300), default="")
+
+    organization: Mapped[Organization] = relationship(back_populates="sites")
+
+    @property
+    def is_hotel(self) -> bool:
+        return self.kind == "hotel"
+
+    def __repr__(self) -> str:
+        return f"<Site {self.slug}>"

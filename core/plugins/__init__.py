@@ -1,0 +1,1 @@
+"""The plugin platform: hook specifications, value types and the host."""

@@ -1,0 +1,83 @@
+"""The current site (``g.site``) and queries scoped to it.
+
+Every URL of a site carries its slug (``/s/<site_slug>/…``). The slug is resolved before
+the view runs: an anonymous visitor is sent to log in, and a user who holds no role on
+the site gets 404, so nothing is revealed about sites they do not belong to.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from flask import Flask, abort, current_app, g
+from flask_login import current_user
+
+from core.extensions import db, login_manager
+from core.models import Site
+
+M = TypeVar("M")
+
+
+def init_app(app: Flask) -> None:
+    app.url_value_preprocessor(_load_site)
+    app.url_defaults(_add_site_slug)
+    app.context_processor(lambda: {"site": g.get("site")})
+
+
+def _load_site(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    if not values or "site_slug" not in values:
+        return
+    slug = values.pop("site_slug")
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    from core.security import roles_on
+
+    site = db.session.execute(
+        sa.select(Site).where(Site.slug == slug, Site.archived_at.is_(None))
+    ).scalar_one_or_none()
+    if site is None or not roles_on(current_user, site):
+        abort(404)
+    g.site = site
+
+
+def _add_site_slug(endpoint: str, values: dict[str, Any]) -> None:
+    if "site_slug" in values or g.get("site") is None:
+        return
+    if current_app.url_map.is_endpoint_expecting(endpoint, "site_slug"):
+        values["site_slug"] = g.site.slug
+
+
+def current_site() -> Site:
+    """The site of this request; only valid inside ``/s/<site_slug>/`` routes."""
+    site = g.get("site")
+    if site is None:
+        raise RuntimeError("no current site: this is not a site URL")
+    return site
+
+
+def select(model: type[M], *columns: Any) -> sa.Select:
+    """``SELECT`` of ``model`` (or of ``columns``) limited to the current site."""
+    stmt = sa.select(*columns) if columns else sa.select(model)
+    return stmt.where(model.site_id == current_site().id)
+
+
+def get_or_404(model: type[M], ident: Any) -> M:
+    """The ``model`` row with this id on the current site, or a 404."""
+    try:
+        ident = int(ident)
+    except (TypeError, ValueError):
+        abort(404)
+    obj = db.session.execute(
+        sa.select(model).where(model.id == ident, model.site_id == current_site().id)
+    ).scalar_one_or_none()
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def new(model: type[M], **fields: Any) -> M:
+    """A new ``model`` row belonging to the current site, added to the session."""
+    obj = model(site_id=current_site().id, **fields)
+    db.session.add(obj)
+    return obj

@@ -1,0 +1,69 @@
+"""Nobody sees a site they do not work on; site pages are scoped to their site."""
+
+from __future__ import annotations
+
+import pytest
+from werkzeug.exceptions import NotFound
+
+from core import tenancy
+from core.models import Building, utcnow
+from tests.conftest import login
+
+
+def test_butler_of_site_a_gets_404_on_site_b_dashboard(client, make):
+    site_a, site_b = make.site(), make.site()
+    make.user(site=site_a, username="ben")
+    login(client, "ben")
+    assert client.get(f"/s/{site_a.slug}/").status_code == 200
+    page = client.get(f"/s/{site_b.slug}/")
+    assert page.status_code == 404
+    assert site_b.name not in page.get_data(as_text=True)
+
+
+def test_unknown_site_and_missing_role_look_the_same(client, make):
+    site_a, site_b = make.site(), make.site()
+    make.user(site=site_a, username="ben")
+    login(client, "ben")
+    missing = client.get("/s/no-such-site/")
+    foreign = client.get(f"/s/{site_b.slug}/")
+    assert missing.status_code == foreign.status_code == 404
+
+
+def test_org_admin_opens_every_site_of_their_company_but_no_other(client, make):
+    org = make.org()
+    ours_1, ours_2 = make.site(org=org), make.site(org=org)
+    theirs = make.site()
+    make.user(role=None, site=None, org_admin=True, username="boss", org=org)
+    login(client, "boss")
+    assert client.get(f"/s/{ours_1.slug}/").status_code == 200
+    assert client.get(f"/s/{ours_2.slug}/").status_code == 200
+    assert client.get(f"/s/{theirs.slug}/").status_code == 404
+
+
+def test_archived_site_is_closed_to_everyone(client, make):
+    site = make.site()
+    make.user(site=site, username="ben")
+    make.update(site, archived_at=utcnow())
+    login(client, "ben")
+    assert client.get(f"/s/{site.slug}/").status_code == 404
+
+
+def test_get_or_404_does_not_reach_into_another_site(app, make):
+    site_a, site_b = make.site(), make.site()
+    ours, theirs = make.building(site_a), make.building(site_b)
+    user = make.user(site=site_a)
+    with app.test_request_context(f"/s/{site_a.slug}/"):
+        from flask import g
+        from flask_login import login_user
+
+        login_user(user)
+        g.site = site_a
+        assert tenancy.get_or_404(Building, ours.id).id == ours.id
+        with pytest.raises(NotFound):
+            tenancy.get_or_404(Building, theirs.id)
+        with pytest.raises(NotFound):
+            tenancy.get_or_404(Building, "not-a-number")
+        from core.extensions import db
+
+        found = db.session.scalars(tenancy.select(Building)).all()
+        assert [b.id for b in found] == [ours.id]
