@@ -70,9 +70,10 @@ serve: install
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 chromium:
-	@test -x $(CHROMIUM) || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@test -x $(CHROMIUM) && dpkg -s fonts-noto-cjk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium (and CJK fonts for screenshots) for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; }
 
 test-sqlite: install-test
 	BUTLER_ENV=test TEST_DATABASE_URL= $(BIN)/pytest -p no:cacheprovider

@@ -12,7 +12,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Butler application; ``config`` overrides what the environment says."""
-    from core import auth, cli, database, errors, htmx, i18n, navigation, security, tenancy
+    from core import (
+        auth,
+        cli,
+        database,
+        errors,
+        headers,
+        htmx,
+        i18n,
+        navigation,
+        security,
+        tenancy,
+    )
     from core.config import from_environment
     from core.extensions import csrf, db, login_manager, migrate
     from core.views import register_blueprints
@@ -35,6 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     database.init_app(app)
     htmx.init_app(app)
+    headers.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     tenancy.init_app(app)

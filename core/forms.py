@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from core.auth import MAX_PASSWORD, password_problems
@@ -57,7 +58,7 @@ class ChangePasswordForm(FlaskForm):
 class LanguageForm(FlaskForm):
     locale = SelectField(
         _l("Language"),
-        choices=[(code, LOCALE_NAMES[code]) for code in LOCALES],
+        choices=[SelectChoice(code, LOCALE_NAMES[code]) for code in LOCALES],
         validate_choice=True,
     )
     next = HiddenField()

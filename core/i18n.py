@@ -69,7 +69,9 @@ def match_accept_language(header: str | None) -> str | None:
 
 
 def select_locale() -> str:
-    """The locale for this request."""
+    """The locale for this request (English outside requests: CLI output, jobs)."""
+    if not has_request_context():
+        return "en"
     if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
         return current_user.locale
     chosen = session.get("locale")
@@ -82,7 +84,7 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    site = g.get("site")
+    site = g.get("site") if has_request_context() else None
     return site.timezone if site is not None else "UTC"
 
 

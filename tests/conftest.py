@@ -27,7 +27,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'butler-test.db'}"
 
 
-def test_config(url: str) -> dict:
+def app_config(url: str) -> dict:
     return {
         "TESTING": True,
         "BUTLER_ENV": "test",
@@ -44,7 +44,7 @@ def test_config(url: str) -> dict:
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    app = create_app(test_config(database_url(tmp_path_factory)))
+    app = create_app(app_config(database_url(tmp_path_factory)))
     with app.app_context():
         db.drop_all()
         with db.engine.begin() as conn:
@@ -76,6 +76,23 @@ def _clean_database(app: Flask) -> Iterator[None]:
     with app.app_context():
         _empty_tables()
         db.session.remove()
+
+
+@pytest.fixture
+def make_app() -> Iterator:
+    """Build extra applications (other settings, extra routes); their engines are closed after."""
+    made: list[Flask] = []
+
+    def build(config: dict) -> Flask:
+        extra = create_app(config)
+        made.append(extra)
+        return extra
+
+    yield build
+    for extra in made:
+        with extra.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture

@@ -1,0 +1,109 @@
+"""``python -m bench``: server time of the main pages on SQLite and PostgreSQL.
+
+Loads the demo organisation into a fresh database of each kind, logs in as the demo
+butler and manager, and times the pages through the WSGI stack (no network). The table
+is printed and written to ``bench/results.md`` with the date and the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import tempfile
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bench.timing import Timing, measure, table
+from core import create_app
+from core.extensions import db
+
+PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+RESULTS = Path(__file__).resolve().parent / "results.md"
+
+
+def bench_config(url: str) -> dict:
+    return {
+        "BUTLER_ENV": "test",
+        "SECRET_KEY": "bench",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "BUTLER_LOAD_ENTRY_POINTS": False,
+    }
+
+
+def run_on(url: str, database: str) -> list[tuple[str, Timing]]:
+    from core import demo
+
+    app = create_app(bench_config(url))
+    with app.app_context():
+        db.create_all()
+        demo.load()
+    client = app.test_client()
+    rows = []
+    for username, pages in (
+        ("butler", [("dashboard (butler)", "/s/harbour-view/")]),
+        ("manager", [("site picker", "/sites"), ("dashboard (manager)", "/s/harbour-view/")]),
+    ):
+        client.post("/login", data={"username": username, "password": demo.DEMO_PASSWORD})
+        for label, page in pages:
+            rows.append((database, measure(client, label, page)))
+        client.post("/logout")
+    rows.append((database, measure(client, "login page", "/login")))
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    return rows
+
+
+def postgres_database() -> tuple[str, object] | None:
+    url = make_url(PG_URL)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    name = f"butler_bench_{uuid.uuid4().hex[:8]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # noqa: BLE001 - no PostgreSQL: bench SQLite only
+        print(f"PostgreSQL not measured: {error.__class__.__name__}", file=sys.stderr)
+        admin.dispose()
+        return None
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+def main() -> None:
+    rows: list[tuple[str, Timing]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        rows += run_on(f"sqlite:///{folder}/bench.db", "SQLite")
+    pg = postgres_database()
+    if pg is not None:
+        url, drop = pg
+        try:
+            rows += run_on(url, "PostgreSQL")
+        finally:
+            drop()
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    machine = (
+        f"{platform.node()} · {platform.machine()} · {os.cpu_count()} cores · "
+        f"Python {platform.python_version()}"
+    )
+    report = (
+        "# Benchmark results\n\n"
+        f"Measured {stamp} on {machine}. Server time through the WSGI stack, demo data.\n\n"
+        f"{table(rows)}\n"
+    )
+    print(report)
+    RESULTS.write_text(report)
+
+
+if __name__ == "__main__":
+    main()
