@@ -26,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     from core.config import from_environment
     from core.extensions import csrf, db, login_manager, migrate
+    from core.plugins import host as plugin_host
     from core.views import register_blueprints
 
     app = Flask(
@@ -40,6 +41,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    # Plugins are found first: their catalogues and migrations are needed below.
+    plugins = plugin_host.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "core" / "migrations"))
     csrf.init_app(app)
@@ -47,11 +50,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     database.init_app(app)
     htmx.init_app(app)
     headers.init_app(app)
-    i18n.init_app(app)
+    i18n.init_app(app, extra_translation_dirs=plugins.translation_dirs())
     security.init_app(app)
     tenancy.init_app(app)
     navigation.init_app(app)
     register_blueprints(app)
+    plugins.install(app)
     errors.init_app(app)
     auth.init_app(app)
     cli.init_app(app)

@@ -79,3 +79,93 @@ def create_admin_command(
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(butler)
+
+
+# --- Jobs and the outbox ---------------------------------------------------------------
+
+
+@butler.group("jobs")
+def jobs_group() -> None:
+    """Scheduled work of the core and the plugins (run it from cron every 5 minutes)."""
+
+
+@jobs_group.command("run")
+@click.option(
+    "--now",
+    "now_text",
+    metavar="ISO8601",
+    help="Pretend it is this time (UTC unless the value has an offset).",
+)
+def jobs_run_command(now_text: str | None) -> None:
+    """Run the jobs that are due, then deliver the outbox's due messages."""
+    from core.jobs import run_due
+    from core.outbox import deliver_due
+
+    summary = run_due(_parse_now(now_text))
+    click.echo(f"Jobs: {summary.ran} ran, {summary.skipped} skipped, {summary.failed} failed.")
+    for job, site, error in summary.failures:
+        click.echo(f"  {job} failed for {site}: {error}", err=True)
+    delivered = deliver_due()
+    click.echo(
+        f"Outbox: {delivered.sent} sent, {delivered.failed} failed, "
+        f"{delivered.uncertain} uncertain."
+    )
+    if summary.failed:
+        raise click.exceptions.Exit(1)
+
+
+@jobs_group.command("list")
+@click.option("--now", "now_text", metavar="ISO8601", help="Show the schedule as at this time.")
+def jobs_list_command(now_text: str | None) -> None:
+    """Show every job, and for each site where it is on, its last and next run."""
+    from core.jobs import schedule_text, schedules
+
+    listing = schedules(_parse_now(now_text))
+    if not listing:
+        click.echo("No jobs are declared.")
+    for entry in listing:
+        click.echo(f"{entry.name}  {schedule_text(entry.job)}  {entry.job.description}".rstrip())
+        if not entry.sites:
+            click.echo("  on no open site")
+        for row in entry.sites:
+            last = f"{row.last_period} {row.last_status}" if row.last_period else "never run"
+            if row.next_run is None:
+                following = "unknown (the site's time zone is not known)"
+            elif row.due_now:
+                following = "due now"
+            else:
+                following = row.next_run.strftime("%Y-%m-%d %H:%M %Z")
+            click.echo(f"  {row.site.slug} ({row.site.timezone}): last {last}; next {following}")
+
+
+@butler.group("outbox")
+def outbox_group() -> None:
+    """Messages to residents waiting to be delivered."""
+
+
+@outbox_group.command("deliver")
+@click.option("--limit", default=200, show_default=True, help="Most messages to try.")
+def outbox_deliver_command(limit: int) -> None:
+    """Deliver the messages that are due (new ones, and failed ones whose wait is over)."""
+    from core.outbox import deliver_due
+
+    delivered = deliver_due(limit=limit)
+    click.echo(
+        f"Outbox: {delivered.sent} sent, {delivered.failed} failed, "
+        f"{delivered.uncertain} uncertain."
+    )
+
+
+def _parse_now(text: str | None):
+    """The ``--now`` option as an aware UTC time (None when not given)."""
+    from datetime import UTC, datetime
+
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise click.BadParameter(f"{text!r} is not an ISO 8601 time", param_hint="--now") from error
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)

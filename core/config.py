@@ -60,6 +60,23 @@ def from_environment(instance_path: Path) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "BUTLER_LOAD_ENTRY_POINTS": True,
+        **_mail_settings(),
+    }
+
+
+def _mail_settings() -> dict:
+    """SMTP settings of the outbox's e-mail channel, from variables of the same names."""
+    port = os.environ.get("SMTP_PORT", "").strip() or "25"
+    if not port.isdigit():
+        raise ConfigError(f"SMTP_PORT must be a port number, not {port!r}.")
+    starttls = os.environ.get("SMTP_STARTTLS", "").strip().lower()
+    return {
+        "SMTP_HOST": os.environ.get("SMTP_HOST", "").strip() or "localhost",
+        "SMTP_PORT": int(port),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", "").strip(),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": starttls in ("1", "true", "yes", "on"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "").strip() or "butler@localhost",
     }
 
 

@@ -172,7 +172,32 @@ def load() -> dict[str, int]:
             _load_residents(sites[spec.slug], count)
     _assign_butler(sites["harbour-view"], users["butler"], ("T1", "T2"), count)
     db.session.commit()
+    for site in sites.values():
+        _load_plugins(site, count)
+    db.session.commit()
     return created
+
+
+def _load_plugins(site: Site, count) -> None:
+    """Turn on every first-party plugin that serves the site, then let each add its demo."""
+    from core.plugins.host import FIRST_PARTY, host
+
+    plugins = host()
+    first_party = {
+        p.info.name for p in plugins.plugins.values() if p.module.__name__ in FIRST_PARTY
+    }
+    pending = [n for n in first_party if plugins.plugins[n].info.serves(site.kind)]
+    # Required plugins first: keep going round until nothing more can be turned on.
+    while pending:
+        ready = [n for n in pending if plugins.refusal_to_enable(site, n) is None]
+        if not ready:
+            break
+        for name in ready:
+            if not plugins.is_enabled(site, name):
+                plugins.set_enabled(site, name, True)
+                count("plugins turned on", True)
+            pending.remove(name)
+    plugins.hooks_for(site).butler_demo_data(site=site)
 
 
 def _load_buildings(site: Site, spec: DemoSite, count) -> None:

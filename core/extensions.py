@@ -29,3 +29,17 @@ migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
+
+
+@migrate.configure
+def _plugin_migrations(config):
+    """Give Alembic the core's revisions and those of every installed plugin."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    core_versions = Path(__file__).resolve().parent / "migrations" / "versions"
+    plugin_dirs = current_app.extensions["butler.plugins"].migration_dirs()
+    config.set_main_option("version_locations", " ".join([str(core_versions), *plugin_dirs]))
+    config.set_main_option("path_separator", "space")
+    return config

@@ -118,8 +118,9 @@ def locale_is_valid(code: str) -> bool:
     return code in LOCALES
 
 
-def init_app(app: Flask) -> None:
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
+def init_app(app: Flask, extra_translation_dirs: list[str] = ()) -> None:
+    dirs = [str(TRANSLATIONS_DIR), *extra_translation_dirs]
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(dirs))
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals.update(
         LOCALES=LOCALES,

@@ -22,7 +22,10 @@ def catalogue_dirs() -> list[tuple[str, Path, list[Path]]]:
     """(name, translations folder, source folders) for the core and each plugin."""
     parts = [("core", ROOT / "translations", [ROOT / "core", ROOT / "templates"])]
     plugins = ROOT / "plugins"
-    for folder in sorted(p for p in plugins.iterdir() if (p / "__init__.py").exists()):
+    folders = sorted(p for p in plugins.iterdir() if (p / "__init__.py").exists())
+    # The test suite's example plugin is kept to the same standard as a real one.
+    folders.append(ROOT / "tests" / "example_plugin")
+    for folder in folders:
         parts.append((folder.name, folder / "translations", [folder]))
     return parts
 

@@ -71,4 +71,13 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
     Permission("staff.manage", _l("Manage staff, roles and butler assignments"), {"org_admin"}),
     Permission("plugins.manage", _l("Turn plugins on and off"), {"org_admin"}),
     Permission("audit.view", _l("Read the audit log"), {"org_admin", "manager"}),
+    Permission("outbox.view", _l("See the messages sent to residents"), {"org_admin", "manager"}),
+    Permission(
+        "outbox.resend", _l("Send a failed message to a resident again"), {"org_admin", "manager"}
+    ),
+    Permission(
+        "reports.view",
+        _l("See the site's reports"),
+        {"org_admin", "manager", "assistant", "butler", "exec_housekeeper", "asst_housekeeper"},
+    ),
 )

@@ -16,6 +16,7 @@ from core.models import (
     Membership,
     Occupancy,
     Organization,
+    PluginEnablement,
     Resident,
     Site,
     Unit,
@@ -128,6 +129,10 @@ class Factory:
                 )
             )
         return resident
+
+    def enable(self, site: Site, plugin: str, enabled: bool = True) -> PluginEnablement:
+        """Switch ``plugin`` on (or off) for ``site`` directly, without lifecycle hooks."""
+        return self._save(PluginEnablement(site_id=site.id, plugin=plugin, enabled=enabled))
 
     def assignment(self, user: User, building: Building, **fields: Any) -> ButlerAssignment:
         fields.setdefault("starts_on", date(2024, 1, 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -64,8 +65,11 @@ def login():
 def logout():
     audit.record("logout", current_user)
     db.session.commit()
+    language = str(get_locale())
     logout_user()
     session.clear()
+    # The login page that follows stays in the language the user was reading.
+    session["locale"] = language
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 

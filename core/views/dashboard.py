@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import distinct, func, select
 
+from core.contributions import collect
 from core.extensions import db
 from core.models import Building, ButlerAssignment, Occupancy, Resident, Unit
 from core.security import requires
-from core.tenancy import current_site
 
 bp = Blueprint("dashboard", __name__, url_prefix="/s/<site_slug>")
 
@@ -74,9 +74,8 @@ def buildings_of_butler(site_id: int, user_id: int) -> list[dict]:
 @bp.route("/")
 @requires("site.view")
 def index():
-    site = current_site()
-    return render_template(
-        "core/dashboard.html",
-        counts=site_counts(site.id),
-        my_buildings=buildings_of_butler(site.id, current_user.id),
-    )
+    widgets = [
+        (widget, Markup(render_template(widget.template, **widget.context)))
+        for widget in collect("butler_dashboard_widgets")
+    ]
+    return render_template("core/dashboard.html", widgets=widgets)

@@ -63,7 +63,34 @@ def test_main_pages_have_no_english_left(client, make, locale):
         headers={"Accept-Language": locale.replace("_", "-")},
     )
     assert english_words(failed.get_data(as_text=True)) == set()
+    flat = make.unit(tower, number="五樓")
+    unit_id = flat.id
+    resident = make.resident(site, flat, name="李小龍")
+    boss = make.user(
+        role=None, org_admin=True, org=org, username="boss", locale=locale, display_name="林愛麗"
+    )
+    del boss
     login(client, "ben")
-    for url in ("/sites", "/s/harbour/", "/account/password", "/s/nowhere/"):
+    pages = [
+        "/sites",
+        "/s/harbour/",
+        "/account/password",
+        "/s/nowhere/",
+        "/s/harbour/search",
+        "/s/harbour/search?q=陳",
+        "/s/harbour/search?q=無此人",
+        f"/s/harbour/residents/{resident.id}",
+        "/s/garden/reports",
+        f"/s/harbour/units/{unit_id}",
+        "/s/garden/reports?period=bad",
+    ]
+    for url in pages:
         page = client.get(url)
         assert english_words(page.get_data(as_text=True)) == set(), url
+    assert client.get("/s/harbour/admin/plugins").status_code == 403
+    assert english_words(client.get("/s/harbour/admin/plugins").get_data(as_text=True)) == set()
+    client.post("/logout")
+    login(client, "boss")
+    page = client.get("/s/harbour/admin/plugins")
+    assert page.status_code == 200
+    assert english_words(page.get_data(as_text=True)) == set()

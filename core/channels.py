@@ -1,0 +1,82 @@
+"""The core's outbox channels: e-mail over SMTP, SMS to the log, notices.
+
+A channel's ``deliver(message)`` returns when the message is handed over and raises when
+it is not; the outbox records either outcome. Plugins add channels (a real SMS gateway,
+say) through ``butler_outbox_channels``; a plugin's channel named like one of these
+replaces it.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from core.models import OutboxMessage
+from core.plugins.api import Channel
+
+sms_log = logging.getLogger("butler.sms")
+
+SMTP_TIMEOUT_SECONDS = 30
+
+
+def deliver_email(message: OutboxMessage) -> None:
+    """Send ``message`` to its recipient through the configured SMTP server."""
+    config = current_app.config
+    recipient = message.recipient
+    if "@" not in recipient:
+        raise ValueError(f"{recipient!r} is not an e-mail address")
+    sender = config.get("MAIL_FROM") or "butler@localhost"
+    mail = EmailMessage()
+    mail["From"] = sender
+    mail["To"] = recipient
+    mail["Subject"] = message.subject
+    mail["Date"] = formatdate(localtime=False)
+    mail["Message-ID"] = make_msgid(
+        idstring=f"outbox-{message.id}", domain=sender.rpartition("@")[2] or "localhost"
+    )
+    mail.set_content(message.body)
+    host = config.get("SMTP_HOST") or "localhost"
+    port = int(config.get("SMTP_PORT") or 25)
+    smtp = smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT_SECONDS)
+    try:
+        if config.get("SMTP_STARTTLS"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("SMTP_USERNAME"):
+            smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
+        smtp.send_message(mail)
+    finally:
+        _hang_up(smtp)
+
+
+def _hang_up(smtp: smtplib.SMTP) -> None:
+    """End the SMTP session; a failed goodbye is ignored."""
+    # Once the server has accepted the message, raising here would have it sent again.
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
+
+
+def deliver_sms(message: OutboxMessage) -> None:
+    """Write the SMS to the log ``butler.sms``: the default until a gateway plugin is added."""
+    body = "".join(ch if ch.isprintable() else " " for ch in message.body)
+    sms_log.info("SMS to %s: %s", message.recipient, body)
+
+
+def deliver_notice(message: OutboxMessage) -> None:
+    """Nothing to send: plugins show sent notices on their noticeboards."""
+
+
+def default_channels() -> list[Channel]:
+    """The core's channels: ``email``, ``sms`` and ``notice``."""
+    return [
+        Channel("email", deliver_email, _l("E-mail")),
+        Channel("sms", deliver_sms, _l("SMS")),
+        Channel("notice", deliver_notice, _l("Notice")),
+    ]

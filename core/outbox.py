@@ -1,0 +1,256 @@
+"""The outbox: queue messages to residents once, deliver them through channels, retry.
+
+Nothing is sent twice. ``queue`` keeps one message per site and dedupe key, and
+``deliver_due`` marks a message ``sending`` (and commits) before it hands it to a
+channel. A runner that dies half-way leaves the message ``sending``; after
+``UNCERTAIN_AFTER`` it is marked ``uncertain`` and only a person may send it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from core.extensions import db
+from core.jobs import describe_error
+from core.models import OutboxMessage, Resident, Site, utcnow
+from core.plugins.host import host
+
+log = logging.getLogger("butler.outbox")
+
+# Waits after the 1st, 2nd, … failed attempt; after MAX_ATTEMPTS it is left failed.
+BACKOFF = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=12),
+)
+MAX_ATTEMPTS = len(BACKOFF) + 1
+UNCERTAIN_AFTER = timedelta(minutes=15)
+DEFAULT_BATCH = 200
+RETRYABLE = ("queued", "failed")
+RESENDABLE = ("failed", "uncertain")
+
+
+def queue(
+    site: Site,
+    channel: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    dedupe_key: str,
+    resident: Resident | None = None,
+    source: str = "core",
+) -> OutboxMessage | None:
+    """The new queued message, or None when ``dedupe_key`` was queued for ``site`` before.
+
+    The message joins the caller's transaction (the caller commits). A duplicate key is
+    not an error and leaves the caller's transaction usable: the insert is tried inside a
+    savepoint.
+    """
+    if channel not in host().channels:
+        raise ValueError(f"no outbox channel called {channel!r} is installed")
+    if not dedupe_key:
+        raise ValueError("a message needs a dedupe key")
+    if resident is not None and resident.site_id != site.id:
+        raise ValueError("the resident lives on another site")
+    if _exists(site.id, dedupe_key):
+        return None
+    message = OutboxMessage(
+        site_id=site.id,
+        channel=channel,
+        recipient=recipient.strip(),
+        subject=subject,
+        body=body,
+        dedupe_key=dedupe_key,
+        resident_id=resident.id if resident is not None else None,
+        status="queued",
+        attempts=0,
+        next_attempt_at=utcnow(),
+        created_by=source,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        # Someone queued the same key since we looked; anything else is a real error.
+        if _exists(site.id, dedupe_key):
+            return None
+        raise
+    return message
+
+
+def _exists(site_id: int, dedupe_key: str) -> bool:
+    return (
+        db.session.execute(
+            sa.select(OutboxMessage.id).where(
+                OutboxMessage.site_id == site_id, OutboxMessage.dedupe_key == dedupe_key
+            )
+        ).first()
+        is not None
+    )
+
+
+@dataclass
+class DeliverySummary:
+    """What one delivery round did."""
+
+    sent: int = 0
+    failed: int = 0
+    uncertain: int = 0
+    skipped: int = 0
+
+
+def deliver_due(now: datetime | None = None, limit: int = DEFAULT_BATCH) -> DeliverySummary:
+    """Deliver up to ``limit`` messages that are due; return the counts of what happened.
+
+    Messages left ``sending`` by a runner that died are first marked ``uncertain``.
+    """
+    now = now or utcnow()
+    summary = DeliverySummary(uncertain=mark_uncertain(now))
+    due = list(
+        db.session.scalars(
+            sa.select(OutboxMessage.id)
+            .where(OutboxMessage.status.in_(RETRYABLE), OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+    db.session.commit()
+    for message_id in due:
+        message = _claim(message_id, now)
+        if message is None:
+            summary.skipped += 1
+        elif _deliver(message, now):
+            summary.sent += 1
+        else:
+            summary.failed += 1
+    return summary
+
+
+def mark_uncertain(now: datetime) -> int:
+    """Mark messages stuck in ``sending`` for too long as ``uncertain``; how many."""
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.status == "sending",
+            OutboxMessage.claimed_at < now - UNCERTAIN_AFTER,
+        )
+        .values(status="uncertain", attempts=OutboxMessage.attempts + 1, next_attempt_at=None)
+    )
+    db.session.commit()
+    if result.rowcount:
+        log.warning("%d outbox message(s) were interrupted while sending", result.rowcount)
+    return result.rowcount
+
+
+def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
+    """Mark the message ``sending`` and commit; it (detached), or None if another runner has it."""
+    claimed = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status.in_(RETRYABLE),
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .values(status="sending", claimed_at=now)
+    )
+    if claimed.rowcount != 1:
+        db.session.commit()
+        return None
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    # Detached with its columns loaded: the channel reads it outside any transaction,
+    # so no lock is held while a slow mail server answers.
+    db.session.expunge(message)
+    db.session.commit()
+    return message
+
+
+def _deliver(message: OutboxMessage, now: datetime) -> bool:
+    """Hand ``message`` to its channel and record the outcome; True when it was sent."""
+    channel = host().channels.get(message.channel)
+    try:
+        if channel is None:
+            raise LookupError(f"no outbox channel called {message.channel!r} is installed")
+        channel.deliver(message)
+    except Exception as error:  # any channel failure is recorded and retried later
+        db.session.rollback()
+        _record_failure(message, error, now)
+        return False
+    # Whatever the channel wrote (a notice row, say) commits with the "sent" mark.
+    _update(message.id, status="sent", sent_at=now, next_attempt_at=None, last_error="")
+    return True
+
+
+def _record_failure(message: OutboxMessage, error: Exception, now: datetime) -> None:
+    attempts = message.attempts + 1
+    retry_at = now + BACKOFF[attempts - 1] if attempts < MAX_ATTEMPTS else None
+    text = describe_error(error)
+    log.warning(
+        "outbox message %s (%s) failed, attempt %d: %s", message.id, message.channel, attempts, text
+    )
+    _update(message.id, status="failed", last_error=text, next_attempt_at=retry_at)
+
+
+def _update(message_id: int, **values: Any) -> None:
+    """Record the end of an attempt (one more counted) and commit."""
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(attempts=OutboxMessage.attempts + 1, **values)
+    )
+    db.session.commit()
+
+
+def resend(message: OutboxMessage) -> bool:
+    """Put a failed or uncertain message back in the queue; False if it is neither.
+
+    The counter of attempts starts again, so the message gets its full series of
+    retries. The caller commits (and records who asked).
+    """
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.status.in_(RESENDABLE))
+        .values(status="queued", attempts=0, next_attempt_at=utcnow(), claimed_at=None)
+    )
+    db.session.refresh(message)
+    return result.rowcount == 1
+
+
+# --- Showing recipients ----------------------------------------------------------------
+
+_PHONE = re.compile(r"^\+?[\d\s().-]{6,}$")
+MASK = "•"
+
+
+def mask_recipient(recipient: str) -> str:
+    """The recipient with the middle hidden: ``c•••n@example.com``, ``91••••67``.
+
+    E-mail addresses keep the first and last letter of the local part; phone numbers
+    keep their first two and last two digits. Anything else is shown as it is.
+    """
+    if "@" in recipient:
+        local, _, domain = recipient.rpartition("@")
+        if len(local) <= 2:
+            hidden = local[:1] + MASK * max(len(local) - 1, 1)
+        else:
+            hidden = local[0] + MASK * (len(local) - 2) + local[-1]
+        return f"{hidden}@{domain}"
+    if _PHONE.match(recipient):
+        digits = sum(ch.isdigit() for ch in recipient)
+        seen, shown = 0, []
+        for ch in recipient:
+            if ch.isdigit():
+                seen += 1
+                shown.append(ch if seen <= 2 or seen > digits - 2 else MASK)
+            else:
+                shown.append(ch)
+        return "".join(shown)
+    return recipient
