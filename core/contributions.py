@@ -42,3 +42,10 @@ def collect(hook: str, **kwargs: Any) -> list[Any]:
     site = current_site()
     caller = getattr(host().hooks_for(site), hook)
     return visible(flatten(caller(site=site, user=current_user._get_current_object(), **kwargs)))
+
+
+def panel_links(panels: list[Any]) -> list[tuple[Any, str]]:
+    """Each panel with the URL its content is fetched from."""
+    from flask import url_for
+
+    return [(panel, url_for(panel.endpoint, **panel.url_args)) for panel in panels]

@@ -41,7 +41,7 @@ def search_residents(site: Site, user, query: str) -> list:
     return [
         SearchResult(
             title=r.name,
-            url=url_for("pages.resident", resident_id=r.id),
+            url=url_for("residents.show", resident_id=r.id),
             kind=_l("Resident"),
             detail=r.phone,
         )

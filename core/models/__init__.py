@@ -3,14 +3,28 @@
 from core.models.audit import AuditLog
 from core.models.base import Archivable, SiteOwned, Timestamps, UTCDateTime, utcnow
 from core.models.building import UNIT_STATUSES, Building, Unit
+from core.models.imports import IMPORT_KINDS, IMPORT_STATUSES, ImportBatch
 from core.models.jobs import JOB_RUN_STATUSES, JobRun
 from core.models.outbox import OUTBOX_STATUSES, OutboxMessage
 from core.models.plugin import PluginEnablement
-from core.models.resident import OCCUPANCY_ROLES, Occupancy, Pet, Resident, Vehicle
+from core.models.resident import (
+    CONTACT_KINDS,
+    OCCUPANCY_ROLES,
+    Contact,
+    Occupancy,
+    Pet,
+    Resident,
+    Vehicle,
+)
 from core.models.site import LOCALES, SITE_KINDS, Organization, Site
 from core.models.staff import ButlerAssignment, Membership, User
 
 __all__ = [
+    "CONTACT_KINDS",
+    "IMPORT_KINDS",
+    "IMPORT_STATUSES",
+    "Contact",
+    "ImportBatch",
     "JOB_RUN_STATUSES",
     "LOCALES",
     "OCCUPANCY_ROLES",

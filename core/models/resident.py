@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -18,8 +18,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.models.base import Archivable, SiteOwned, Timestamps
+from core.models.base import Archivable, SiteOwned, Timestamps, UTCDateTime
 from core.models.building import Unit
+from core.models.staff import User
 
 OCCUPANCY_ROLES = ("owner", "tenant", "family", "domestic_helper")
 
@@ -51,6 +52,11 @@ class Resident(SiteOwned, Timestamps, Archivable, db.Model):
     hobbies: Mapped[str] = mapped_column(String(300), default="")
     emergency_contact_name: Mapped[str] = mapped_column(String(120), default="")
     emergency_contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    # The rest of the butler's home-visit form (《管家家訪信息表》).
+    domestic_helper: Mapped[str] = mapped_column(String(200), default="")
+    children_at_school: Mapped[str] = mapped_column(String(300), default="")
+    elderly_at_home: Mapped[str] = mapped_column(String(300), default="")
+    special_situations: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     preferred_locale: Mapped[str] = mapped_column(String(10), default="")
     consent_sms: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -101,6 +107,29 @@ class Occupancy(SiteOwned, Timestamps, db.Model):
     @property
     def is_current(self) -> bool:
         return self.moved_out is None
+
+
+CONTACT_KINDS = ("call", "visit", "message", "note")
+
+
+class Contact(SiteOwned, Timestamps, db.Model):
+    """A contact with a resident written down by staff: a call, a visit, a message, a note."""
+
+    __tablename__ = "contact"
+    __table_args__ = (
+        CheckConstraint("kind IN ('call', 'visit', 'message', 'note')", name="kind"),
+        Index("ix_contact_site_id_resident_id_at", "site_id", "resident_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id"))
+    kind: Mapped[str] = mapped_column(String(10))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    summary: Mapped[str] = mapped_column(Text)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+
+    resident: Mapped[Resident] = relationship()
+    staff: Mapped[User] = relationship()
 
 
 class Vehicle(SiteOwned, Timestamps, db.Model):

@@ -6,14 +6,16 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from core.views import admin, auth, dashboard, pages, sites
+    from core.views import (
+        admin,
+        auth,
+        buildings,
+        dashboard,
+        outbox,
+        pages,
+        residents,
+        sites,
+    )
 
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(sites.bp)
-    app.register_blueprint(dashboard.bp)
-    app.register_blueprint(admin.bp)
-
-    from core.views import outbox
-
-    app.register_blueprint(outbox.bp)
-    app.register_blueprint(pages.bp)
+    for module in (auth, sites, dashboard, admin, outbox, pages, residents, buildings):
+        app.register_blueprint(module.bp)

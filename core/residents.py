@@ -1,0 +1,179 @@
+"""Finding residents: the filters, sorting and paging of the resident list (and its export)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from werkzeug.datastructures import MultiDict
+
+from core.models import Building, ButlerAssignment, Occupancy, Resident, Site, Unit, User
+from core.search import like_escape
+
+PER_PAGE = 50
+MAX_PER_PAGE = 100
+STATUSES = ("current", "moved_out", "archived")
+ROLES = ("owner", "tenant", "family", "domestic_helper")
+# The only columns a list may be sorted on, by the name used in URLs.
+SORTS: dict[str, Any] = {
+    "name": Resident.name,
+    "ref": Resident.ref,
+    "unit": (Building.code, Unit.number),
+    "moved_in": Occupancy.moved_in,
+}
+
+
+@dataclass(frozen=True)
+class ResidentFilter:
+    """What the resident list shows: every field comes from the query string, checked."""
+
+    q: str = ""
+    building_id: int | None = None
+    mine: bool = False
+    role: str = ""
+    status: str = "current"
+    sort: str = "name"
+    descending: bool = False
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    def args(self, **changes: Any) -> dict[str, Any]:
+        """Query-string arguments for this filter with ``changes`` (for links)."""
+        f = replace(self, **changes)
+        args: dict[str, Any] = {}
+        if f.q:
+            args["q"] = f.q
+        if f.building_id:
+            args["building"] = f.building_id
+        args["mine"] = "1" if f.mine else "0"
+        if f.role:
+            args["role"] = f.role
+        if f.status != "current":
+            args["status"] = f.status
+        if f.sort != "name" or f.descending:
+            args["sort"] = ("-" if f.descending else "") + f.sort
+        if f.page != 1:
+            args["page"] = f.page
+        if f.per_page != PER_PAGE:
+            args["per_page"] = f.per_page
+        return args
+
+
+def _int(value: str | None, default: int | None, low: int, high: int) -> int | None:
+    try:
+        number = int(value) if value not in (None, "") else default
+    except ValueError:
+        return default
+    if number is None:
+        return None
+    return max(low, min(high, number))
+
+
+def filter_from_args(args: MultiDict, default_mine: bool) -> ResidentFilter:
+    """A filter from the query string; anything unknown falls back to the default."""
+    sort = args.get("sort", "name")
+    descending = sort.startswith("-")
+    sort = sort.lstrip("-")
+    if sort not in SORTS:
+        sort, descending = "name", False
+    mine_arg = args.get("mine")
+    return ResidentFilter(
+        q=args.get("q", "").strip()[:100],
+        building_id=_int(args.get("building"), None, 1, 2**31 - 1),
+        mine=default_mine if mine_arg is None else mine_arg == "1",
+        role=args.get("role", "") if args.get("role", "") in ROLES else "",
+        status=args.get("status", "current") if args.get("status") in STATUSES else "current",
+        sort=sort,
+        descending=descending,
+        page=_int(args.get("page"), 1, 1, 100_000) or 1,
+        per_page=_int(args.get("per_page"), PER_PAGE, 1, MAX_PER_PAGE) or PER_PAGE,
+    )
+
+
+def has_buildings(site: Site, user: User) -> bool:
+    """True when ``user`` is the responsible butler of a building of ``site``."""
+    from core.extensions import db
+
+    return bool(
+        db.session.scalar(
+            select(func.count(ButlerAssignment.id)).where(
+                ButlerAssignment.site_id == site.id,
+                ButlerAssignment.user_id == user.id,
+                ButlerAssignment.ends_on.is_(None),
+            )
+        )
+    )
+
+
+def _current_occupancy():
+    """The id of a resident's main current occupancy (primary contact first)."""
+    return (
+        select(Occupancy.id)
+        .where(Occupancy.resident_id == Resident.id, Occupancy.moved_out.is_(None))
+        .order_by(Occupancy.is_primary_contact.desc(), Occupancy.id)
+        .limit(1)
+        .correlate(Resident)
+        .scalar_subquery()
+    )
+
+
+def _filtered(stmt: Select, f: ResidentFilter, site: Site, user: User) -> Select:
+    stmt = (
+        stmt.outerjoin(Occupancy, Occupancy.id == _current_occupancy())
+        .outerjoin(Unit, Unit.id == Occupancy.unit_id)
+        .outerjoin(Building, Building.id == Unit.building_id)
+        .where(Resident.site_id == site.id)
+    )
+    if f.status == "archived":
+        stmt = stmt.where(Resident.archived_at.is_not(None))
+    else:
+        stmt = stmt.where(Resident.archived_at.is_(None))
+        stmt = stmt.where(
+            Occupancy.id.is_(None) if f.status == "moved_out" else Occupancy.id.is_not(None)
+        )
+    if f.q:
+        pattern = like_escape(f.q)
+        stmt = stmt.where(
+            or_(
+                Resident.name.ilike(f"%{pattern}%", escape="\\"),
+                Resident.phone.like(f"{pattern}%", escape="\\"),
+                Resident.ref.ilike(f"{pattern}%", escape="\\"),
+                Unit.number.ilike(f"{pattern}%", escape="\\"),
+                (Building.code + "-" + Unit.number).ilike(f"{pattern}%", escape="\\"),
+            )
+        )
+    if f.building_id:
+        stmt = stmt.where(Unit.building_id == f.building_id)
+    if f.role:
+        stmt = stmt.where(Occupancy.role == f.role)
+    if f.mine:
+        stmt = stmt.where(
+            Unit.building_id.in_(
+                select(ButlerAssignment.building_id).where(
+                    and_(
+                        ButlerAssignment.site_id == site.id,
+                        ButlerAssignment.user_id == user.id,
+                        ButlerAssignment.ends_on.is_(None),
+                    )
+                )
+            )
+        )
+    return stmt
+
+
+def rows_query(f: ResidentFilter, site: Site, user: User, paged: bool = True) -> Select:
+    """Residents with their main current unit and building, filtered, sorted, paged."""
+    stmt = _filtered(select(Resident, Occupancy, Unit, Building), f, site, user)
+    columns = SORTS[f.sort]
+    columns = columns if isinstance(columns, tuple) else (columns,)
+    order = [c.desc() if f.descending else c.asc() for c in columns]
+    stmt = stmt.order_by(*order, Resident.id)
+    if paged:
+        stmt = stmt.limit(f.per_page).offset((f.page - 1) * f.per_page)
+    return stmt
+
+
+def count_query(f: ResidentFilter, site: Site, user: User) -> Select:
+    """How many residents the filter finds (all pages)."""
+    return _filtered(select(func.count(Resident.id)), f, site, user)
