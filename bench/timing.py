@@ -32,16 +32,23 @@ class Timing:
         return self.percentile(99)
 
 
-def measure(client: FlaskClient, label: str, url: str, runs: int = 200, warmup: int = 10) -> Timing:
+def measure(
+    client: FlaskClient,
+    label: str,
+    url: str,
+    runs: int = 200,
+    warmup: int = 10,
+    headers: dict | None = None,
+) -> Timing:
     """Time ``runs`` GETs of ``url`` (after ``warmup``); fail loudly on a non-200 answer."""
     for _ in range(warmup):
-        response = client.get(url)
+        response = client.get(url, headers=headers)
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code}")
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
-        response = client.get(url)
+        response = client.get(url, headers=headers)
         response.get_data()
         samples.append((time.perf_counter() - start) * 1000)
     return Timing(label, samples)

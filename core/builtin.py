@@ -16,9 +16,18 @@ from core.plugins.api import NavItem, Widget
 def butler_nav_items(site, user):
     return [
         NavItem(_l("Dashboard"), "dashboard.index", "site.view", order=0),
+        NavItem(_l("Residents"), "residents.index", "residents.view", order=10),
+        NavItem(
+            _l("Rooms") if site.is_hotel else _l("Buildings"),
+            "buildings.index",
+            "buildings.view",
+            order=20,
+        ),
+        NavItem(_l("Imports"), "transfer.imports_index", "residents.edit", order=650),
         NavItem(_l("Search"), "pages.search", "site.view", order=700),
         NavItem(_l("Reports"), "pages.reports", "reports.view", order=750),
         NavItem(_l("Outbox"), "outbox.index", "outbox.view", order=800),
+        NavItem(_l("Staff"), "staff.index", "staff.manage", order=850),
         NavItem(_l("Plugins"), "admin.plugins", "plugins.manage", order=900),
     ]
 

@@ -107,12 +107,18 @@ def has_buildings(site: Site, user: User) -> bool:
 
 
 def _current_occupancy():
-    """The id of a resident's main current occupancy (primary contact first)."""
+    """The id of a resident's first current occupancy (a correlated scalar subquery).
+
+    ``min()`` rather than ORDER BY … LIMIT 1: the index on (site_id, resident_id) answers
+    it without sorting, once per resident listed.
+    """
     return (
-        select(Occupancy.id)
-        .where(Occupancy.resident_id == Resident.id, Occupancy.moved_out.is_(None))
-        .order_by(Occupancy.is_primary_contact.desc(), Occupancy.id)
-        .limit(1)
+        select(func.min(Occupancy.id))
+        .where(
+            Occupancy.site_id == Resident.site_id,
+            Occupancy.resident_id == Resident.id,
+            Occupancy.moved_out.is_(None),
+        )
         .correlate(Resident)
         .scalar_subquery()
     )
@@ -175,5 +181,24 @@ def rows_query(f: ResidentFilter, site: Site, user: User, paged: bool = True) ->
 
 
 def count_query(f: ResidentFilter, site: Site, user: User) -> Select:
-    """How many residents the filter finds (all pages)."""
-    return _filtered(select(func.count(Resident.id)), f, site, user)
+    """How many residents the filter finds (all pages).
+
+    Without a search or a filter on the unit, a resident counts when they have a current
+    occupancy (EXISTS, answered by the index) and nothing else is joined.
+    """
+    if f.q or f.building_id or f.role or f.mine:
+        return _filtered(select(func.count(Resident.id)), f, site, user)
+    living = (
+        select(Occupancy.id)
+        .where(
+            Occupancy.site_id == Resident.site_id,
+            Occupancy.resident_id == Resident.id,
+            Occupancy.moved_out.is_(None),
+        )
+        .exists()
+    )
+    stmt = select(func.count(Resident.id)).where(Resident.site_id == site.id)
+    if f.status == "archived":
+        return stmt.where(Resident.archived_at.is_not(None))
+    stmt = stmt.where(Resident.archived_at.is_(None))
+    return stmt.where(~living if f.status == "moved_out" else living)

@@ -68,6 +68,11 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
         _l("Add and change residents"),
         {"org_admin", "manager", "assistant", "butler", "front_desk"},
     ),
+    Permission(
+        "residents.export",
+        _l("Export the resident list to a spreadsheet"),
+        {"org_admin", "manager", "assistant", "butler"},
+    ),
     Permission("staff.manage", _l("Manage staff, roles and butler assignments"), {"org_admin"}),
     Permission("plugins.manage", _l("Turn plugins on and off"), {"org_admin"}),
     Permission("audit.view", _l("Read the audit log"), {"org_admin", "manager"}),

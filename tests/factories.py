@@ -141,3 +141,11 @@ class Factory:
                 site_id=building.site_id, building_id=building.id, user_id=user.id, **fields
             )
         )
+
+    def occupancy(self, resident: Resident, unit: Unit, **fields: Any) -> Occupancy:
+        """``resident`` living (or having lived) in ``unit``; pass ``moved_out`` for history."""
+        fields.setdefault("role", "owner")
+        fields.setdefault("moved_in", date(2020, 1, 1))
+        return self._save(
+            Occupancy(site_id=unit.site_id, resident_id=resident.id, unit_id=unit.id, **fields)
+        )

@@ -15,7 +15,20 @@ def register_blueprints(app: Flask) -> None:
         pages,
         residents,
         sites,
+        staff,
+        transfer,
     )
 
-    for module in (auth, sites, dashboard, admin, outbox, pages, residents, buildings):
+    for module in (
+        auth,
+        sites,
+        dashboard,
+        admin,
+        outbox,
+        pages,
+        residents,
+        buildings,
+        staff,
+        transfer,
+    ):
         app.register_blueprint(module.bp)

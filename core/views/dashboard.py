@@ -23,7 +23,12 @@ def site_counts(site_id: int) -> dict[str, int]:
     )
     units = (
         select(func.count(Unit.id))
-        .where(Unit.site_id == site_id, Unit.archived_at.is_(None))
+        .join(Building, Building.id == Unit.building_id)
+        .where(
+            Unit.site_id == site_id,
+            Unit.archived_at.is_(None),
+            Building.archived_at.is_(None),
+        )
         .scalar_subquery()
     )
     residents = (
@@ -65,7 +70,11 @@ def buildings_of_butler(site_id: int, user_id: int) -> list[dict]:
     )
     rows = db.session.execute(
         select(Building, unit_count, resident_count)
-        .where(Building.site_id == site_id, Building.id.in_(current))
+        .where(
+            Building.site_id == site_id,
+            Building.id.in_(current),
+            Building.archived_at.is_(None),
+        )
         .order_by(Building.code)
     ).all()
     return [{"building": b, "units": u, "residents": r} for b, u, r in rows]

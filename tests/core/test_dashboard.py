@@ -61,3 +61,20 @@ def test_dashboard_shows_the_site_navigation(client, make):
     login(client, "ben")
     html = client.get(f"/s/{site.slug}/").get_data(as_text=True)
     assert f'href="/s/{site.slug}/" aria-current="page"' in html
+
+
+def test_archived_buildings_and_their_units_are_not_counted(client, make):
+    from core.models import utcnow
+
+    site = make.site()
+    old = make.building(site, code="OLD", name="Demolished Block")
+    make.unit(old)
+    make.unit(old)
+    make.update(old, archived_at=utcnow())
+    ben = make.user(site=site, username="ben")
+    make.assignment(ben, old)
+    login(client, "ben")
+    html = client.get(f"/s/{site.slug}/").get_data(as_text=True)
+    assert '<p class="figure">0</p><p>buildings</p>' in html
+    assert '<p class="figure">0</p><p>units</p>' in html
+    assert "Demolished Block" not in html
