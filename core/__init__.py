@@ -17,12 +17,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         cli,
         database,
         errors,
+        formdata,
         headers,
         htmx,
         i18n,
         navigation,
         security,
         tenancy,
+        throttle,
     )
     from core.config import from_environment
     from core.extensions import csrf, db, login_manager, migrate
@@ -38,6 +40,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(from_environment(Path(app.instance_path)))
     if config:
         app.config.update(config)
+    hops = app.config.get("BUTLER_PROXY_HOPS", 0)
+    if hops:
+        # Behind a TLS proxy: take the client's address and scheme from its headers, so
+        # throttling and the audit log see the real address.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
@@ -52,10 +61,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     headers.init_app(app)
     i18n.init_app(app, extra_translation_dirs=plugins.translation_dirs())
     security.init_app(app)
+    formdata.init_app(app)
     tenancy.init_app(app)
     navigation.init_app(app)
     register_blueprints(app)
     plugins.install(app)
+    throttle.init_app(app)
     errors.init_app(app)
     auth.init_app(app)
     cli.init_app(app)

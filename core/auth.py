@@ -1,18 +1,33 @@
-"""Passwords (argon2id) and loading the logged-in user."""
+"""Passwords (argon2id), server-side sessions, and loading the logged-in user.
+
+A login creates a ``UserSession`` row; the session cookie holds a random token whose
+SHA-256 is that row's key. A request is logged in only while its row exists and is not
+revoked, the user's session epoch matches, and neither the idle nor the absolute timeout
+has passed. Logging out revokes the row, so a copied cookie is worthless afterwards.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+import time
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from flask_login import login_user, logout_user
+from sqlalchemy import select, update
 
 from core.extensions import db, login_manager
-from core.models import User
+from core.models import User, UserSession, utcnow
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 128
+COMMON_PASSWORDS = Path(__file__).resolve().parent / "data" / "common_passwords.txt"
 
 
 def _hasher() -> PasswordHasher:
@@ -62,13 +77,27 @@ def _dummy_hash() -> str:
     return dummy
 
 
-def password_problems(password: str) -> list[str]:
-    """What is wrong with a new password, as messages for the form (empty when fine)."""
+@cache
+def common_passwords() -> frozenset[str]:
+    """Passwords too common to allow, in lower case."""
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line and not line.startswith("#"))
+
+
+def password_problems(password: str, username: str = "") -> list[str]:
+    """What is wrong with a new password, as messages for the form (empty when fine).
+
+    Length and commonness only: no rules about digits or symbols, which make passwords
+    harder to remember and no harder to guess.
+    """
     problems = []
     if len(password) < MIN_PASSWORD:
         problems.append(_l("Use at least %(n)d characters.", n=MIN_PASSWORD))
     if len(password) > MAX_PASSWORD:
         problems.append(_l("Use at most %(n)d characters.", n=MAX_PASSWORD))
+    lowered = password.strip().lower()
+    if lowered in common_passwords() or (username and lowered == username.strip().lower()):
+        problems.append(_l("This password is too common or too easy to guess: choose another."))
     return [str(p) for p in problems]
 
 
@@ -78,14 +107,87 @@ def find_user(username: str) -> User | None:
     ).scalar_one_or_none()
 
 
+# --- Sessions ------------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User) -> None:
+    """Log ``user`` in on this browser with a new server-side session; the caller commits."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        UserSession(
+            user_id=user.id,
+            token_hash=_token_hash(token),
+            ip=(request.remote_addr or "")[:64],
+            user_agent=(request.user_agent.string or "")[:200],
+        )
+    )
+    session.clear()
+    session["sid"] = token
+    session["seen"] = int(time.time())
+    session.permanent = True
+    login_user(user)
+
+
+def end_session() -> None:
+    """Log the current browser out and revoke its server-side session; the caller commits."""
+    token = session.get("sid")
+    if token:
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == _token_hash(token))
+            .values(revoked_at=utcnow())
+        )
+    logout_user()
+    session.clear()
+
+
+def revoke_all_sessions(user: User) -> None:
+    """End every session of ``user`` (password change, deactivation); the caller commits."""
+    user.session_epoch += 1
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def _session_is_valid(row: UserSession) -> bool:
+    if row.revoked_at is not None:
+        return False
+    config = current_app.config
+    absolute = timedelta(hours=config.get("BUTLER_SESSION_ABSOLUTE_HOURS", 12))
+    if utcnow() - row.created_at > absolute:
+        return False
+    idle = config.get("BUTLER_SESSION_IDLE_MINUTES", 120) * 60
+    now = int(time.time())
+    if now - int(session.get("seen", 0)) > idle:
+        return False
+    # The idle clock lives in the signed cookie: no database write on every request.
+    if now - int(session.get("seen", 0)) > 60:
+        session["seen"] = now
+    return True
+
+
 @login_manager.user_loader
 def _load_user(session_id: str) -> User | None:
     user_id, _, epoch = session_id.partition(".")
-    try:
-        user = db.session.get(User, int(user_id))
-    except ValueError:
+    token = session.get("sid") if has_request_context() else None
+    if not user_id.isdigit() or not token:
         return None
-    if user is None or str(user.session_epoch) != epoch or not user.active:
+    # The user and this browser's session row in one query: it runs on every request.
+    found = db.session.execute(
+        select(User, UserSession)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == int(user_id), UserSession.token_hash == _token_hash(token))
+    ).first()
+    if found is None:
+        return None
+    user, row = found
+    if str(user.session_epoch) != epoch or not user.active or not _session_is_valid(row):
         return None
     return user
 
@@ -95,3 +197,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    app.permanent_session_lifetime = timedelta(
+        hours=app.config.get("BUTLER_SESSION_ABSOLUTE_HOURS", 12)
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -79,6 +81,61 @@ def create_admin_command(
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(butler)
+
+
+# --- Backups -----------------------------------------------------------------------------
+
+
+@butler.command("backup")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the backup (default: instance/backups/butler-<UTC time>.db or .dump).",
+)
+def backup_command(output: Path | None) -> None:
+    """Write a consistent copy of the database, with a manifest of its rows beside it."""
+    from core import backup
+
+    engine = db.engine
+    target = output or backup.default_path(Path(current_app.instance_path), engine.dialect.name)
+    try:
+        manifest = backup.create_backup(engine, target)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    for line in backup.backup_report(target, manifest):
+        click.echo(line)
+
+
+@butler.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace the database (required, in production too).")
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace the whole database with a backup, then check it against the backup's manifest."""
+    from core import backup
+
+    engine = db.engine
+    try:
+        manifest = backup.check_backup(engine, path)
+        plan = backup.restore_plan(engine, path, manifest)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    for line in plan:
+        click.echo(line)
+    if not yes:
+        production = current_app.config["BUTLER_ENV"] == "production"
+        raise click.ClickException(
+            ("This is the production database (BUTLER_ENV=production). " if production else "")
+            + "Nothing was changed: run again with --yes to replace the database."
+        )
+    db.session.remove()
+    try:
+        check = backup.restore_backup(engine, path, manifest)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    for line in backup.check_report(check):
+        click.echo(line)
+    if not check.ok:
+        raise click.ClickException("The restored database does not match the backup's manifest.")
 
 
 # --- Jobs and the outbox ---------------------------------------------------------------

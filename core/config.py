@@ -36,6 +36,19 @@ def _secret_key(env: str, instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _int_env(name: str, default: int, allow_zero: bool = False) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError as error:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}.") from error
+    if number < 0 or (number == 0 and not allow_zero):
+        raise ConfigError(f"{name} must be above zero.")
+    return number
+
+
 def from_environment(instance_path: Path) -> dict:
     """Return the settings for this process, taken from environment variables."""
     env = os.environ.get("BUTLER_ENV", "development").strip() or "development"
@@ -60,6 +73,14 @@ def from_environment(instance_path: Path) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "BUTLER_LOAD_ENTRY_POINTS": True,
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "").strip() or "memory://",
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STRATEGY": "moving-window",
+        # Sessions end after this long without a request, and after this long in any case.
+        "BUTLER_SESSION_IDLE_MINUTES": _int_env("BUTLER_SESSION_IDLE_MINUTES", 120),
+        "BUTLER_SESSION_ABSOLUTE_HOURS": _int_env("BUTLER_SESSION_ABSOLUTE_HOURS", 12),
+        # How many proxies in front of the app set X-Forwarded-For/-Proto (0: none).
+        "BUTLER_PROXY_HOPS": _int_env("BUTLER_PROXY_HOPS", 0, allow_zero=True),
         **_mail_settings(),
     }
 

@@ -94,8 +94,10 @@ def xlsx_bytes(values: Iterable[tuple[Any, ...]], sheet_title: str) -> bytes:
                 cell.number_format = "yyyy-mm-dd"
                 cells.append(cell)
             elif isinstance(value, str):
-                # Neutralise first: the apostrophe must also guard a leading tab or CR.
-                cells.append(ILLEGAL_CHARACTERS_RE.sub("", neutralise(value)))
+                # Drop what a workbook cannot hold, then neutralise: "\x01=1+2" must not
+                # become the formula "=1+2". A tab or CR is kept, so the apostrophe still
+                # guards them.
+                cells.append(neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)))
             else:
                 cells.append(value)
         sheet.append(cells)

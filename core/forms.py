@@ -29,6 +29,30 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
+class SecondFactorForm(FlaskForm):
+    code = StringField(
+        _l("Code from your app, or a recovery code"),
+        validators=[DataRequired(message=_l("Enter the code.")), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text"},
+    )
+
+
+class TurnOnSecondFactorForm(FlaskForm):
+    code = StringField(
+        _l("The 6-digit code your app shows"),
+        validators=[DataRequired(message=_l("Enter the code.")), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class TurnOffSecondFactorForm(FlaskForm):
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(message=_l("Enter your password.")), Length(max=MAX_PASSWORD)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         _l("Current password"),
@@ -49,8 +73,12 @@ class ChangePasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
 
+    def __init__(self, *args, username: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._username = username
+
     def validate_new_password(self, field: PasswordField) -> None:
-        problems = password_problems(field.data or "")
+        problems = password_problems(field.data or "", self._username)
         if problems:
             raise ValidationError(" ".join(problems))
 

@@ -6,7 +6,8 @@ The Content-Security-Policy allows nothing inline and no eval: htmx is configure
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
+from flask_login import current_user
 
 CSP = "; ".join(
     (
@@ -22,6 +23,10 @@ CSP = "; ".join(
 
 def _add_headers(response: Response) -> Response:
     headers = response.headers
+    # Pages seen by a logged-in user carry residents' personal data: keep them out of
+    # every cache (shared proxies, the browser's back-forward and disk caches).
+    if current_user.is_authenticated and request.endpoint != "static":
+        headers["Cache-Control"] = "no-store"
     headers.setdefault("Content-Security-Policy", CSP)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

@@ -385,9 +385,10 @@ def _is_workbook(data: bytes) -> bool:
 
 
 def _looks_binary(data: bytes) -> bool:
-    head = data[:8192]
-    if b"\x00" in head:
+    # NUL anywhere, not only in the head: no text holds it, and PostgreSQL refuses it.
+    if b"\x00" in data:
         return True
+    head = data[:8192]
     controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 13))
     return controls > len(head) // 100
 
@@ -1439,8 +1440,9 @@ def _write(batch: ImportBatch, site: Site, user: User, table: Table) -> None:
         )
         return
     except Exception:  # noqa: BLE001 - whatever failed, nothing may stay half-written
-        log.exception("import %s failed while writing", batch.id)
+        # Roll back first: until then the failed session cannot even read batch.id.
         db.session.rollback()
+        log.exception("import %s failed while writing", batch.id)
         _finish(
             batch,
             "failed",

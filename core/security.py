@@ -138,3 +138,11 @@ def requires(permission: str) -> Callable:
 def permission_of(view: Callable) -> str | None:
     """The permission a view declared with ``@requires``, or None."""
     return getattr(view, "butler_permission", None)
+
+
+def roles_anywhere(user: Any) -> frozenset[str]:
+    """Every role ``user`` holds on any site (org_admin included when they are one)."""
+    roles = set(db.session.scalars(select(Membership.role).where(Membership.user_id == user.id)))
+    if user.is_org_admin:
+        roles.add("org_admin")
+    return frozenset(roles)

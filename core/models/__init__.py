@@ -17,7 +17,7 @@ from core.models.resident import (
     Vehicle,
 )
 from core.models.site import LOCALES, SITE_KINDS, Organization, Site
-from core.models.staff import ButlerAssignment, Membership, User
+from core.models.staff import ButlerAssignment, Membership, RecoveryCode, User, UserSession
 
 __all__ = [
     "CONTACT_KINDS",
@@ -41,6 +41,7 @@ __all__ = [
     "Organization",
     "OutboxMessage",
     "Pet",
+    "RecoveryCode",
     "PluginEnablement",
     "Resident",
     "Site",
@@ -49,6 +50,7 @@ __all__ = [
     "UTCDateTime",
     "Unit",
     "User",
+    "UserSession",
     "Vehicle",
     "utcnow",
 ]

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.audit_guard import attach as attach_audit_guard
 from core.extensions import db
 from core.models.base import UTCDateTime, utcnow
 
@@ -33,3 +34,7 @@ class AuditLog(db.Model):
     # JSON text of what changed: field -> [old, new]. Never secrets or health values.
     detail: Mapped[str] = mapped_column(Text, default="")
     ip: Mapped[str] = mapped_column(String(64), default="")
+
+
+# create_all installs the same triggers as the migration core_0006 (core/audit_guard.py).
+attach_audit_guard(AuditLog.__table__)

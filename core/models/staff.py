@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.models.base import SiteOwned, Timestamps, UTCDateTime
+from core.models.base import SiteOwned, Timestamps, UTCDateTime, utcnow
 from core.models.building import Building
 from core.models.site import Organization, Site
 
@@ -35,6 +35,9 @@ class User(UserMixin, Timestamps, db.Model):
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The second factor (TOTP), optional, for org admins and managers.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organization: Mapped[Organization] = relationship()
     memberships: Mapped[list[Membership]] = relationship(
@@ -97,3 +100,36 @@ class ButlerAssignment(SiteOwned, Timestamps, db.Model):
 
     building: Mapped[Building] = relationship()
     user: Mapped[User] = relationship()
+
+
+class UserSession(db.Model):
+    """A login, kept on the server so that it can be ended: logging out, a password change
+    or a deactivation revokes it, and a copied cookie is worth nothing afterwards.
+
+    The cookie holds a random token; only its SHA-256 is stored here.
+    """
+
+    __tablename__ = "user_session"
+    __table_args__ = (Index("ix_user_session_user_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that replaces the authenticator app once (hash only)."""
+
+    __tablename__ = "recovery_code"
+    __table_args__ = (Index("ix_recovery_code_user_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    code_hash: Mapped[str] = mapped_column(String(200))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -112,8 +112,12 @@ def index():
 # --- Creating ------------------------------------------------------------------------
 
 
+# Ids are 64-bit at most: a larger number names no building (and SQLite cannot bind it).
+MAX_ID = 2**63 - 1
+
+
 def _find_unit(building_id: int | None, number: str) -> Unit | None:
-    if not building_id or not number:
+    if not building_id or not number or not 0 < building_id <= MAX_ID:
         return None
     return db.session.scalar(
         select(Unit).where(
@@ -446,8 +450,8 @@ def add_vehicle(resident_id: int):
             site_id=person.site_id,
             resident_id=person.id,
             plate=plate,
-            description=form.description.data.strip(),
-            parking_space=form.parking_space.data.strip(),
+            description=(form.description.data or "").strip(),
+            parking_space=(form.parking_space.data or "").strip(),
         )
     )
     audit.record("resident.vehicle_added", person, detail={"plate": plate})
@@ -467,8 +471,8 @@ def add_pet(resident_id: int):
             site_id=person.site_id,
             resident_id=person.id,
             species=form.species.data.strip(),
-            name=form.name.data.strip(),
-            notes=form.notes.data.strip(),
+            name=(form.name.data or "").strip(),
+            notes=(form.notes.data or "").strip(),
         )
     )
     audit.record("resident.pet_added", person, detail={"species": form.species.data.strip()})

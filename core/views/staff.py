@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from core import audit, htmx, tenancy
-from core.auth import hash_password
+from core.auth import hash_password, revoke_all_sessions
 from core.extensions import db
 from core.forms_staff import (
     AssignForm,
@@ -359,7 +359,7 @@ def deactivate(user_id: int):
     if user.active:
         user.active = False
         # Every session of theirs ends now, on every device.
-        user.session_epoch += 1
+        revoke_all_sessions(user)
         audit.record("staff.deactivated", user, detail={"username": user.username})
         db.session.commit()
     note = _("%(name)s is deactivated and can no longer log in.", name=user.display_name)

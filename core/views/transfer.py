@@ -35,6 +35,7 @@ from wtforms.validators import InputRequired
 
 from core import audit, exports, htmx, imports
 from core.extensions import db
+from core.formdata import takes_files
 from core.models import ImportBatch, User
 from core.residents import PER_PAGE, count_query, filter_from_args, has_buildings
 from core.security import can, requires
@@ -135,6 +136,7 @@ def _display_name(filename: str | None) -> str:
 
 
 @bp.route("/imports/", methods=["POST"])
+@takes_files
 @requires("residents.edit")
 def upload():
     form = _import_form()

@@ -40,12 +40,16 @@ from core.models import (
     Building,
     ButlerAssignment,
     Membership,
+    Occupancy,
     Organization,
+    OutboxMessage,
+    PluginEnablement,
+    Resident,
     Site,
     Unit,
     User,
 )
-from tests.conftest import app_config
+from tests.conftest import _empty_tables, app_config
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -132,10 +136,8 @@ def live_server(_live_server: LiveServer) -> Iterator[LiveServer]:
     """The running application; its tables are emptied after the test."""
     yield _live_server
     with _live_server.app.app_context():
-        db.session.rollback()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+        # The audit log is append-only (core/audit_guard.py): empty it as tests/conftest does.
+        _empty_tables()
         db.session.remove()
 
 
@@ -207,6 +209,108 @@ def butler(live_server: LiveServer) -> Butler:
         )
         db.session.remove()
     return result
+
+
+@dataclass(frozen=True)
+class Admin:
+    """An organisation admin (also the site's manager) of two sites, and what they see."""
+
+    username: str
+    password: str
+    display_name: str
+    site_slug: str
+    building_id: int
+    unit_id: int
+    resident_ids: dict[str, int]
+
+
+@pytest.fixture
+def org_admin(live_server: LiveServer, butler: Butler) -> Admin:
+    """An org admin of the butler's organisation, which gets a second site (a hotel), so
+    that the admin lands on the site picker; the first site gets two more units and three
+    residents. No plugin is on: ``seeded_site`` turns the example plugin on.
+    """
+    password = "org-admin-pass-2024"
+    with live_server.app.app_context():
+        site = db.session.scalars(db.select(Site).where(Site.slug == butler.site_slug)).one()
+        building = db.session.scalars(db.select(Building).where(Building.site_id == site.id)).one()
+        _add(
+            Site(
+                organization_id=site.organization_id,
+                slug="harbour-hotel",
+                name="Harbour Hotel",
+                kind="hotel",
+                default_locale="en",
+            )
+        )
+        units = list(db.session.scalars(db.select(Unit).where(Unit.building_id == building.id))) + [
+            _add(Unit(site_id=site.id, building_id=building.id, floor=floor, number=number))
+            for floor, number in ((12, "12B"), (3, "3A"))
+        ]
+        admin = _add(
+            User(
+                organization_id=site.organization_id,
+                username="ada.admin",
+                display_name="Ada Admin",
+                password_hash=hash_password(password),
+                is_org_admin=True,
+            )
+        )
+        _add(Membership(site_id=site.id, user_id=admin.id, role="manager"))
+        resident_ids = {}
+        for unit, (name, phone) in zip(
+            units,
+            (
+                ("Wong Siu Ming", "91234567"),
+                ("Lee Ka Yan", "62223333"),
+                ("Ho Chi Keung", "53334444"),
+            ),
+            strict=True,
+        ):
+            resident = _add(Resident(site_id=site.id, name=name, phone=phone))
+            _add(
+                Occupancy(
+                    site_id=site.id,
+                    resident_id=resident.id,
+                    unit_id=unit.id,
+                    role="owner",
+                    moved_in=date(2020, 1, 1),
+                )
+            )
+            resident_ids[name] = resident.id
+        db.session.commit()
+        result = Admin(
+            username=admin.username,
+            password=password,
+            display_name=admin.display_name,
+            site_slug=site.slug,
+            building_id=building.id,
+            unit_id=units[0].id,
+            resident_ids=resident_ids,
+        )
+        db.session.remove()
+    return result
+
+
+@pytest.fixture
+def seeded_site(live_server: LiveServer, org_admin: Admin) -> Admin:
+    """``org_admin``'s site with the example plugin on and a message in the outbox."""
+    with live_server.app.app_context():
+        site = db.session.scalars(db.select(Site).where(Site.slug == org_admin.site_slug)).one()
+        _add(PluginEnablement(site_id=site.id, plugin="example", enabled=True))
+        _add(
+            OutboxMessage(
+                site_id=site.id,
+                channel="sms",
+                recipient="91234567",
+                body="The water is off on Friday from 10 am.",
+                dedupe_key="water-stop",
+                resident_id=org_admin.resident_ids["Wong Siu Ming"],
+            )
+        )
+        db.session.commit()
+        db.session.remove()
+    return org_admin
 
 
 # --- The browser ------------------------------------------------------------------------

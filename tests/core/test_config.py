@@ -49,3 +49,21 @@ def test_an_unknown_environment_is_refused(monkeypatch, tmp_path):
 )
 def test_postgres_urls_use_psycopg_3(url):
     assert normalise_database_url(url) == "postgresql+psycopg://u@h/db"
+
+
+def test_behind_a_proxy_the_clients_address_is_used(app, make_app, make):
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from core.models import AuditLog
+    from tests.conftest import login
+
+    proxied = make_app({**app.config, "BUTLER_PROXY_HOPS": 1})
+    make.user(username="ben")
+    client = proxied.test_client()
+    login(client, "ben", "wrong-password")
+    client.post("/login", data={"username": "ben", "password": "x"},
+                headers={"X-Forwarded-For": "203.0.113.7"})
+    with proxied.app_context():
+        addresses = db.session.scalars(select(AuditLog.ip).order_by(AuditLog.id)).all()
+    assert addresses == ["127.0.0.1", "203.0.113.7"]

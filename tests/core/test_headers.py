@@ -26,3 +26,18 @@ def test_session_cookie_is_http_only_and_same_site_lax(client, make):
     response = login(client, "ben")
     cookie = next(v for k, v in response.headers.items() if k == "Set-Cookie")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_pages_with_personal_data_are_never_cached(client, make):
+    from tests.conftest import login
+
+    site = make.site()
+    resident = make.resident(site, name="Chan Tai Man")
+    make.user(role="manager", site=site, username="mia")
+    login(client, "mia")
+    for url in (f"/s/{site.slug}/", f"/s/{site.slug}/residents/",
+                f"/s/{site.slug}/residents/{resident.id}"):
+        assert client.get(url).headers["Cache-Control"] == "no-store", url
+    static = client.get("/static/css/app.css")
+    static.close()
+    assert "no-store" not in static.headers.get("Cache-Control", "")
