@@ -68,6 +68,8 @@ def get_or_404(model: type[M], ident: Any) -> M:
         ident = int(ident)
     except (TypeError, ValueError):
         abort(404)
+    if not 0 < ident < 2**63:  # larger than any id a database column can hold
+        abort(404)
     obj = db.session.execute(
         sa.select(model).where(model.id == ident, model.site_id == current_site().id)
     ).scalar_one_or_none()

@@ -67,3 +67,11 @@ def test_get_or_404_does_not_reach_into_another_site(app, make):
 
         found = db.session.scalars(tenancy.select(Building)).all()
         assert [b.id for b in found] == [ours.id]
+
+
+def test_an_id_too_large_for_the_database_is_404(client, make):
+    site = make.site()
+    make.user(role="manager", site=site, username="mia")
+    login(client, "mia")
+    assert client.get(f"/s/{site.slug}/residents/99999999999999999999").status_code == 404
+    assert client.get(f"/s/{site.slug}/units/99999999999999999999").status_code == 404
