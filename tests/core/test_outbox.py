@@ -543,3 +543,34 @@ def test_jobs_run_also_delivers_the_outbox(app, make, runner, caplog):
     assert result.exit_code == 0, result.output
     assert "Outbox: 1 sent" in result.output
     assert len(sms_lines(caplog)) == 1
+
+
+def test_a_long_outbox_is_paged_and_keeps_its_filter(app, client, make):
+    from core.extensions import db as database
+    from core.models import OutboxMessage
+    from tests.conftest import login as log_in
+
+    site = make.site()
+    make.user(role="manager", site=site, username="pager")
+    with app.app_context():
+        database.session.add_all(
+            OutboxMessage(
+                site_id=site.id,
+                channel="sms",
+                recipient="91234567",
+                subject="",
+                body=f"Notice {n}",
+                dedupe_key=f"page-{n}",
+                status="failed",
+                attempts=1,
+                created_by="core",
+            )
+            for n in range(55)
+        )
+        database.session.commit()
+    log_in(client, "pager")
+    first = client.get(f"/s/{site.slug}/outbox/?status=failed").get_data(as_text=True)
+    assert "Page 1 of 2" in first
+    assert f'href="/s/{site.slug}/outbox/?page=2&amp;status=failed" rel="next"' in first
+    second = client.get(f"/s/{site.slug}/outbox/?status=failed&page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in second and 'rel="prev"' in second and 'rel="next"' not in second
