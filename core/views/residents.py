@@ -445,15 +445,8 @@ def add_vehicle(resident_id: int):
             form.plate.errors.append(_("This plate is already registered on this site."))
     if form.errors or not form.plate.data:
         return _form_failed(person, "vehicle", form)
-    db.session.add(
-        Vehicle(
-            site_id=person.site_id,
-            resident_id=person.id,
-            plate=plate,
-            description=(form.description.data or "").strip(),
-            parking_space=(form.parking_space.data or "").strip(),
-        )
-    )
+    values = form_values(form, ["description", "parking_space"])
+    db.session.add(Vehicle(site_id=person.site_id, resident_id=person.id, plate=plate, **values))
     audit.record("resident.vehicle_added", person, detail={"plate": plate})
     db.session.commit()
     return _back_to(person, "vehicles")
@@ -466,16 +459,9 @@ def add_pet(resident_id: int):
     form = PetForm()
     if not form.validate():
         return _form_failed(person, "pet", form)
-    db.session.add(
-        Pet(
-            site_id=person.site_id,
-            resident_id=person.id,
-            species=form.species.data.strip(),
-            name=(form.name.data or "").strip(),
-            notes=(form.notes.data or "").strip(),
-        )
-    )
-    audit.record("resident.pet_added", person, detail={"species": form.species.data.strip()})
+    values = form_values(form, ["species", "name", "notes"])
+    db.session.add(Pet(site_id=person.site_id, resident_id=person.id, **values))
+    audit.record("resident.pet_added", person, detail={"species": values["species"]})
     db.session.commit()
     return _back_to(person, "vehicles")
 
