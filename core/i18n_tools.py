@@ -51,14 +51,25 @@ def extract_to(pot: Path, sources: list[Path]) -> None:
     )
 
 
-def extract() -> None:
-    for _name, folder, sources in catalogue_dirs():
+def chosen(only: str | None = None) -> list[tuple[str, Path, list[Path]]]:
+    """Every catalogue, or only the one named ``only`` (``core`` or a plugin's folder)."""
+    parts = catalogue_dirs()
+    if only is None:
+        return parts
+    picked = [part for part in parts if part[0] == only]
+    if not picked:
+        sys.exit(f"no catalogue called {only!r}: {', '.join(p[0] for p in parts)}")
+    return picked
+
+
+def extract(only: str | None = None) -> None:
+    for _name, folder, sources in chosen(only):
         folder.mkdir(parents=True, exist_ok=True)
         extract_to(folder / "messages.pot", sources)
 
 
-def update() -> None:
-    for _name, folder, _sources in catalogue_dirs():
+def update(only: str | None = None) -> None:
+    for _name, folder, _sources in chosen(only):
         pot = folder / "messages.pot"
         if not pot.exists():
             continue
@@ -80,8 +91,8 @@ def update() -> None:
                 _pybabel("init", "-i", str(pot), "-d", str(folder), "-l", locale)
 
 
-def compile_all() -> None:
-    for _name, folder, _sources in catalogue_dirs():
+def compile_all(only: str | None = None) -> None:
+    for _name, folder, _sources in chosen(only):
         if any(folder.glob("*/LC_MESSAGES/messages.po")):
             _pybabel("compile", "-d", str(folder), "--statistics")
 
@@ -96,6 +107,6 @@ def fresh_template(sources: list[Path]) -> Path:
 COMMANDS = {"extract": extract, "update": update, "compile": compile_all}
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in COMMANDS:
-        sys.exit(f"usage: python -m core.i18n_tools {'|'.join(COMMANDS)}")
-    COMMANDS[sys.argv[1]]()
+    if len(sys.argv) not in (2, 3) or sys.argv[1] not in COMMANDS:
+        sys.exit(f"usage: python -m core.i18n_tools {'|'.join(COMMANDS)} [catalogue]")
+    COMMANDS[sys.argv[1]](*sys.argv[2:])

@@ -26,7 +26,13 @@ CORE = "core"
 ENTRY_POINT_GROUP = "butler.plugins"
 
 # First-party plugins, in the order their navigation items are offered.
-FIRST_PARTY: tuple[str, ...] = ()
+FIRST_PARTY: tuple[str, ...] = (
+    "plugins.service_desk",
+    "plugins.paid_services",
+    "plugins.health",
+    "plugins.events",
+    "plugins.housekeeping",
+)
 
 
 class PluginError(RuntimeError):

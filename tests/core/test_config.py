@@ -62,8 +62,11 @@ def test_behind_a_proxy_the_clients_address_is_used(app, make_app, make):
     make.user(username="ben")
     client = proxied.test_client()
     login(client, "ben", "wrong-password")
-    client.post("/login", data={"username": "ben", "password": "x"},
-                headers={"X-Forwarded-For": "203.0.113.7"})
+    client.post(
+        "/login",
+        data={"username": "ben", "password": "x"},
+        headers={"X-Forwarded-For": "203.0.113.7"},
+    )
     with proxied.app_context():
         addresses = db.session.scalars(select(AuditLog.ip).order_by(AuditLog.id)).all()
     assert addresses == ["127.0.0.1", "203.0.113.7"]

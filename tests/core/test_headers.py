@@ -35,8 +35,11 @@ def test_pages_with_personal_data_are_never_cached(client, make):
     resident = make.resident(site, name="Chan Tai Man")
     make.user(role="manager", site=site, username="mia")
     login(client, "mia")
-    for url in (f"/s/{site.slug}/", f"/s/{site.slug}/residents/",
-                f"/s/{site.slug}/residents/{resident.id}"):
+    for url in (
+        f"/s/{site.slug}/",
+        f"/s/{site.slug}/residents/",
+        f"/s/{site.slug}/residents/{resident.id}",
+    ):
         assert client.get(url).headers["Cache-Control"] == "no-store", url
     static = client.get("/static/css/app.css")
     static.close()

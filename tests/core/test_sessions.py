@@ -136,8 +136,11 @@ def test_a_password_equal_to_the_username_is_refused(client, make):
     login(client, "chan.taiman")
     response = client.post(
         "/account/password",
-        data={"current_password": PASSWORD, "new_password": "Chan.TaiMan",
-              "confirm": "Chan.TaiMan"},
+        data={
+            "current_password": PASSWORD,
+            "new_password": "Chan.TaiMan",
+            "confirm": "Chan.TaiMan",
+        },
     )
     assert response.status_code == 422
 
@@ -183,9 +186,12 @@ def test_the_throttle_is_shared_through_redis_by_every_app_server(app, make_app,
         redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis at 127.0.0.1:6379")
-    settings = {**app.config, "RATELIMIT_ENABLED": True,
-                "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
-                "RATELIMIT_KEY_PREFIX": f"butler-test-{uuid.uuid4().hex}"}
+    settings = {
+        **app.config,
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+        "RATELIMIT_KEY_PREFIX": f"butler-test-{uuid.uuid4().hex}",
+    }
     first, second = make_app(settings), make_app(settings)
     make.user(username="ben")
     for n in range(5):
@@ -242,9 +248,10 @@ def test_a_recovery_code_works_once(app, client, make):
     again = client.post("/login/second-factor", data={"code": codes[3]})
     assert again.status_code == 422
     with app.app_context():
-        assert db.session.scalar(
-            select(RecoveryCode.id).where(RecoveryCode.used_at.is_not(None))
-        ) is not None
+        assert (
+            db.session.scalar(select(RecoveryCode.id).where(RecoveryCode.used_at.is_not(None)))
+            is not None
+        )
         actions = db.session.scalars(select(AuditLog.action)).all()
         assert "login.recovery_code_used" in actions
 

@@ -48,6 +48,7 @@ from core.models import (
 from core.roles import ROLE_CODES
 from tests.conftest import login
 from tests.factories import Factory
+from tests.plugins import plugin_test_modules
 
 # Forms fuzzed by test_fuzz.py: for each, the examples posted, accepted and refused.
 FUZZ_TALLY: dict[str, dict[str, int]] = {}
@@ -68,11 +69,23 @@ def pytest_terminal_summary(terminalreporter) -> None:
 # URL arguments that are not ids: one value that exists for every site.
 FIXED_ARGUMENTS = {"fmt": "csv", "kind": "residents", "name": "example", "section": "contact"}
 
+# The first-party plugins' parts of the world (tests/plugins/<name>/world.py).
+PLUGIN_WORLDS = plugin_test_modules("world")
+PLUGIN_FIXED_ARGUMENTS = {
+    name: dict(getattr(module, "FIXED_ARGUMENTS", {})) for name, module in PLUGIN_WORLDS
+}
+
 
 @dataclass
 class SiteObjects:
     site: Site
     ids: dict[str, int] = field(default_factory=dict)
+    # Each plugin's own ids (tests/plugins/<name>/world.py), looked up before the core's
+    # for the plugin's routes, so that two plugins may use the same argument name.
+    plugin_ids: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def ids_for(self, plugin: str | None = None) -> dict[str, int]:
+        return self.ids | self.plugin_ids.get(plugin or "", {})
 
 
 @dataclass
@@ -83,11 +96,16 @@ class World:
 
     def values(self, which: SiteObjects, rule: Rule) -> dict[str, Any]:
         values: dict[str, Any] = {}
+        plugin = rule.endpoint.partition(".")[0]
+        own = which.plugin_ids.get(plugin, {})
+        fixed = FIXED_ARGUMENTS | PLUGIN_FIXED_ARGUMENTS.get(plugin, {})
         for argument in rule.arguments:
             if argument == "site_slug":
                 values[argument] = which.site.slug
-            elif argument in FIXED_ARGUMENTS:
-                values[argument] = FIXED_ARGUMENTS[argument]
+            elif argument in own:
+                values[argument] = own[argument]
+            elif argument in fixed:
+                values[argument] = fixed[argument]
             elif argument in which.ids:
                 values[argument] = which.ids[argument]
             else:
@@ -198,8 +216,12 @@ def _fill_site(app: Flask, make: Factory, org: Organization, slug: str) -> SiteO
             "batch_id": batch.id,
             "message_id": message.id,
         }
+        plugin_ids = {}
+        for name, module in PLUGIN_WORLDS:
+            plugin_ids[name] = dict(module.fill(db.session.get(Site, site.id), dict(ids)))
+            db.session.commit()
         db.session.expunge(site) if site in db.session else None
-    return SiteObjects(site=site, ids=ids)
+    return SiteObjects(site=site, ids=ids, plugin_ids=plugin_ids)
 
 
 @pytest.fixture
@@ -275,7 +297,14 @@ def changed_tables(before: dict[str, tuple[int, str]], after: dict[str, tuple[in
 def _variants() -> dict[str, tuple[str, ...]]:
     from core.forms_residents import SECTIONS
 
-    return {"section": tuple(SECTIONS), "kind": ("residents", "units"), "fmt": ("csv", "xlsx")}
+    variants = {
+        "section": tuple(SECTIONS),
+        "kind": ("residents", "units"),
+        "fmt": ("csv", "xlsx"),
+    }
+    for _name, module in PLUGIN_WORLDS:
+        variants.update(getattr(module, "VARIANTS", {}))
+    return variants
 
 
 # Arguments of routes outside the sites: one value that exists.

@@ -32,6 +32,7 @@ import hashlib
 import io
 import os
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -89,6 +90,7 @@ from core.views.buildings import BuildingForm, UnitForm
 from core.views.transfer import ImportForm
 from tests.conftest import app_config, login
 from tests.factories import PASSWORD, Factory
+from tests.plugins import plugin_test_modules
 from tests.security.conftest import FUZZ_TALLY, World, url_of
 
 EXAMPLES = int(os.environ.get("BUTLER_FUZZ_EXAMPLES", "40"))
@@ -397,12 +399,13 @@ class Setting:
     make: Factory
     notes: dict[str, Any] = field(default_factory=dict)
 
-    def id(self, name: str) -> str:
-        return str(self.world.a.ids[name])
+    def id(self, name: str, plugin: str | None = None) -> str:
+        """Site A's id called ``name`` (a plugin's own ids when ``plugin`` is given)."""
+        return str(self.world.a.ids_for(plugin)[name])
 
-    def version(self, model: type, name: str) -> str:
+    def version(self, model: type, name: str, plugin: str | None = None) -> str:
         with self.app.app_context():
-            return str(db.session.get(model, self.world.a.ids[name]).version_id)
+            return str(db.session.get(model, self.world.a.ids_for(plugin)[name]).version_id)
 
     @property
     def admin(self) -> User:
@@ -638,6 +641,11 @@ FORMS: dict[str, Form] = {
         lambda s: {"butler": str(s.world.users["butler"].id), "expected": s.id("user_id")},
     ),
 }
+
+
+# Each first-party plugin's entries (tests/plugins/<name>/fuzz.py).
+for _plugin, _module in plugin_test_modules("fuzz"):
+    FORMS.update(_module.forms(sys.modules[__name__]))
 
 
 # --- Discovering the routes ------------------------------------------------------------
@@ -956,7 +964,13 @@ def test_form_survives_odd_values(
     saved = client.get_cookie(cookie_name)
     baseline = snapshot(app)
     site_b = site_b_rows(baseline, world)
-    known_ids = {*world.a.ids.values(), *world.b.ids.values(), world.a.site.id, world.b.site.id}
+    plugin = endpoint.partition(".")[0]
+    known_ids = {
+        *world.a.ids_for(plugin).values(),
+        *world.b.ids_for(plugin).values(),
+        world.a.site.id,
+        world.b.site.id,
+    }
     ids = st.sampled_from(sorted(known_ids | {u.id for u in world.users.values()})).map(str)
     tally = {"examples": 0, "accepted": 0, "refused": 0}
 

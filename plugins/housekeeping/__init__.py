@@ -1,0 +1,39 @@
+"""Housekeeping: the hotel variant (rooms, assignments, inspections, linen, master keys)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from core.plugins import hookimpl
+from core.plugins.api import PluginInfo
+
+NAME = "housekeeping"
+HERE = Path(__file__).resolve().parent
+
+bp = Blueprint(NAME, __name__, template_folder="templates")
+
+
+@hookimpl
+def butler_plugin_info():
+    return PluginInfo(
+        name=NAME,
+        label=_l("Housekeeping"),
+        description=_l(
+            "Hotel housekeeping: room status, assignments, inspections, linen and master keys."
+        ),
+        version="0.1.0",
+        kinds=frozenset({"hotel"}),
+    )
+
+
+@hookimpl
+def butler_blueprints():
+    return [bp]
+
+
+@hookimpl
+def butler_translation_dirs():
+    return [HERE / "translations"]
