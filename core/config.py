@@ -81,6 +81,10 @@ def from_environment(instance_path: Path) -> dict:
         "BUTLER_SESSION_ABSOLUTE_HOURS": _int_env("BUTLER_SESSION_ABSOLUTE_HOURS", 12),
         # How many proxies in front of the app set X-Forwarded-For/-Proto (0: none).
         "BUTLER_PROXY_HOPS": _int_env("BUTLER_PROXY_HOPS", 0, allow_zero=True),
+        # Uploaded photos: a folder outside static/, and the largest file accepted.
+        "BUTLER_UPLOAD_DIR": os.environ.get("BUTLER_UPLOAD_DIR", "").strip()
+        or str(instance_path / "uploads"),
+        "BUTLER_UPLOAD_MAX_BYTES": _int_env("BUTLER_UPLOAD_MAX_BYTES", 5 * 1024 * 1024),
         **_mail_settings(),
     }
 

@@ -45,7 +45,21 @@ def app_config(url: str) -> dict:
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 1024,
         "ARGON2_PARALLELISM": 1,
+        # Uploaded photos go to a folder of the test run, not to instance/.
+        "BUTLER_UPLOAD_DIR": _upload_dir(),
     }
+
+
+def _upload_dir() -> str:
+    import tempfile
+
+    global _UPLOADS
+    if _UPLOADS is None:
+        _UPLOADS = tempfile.mkdtemp(prefix="butler-test-uploads-")
+    return _UPLOADS
+
+
+_UPLOADS: str | None = None
 
 
 @pytest.fixture(scope="session")
