@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from core.plugins import hookimpl
-from core.plugins.api import PluginInfo
+from core.plugins.api import NavItem, Panel, Permission, PluginInfo, Widget
 
 NAME = "service_desk"
 HERE = Path(__file__).resolve().parent
 
-bp = Blueprint(NAME, __name__, template_folder="templates")
+OFFICE = frozenset({"org_admin", "manager", "assistant", "butler", "front_desk"})
+LEADS = frozenset({"org_admin", "manager"})
 
 
 @hookimpl
@@ -32,9 +32,81 @@ def butler_plugin_info():
 
 @hookimpl
 def butler_blueprints():
+    from plugins.service_desk.views import bp
+
     return [bp]
+
+
+@hookimpl
+def butler_models():
+    from plugins.service_desk.models import MODELS
+
+    return MODELS
+
+
+@hookimpl
+def butler_permissions():
+    return [
+        Permission(f"{NAME}.view", _l("See service requests"), OFFICE),
+        Permission(f"{NAME}.handle", _l("Log and follow up service requests"), OFFICE),
+        Permission(f"{NAME}.sign_off", _l("Sign off complaints"), LEADS),
+        Permission(f"{NAME}.configure", _l("Set request categories and promised times"), LEADS),
+        Permission(
+            f"{NAME}.reports", _l("See service desk reports"), LEADS | frozenset({"assistant"})
+        ),
+    ]
 
 
 @hookimpl
 def butler_translation_dirs():
     return [HERE / "translations"]
+
+
+@hookimpl
+def butler_migration_dirs():
+    return [HERE / "migrations"]
+
+
+@hookimpl
+def butler_nav_items(site, user):
+    return [NavItem(_l("Service requests"), "service_desk.index", f"{NAME}.view", order=20)]
+
+
+@hookimpl
+def butler_dashboard_widgets(site, user):
+    from core.security import can
+    from plugins.service_desk import flow, queries
+
+    if not can(user, f"{NAME}.view", site):
+        return []
+    return [
+        Widget(
+            key=f"{NAME}.mine",
+            title=_l("My service requests"),
+            template="service_desk/widget.html",
+            permission=f"{NAME}.view",
+            context={"counts": queries.butler_counts(site, user.id, flow.now())},
+            order=20,
+        )
+    ]
+
+
+@hookimpl
+def butler_resident_panels(site, user, resident):
+    return [
+        Panel(
+            key=f"{NAME}.requests",
+            title=_l("Service requests"),
+            endpoint="service_desk.resident_panel",
+            permission=f"{NAME}.view",
+            url_args={"resident_id": resident.id},
+            order=20,
+        )
+    ]
+
+
+@hookimpl
+def butler_site_enabled(site):
+    from plugins.service_desk.setup import seed_categories
+
+    seed_categories(site)

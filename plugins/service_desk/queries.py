@@ -1,0 +1,158 @@
+"""Finding requests: the lists' filters, the butler's counts, "mine" and "overdue"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import MultiDict
+
+from core.extensions import db
+from core.models import ButlerAssignment, Site
+from plugins.service_desk.models import TYPES, ServiceDeskRequest
+
+PER_PAGE = 50
+VIEWS = ("mine", "open", "overdue", "callback", "closed", "all")
+R = ServiceDeskRequest
+
+
+@dataclass(frozen=True)
+class RequestFilter:
+    view: str = "mine"
+    building_id: int | None = None
+    category_id: int | None = None
+    type: str = ""
+    page: int = 1
+
+    def args(self, **changes: Any) -> dict[str, Any]:
+        f = replace(self, **changes)
+        args: dict[str, Any] = {"view": f.view}
+        if f.building_id:
+            args["building"] = f.building_id
+        if f.category_id:
+            args["category"] = f.category_id
+        if f.type:
+            args["type"] = f.type
+        if f.page != 1:
+            args["page"] = f.page
+        return args
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        number = int(value) if value else None
+    except ValueError:
+        return None
+    return number if number is not None and 0 < number < 2**31 else None
+
+
+def filter_from_args(args: MultiDict) -> RequestFilter:
+    view = args.get("view", "mine")
+    page = _int(args.get("page")) or 1
+    return RequestFilter(
+        view=view if view in VIEWS else "mine",
+        building_id=_int(args.get("building")),
+        category_id=_int(args.get("category")),
+        type=args.get("type", "") if args.get("type") in TYPES else "",
+        page=min(page, 100_000),
+    )
+
+
+def my_buildings(site_id: int, user_id: int):
+    return select(ButlerAssignment.building_id).where(
+        ButlerAssignment.site_id == site_id,
+        ButlerAssignment.user_id == user_id,
+        ButlerAssignment.ends_on.is_(None),
+    )
+
+
+def mine(site_id: int, user_id: int):
+    """Requests the user answers for: assigned to them, or from their buildings."""
+    return or_(R.assignee_id == user_id, R.building_id.in_(my_buildings(site_id, user_id)))
+
+
+def is_open():
+    return R.status != "closed"
+
+
+def overdue(now: datetime):
+    """Open requests past their promised reply or completion time."""
+    return and_(
+        is_open(),
+        or_(
+            and_(R.acknowledged_at.is_(None), R.reply_due_at < now),
+            and_(R.done_at.is_(None), R.complete_due_at < now),
+        ),
+    )
+
+
+def _filtered(stmt: Select, f: RequestFilter, site: Site, user_id: int, now: datetime) -> Select:
+    stmt = stmt.where(R.site_id == site.id)
+    if f.view == "mine":
+        stmt = stmt.where(is_open(), mine(site.id, user_id))
+    elif f.view == "open":
+        stmt = stmt.where(is_open())
+    elif f.view == "overdue":
+        stmt = stmt.where(overdue(now))
+    elif f.view == "callback":
+        stmt = stmt.where(R.status == "done")
+    elif f.view == "closed":
+        stmt = stmt.where(R.status == "closed")
+    if f.building_id:
+        stmt = stmt.where(R.building_id == f.building_id)
+    if f.category_id:
+        stmt = stmt.where(R.category_id == f.category_id)
+    if f.type:
+        stmt = stmt.where(R.type == f.type)
+    return stmt
+
+
+def rows_query(f: RequestFilter, site: Site, user_id: int, now: datetime) -> Select:
+    """One page of requests with their resident, unit, category and assignee, in one query."""
+    stmt = _filtered(select(R), f, site, user_id, now).options(
+        joinedload(R.resident),
+        joinedload(R.unit),
+        joinedload(R.building),
+        joinedload(R.category),
+        joinedload(R.assignee),
+    )
+    if f.view in ("closed", "all"):
+        stmt = stmt.order_by(R.received_at.desc(), R.id.desc())
+    elif f.view == "callback":
+        stmt = stmt.order_by(R.callback_due_at, R.id)
+    else:
+        stmt = stmt.order_by(R.complete_due_at, R.id)
+    return stmt.limit(PER_PAGE).offset((f.page - 1) * PER_PAGE)
+
+
+def count_query(f: RequestFilter, site: Site, user_id: int, now: datetime) -> Select:
+    return _filtered(select(func.count(R.id)), f, site, user_id, now)
+
+
+def end_of_local_day(site: Site, now: datetime) -> datetime:
+    """The end of ``now``'s day on the site's clock, as an aware datetime."""
+    zone = ZoneInfo(site.timezone)
+    local_day = now.astimezone(zone).date()
+    return datetime.combine(local_day + timedelta(days=1), time(0), tzinfo=zone)
+
+
+def butler_counts(site: Site, user_id: int, now: datetime) -> dict[str, int]:
+    """A butler's open requests, those overdue, and callbacks due by the end of today."""
+    today_ends = end_of_local_day(site, now)
+    row = db.session.execute(
+        select(
+            func.count(R.id),
+            func.coalesce(func.sum(case((overdue(now), 1), else_=0)), 0),
+            func.coalesce(
+                func.sum(
+                    case((and_(R.status == "done", R.callback_due_at < today_ends), 1), else_=0)
+                ),
+                0,
+            ),
+        ).where(R.site_id == site.id, is_open(), mine(site.id, user_id))
+    ).one()
+    return {"open": row[0], "overdue": int(row[1]), "callbacks": int(row[2])}
