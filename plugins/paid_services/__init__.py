@@ -1,19 +1,30 @@
-"""Paid services: A priced catalogue of services, orders, delivery and payment."""
+"""Paid services: a priced catalogue of services, orders, delivery and payment."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, select
 
+from core.extensions import db
 from core.plugins import hookimpl
-from core.plugins.api import PluginInfo
+from core.plugins.api import Job, NavItem, Panel, Permission, PluginInfo, Report, Widget
 
 NAME = "paid_services"
 HERE = Path(__file__).resolve().parent
 
-bp = Blueprint(NAME, __name__, template_folder="templates")
+SELLERS = frozenset({"org_admin", "manager", "assistant", "butler"})
+MANAGERS = frozenset({"org_admin", "manager"})
+
+
+def _blueprint():
+    from plugins.paid_services import reports  # noqa: F401  (adds the report routes)
+    from plugins.paid_services.views import bp
+
+    return bp
 
 
 @hookimpl
@@ -22,16 +33,154 @@ def butler_plugin_info():
         name=NAME,
         label=_l("Paid services"),
         description=_l("A priced catalogue of services, orders, delivery and payment."),
-        version="0.1.0",
+        version="1.0.0",
         kinds=frozenset({"residential"}),
     )
 
 
 @hookimpl
 def butler_blueprints():
-    return [bp]
+    return [_blueprint()]
+
+
+@hookimpl
+def butler_models():
+    from plugins.paid_services.models import MODELS
+
+    return MODELS
+
+
+@hookimpl
+def butler_permissions():
+    return [
+        Permission(
+            "paid_services.view",
+            _l("See paid services, orders and receipts"),
+            SELLERS | {"front_desk"},
+        ),
+        Permission(
+            "paid_services.sell",
+            _l("Quote, order, deliver paid services and take payments"),
+            SELLERS,
+        ),
+        Permission("paid_services.refund", _l("Give money back for a paid service"), MANAGERS),
+        Permission(
+            "paid_services.catalogue",
+            _l("Change the catalogue of paid services and its prices"),
+            MANAGERS,
+        ),
+        Permission(
+            "paid_services.reports",
+            _l("See the revenue of paid services"),
+            MANAGERS | {"assistant"},
+        ),
+    ]
+
+
+@hookimpl
+def butler_jobs():
+    from plugins.paid_services.jobs import charge_rentals
+
+    return [
+        Job(
+            "rental_charges",
+            "monthly",
+            charge_rentals,
+            description=_l("Charge each running rental for the new month and tell the resident"),
+            hour=6,
+        )
+    ]
 
 
 @hookimpl
 def butler_translation_dirs():
     return [HERE / "translations"]
+
+
+@hookimpl
+def butler_migration_dirs():
+    return [HERE / "migrations"]
+
+
+@hookimpl
+def butler_nav_items(site, user):
+    return [NavItem(_l("Paid services"), "paid_services.index", "paid_services.view", order=60)]
+
+
+def widget_counts(site) -> dict[str, int]:
+    """Open orders, orders to deliver this week and the unpaid amount, in one query."""
+    from plugins.paid_services import rules
+    from plugins.paid_services.models import PaidServicesOrder as O  # noqa: N817
+
+    today = rules.now().astimezone(ZoneInfo(site.timezone)).date()
+    week_end = today + timedelta(days=6 - today.weekday())
+    is_open = O.status.in_(("quoted", "accepted"))
+    row = db.session.execute(
+        select(
+            func.count(case((is_open, 1))),
+            func.count(case((is_open & (O.scheduled_on <= week_end), 1))),
+            func.coalesce(
+                func.sum(
+                    case(
+                        (O.status.in_(("accepted", "delivered")), O.total_minor - O.paid_minor),
+                        else_=0,
+                    )
+                ),
+                0,
+            ),
+        ).where(O.site_id == site.id)
+    ).one()
+    return {"open": row[0], "week": row[1], "unpaid_minor": int(row[2])}
+
+
+@hookimpl
+def butler_dashboard_widgets(site, user):
+    from core.security import can
+
+    if not can(user, "paid_services.view", site):
+        return []
+    return [
+        Widget(
+            key="paid_services.summary",
+            title=_l("Paid services"),
+            template="paid_services/widget.html",
+            permission="paid_services.view",
+            context={"counts": widget_counts(site)},
+            order=60,
+        )
+    ]
+
+
+@hookimpl
+def butler_resident_panels(site, user, resident):
+    return [
+        Panel(
+            key="paid_services.orders",
+            title=_l("Paid services"),
+            endpoint="paid_services.resident_panel",
+            permission="paid_services.view",
+            url_args={"resident_id": resident.id},
+            order=60,
+        )
+    ]
+
+
+@hookimpl
+def butler_reports(site, period):
+    return [
+        Report(
+            key="paid_services.revenue",
+            title=_l("Paid services: revenue"),
+            endpoint="paid_services.revenue",
+            permission="paid_services.reports",
+            description=_l("Revenue by service and month, by butler, and unpaid orders."),
+            order=60,
+        )
+    ]
+
+
+@hookimpl
+def butler_demo_data(site):
+    from plugins.paid_services.demo import add_demo_data
+
+    add_demo_data(site)

@@ -1,0 +1,110 @@
+"""Money in integer minor units: reading what people type, and showing it.
+
+No float is ever involved: text becomes a ``Decimal`` and then an ``int`` of minor units
+(cents, fen), with the exponent of the site's currency (2 for HKD and CNY).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import get_currency_precision
+from flask_babel import format_currency
+from flask_babel import gettext as _
+
+# Digits with optional thousands commas ("1,280.50") or none ("1280.5"); ASCII only.
+_AMOUNT = re.compile(r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]+))?$", re.ASCII)
+# The largest amount accepted: a hundred million in major units.
+MAX_MAJOR = 100_000_000
+# Quantities: up to 99,999.99 (hours, square metres, plants), two decimals.
+MAX_QUANTITY_HUNDREDTHS = 9_999_999
+
+
+class MoneyError(ValueError):
+    """Text that is not an amount; the message says why, in the user's language."""
+
+
+def exponent(currency: str) -> int:
+    """How many decimals the currency has (HKD, CNY: 2)."""
+    try:
+        return get_currency_precision(currency)
+    except Exception:  # an unknown code: cents are the safe guess
+        return 2
+
+
+def parse(text: str | None, currency: str, *, allow_zero: bool = False) -> int:
+    """The amount typed in ``text`` as minor units of ``currency``; MoneyError if it is not one."""
+    cleaned = (text or "").strip().replace(" ", "")
+    if not cleaned:
+        raise MoneyError(_("Enter an amount."))
+    match = _AMOUNT.match(cleaned)
+    if match is None:
+        raise MoneyError(_("Write the amount with digits only, for example 1,280.50."))
+    places = exponent(currency)
+    decimals = match.group(1) or ""
+    if len(decimals) > places:
+        raise MoneyError(
+            _(
+                "%(currency)s amounts have at most %(places)d decimals.",
+                currency=currency,
+                places=places,
+            )
+            if places
+            else _("%(currency)s amounts have no decimals.", currency=currency)
+        )
+    try:
+        value = Decimal(cleaned.replace(",", ""))
+    except InvalidOperation:  # the pattern should have caught it
+        raise MoneyError(_("Write the amount with digits only, for example 1,280.50.")) from None
+    if value > MAX_MAJOR:
+        raise MoneyError(_("That amount is too large."))
+    minor = int(value.scaleb(places))
+    if minor == 0 and not allow_zero:
+        raise MoneyError(_("The amount must be more than zero."))
+    return minor
+
+
+def parse_quantity(text: str | None) -> int:
+    """A quantity typed as "2" or "85.5", in hundredths; MoneyError if it is not one."""
+    cleaned = (text or "").strip().replace(" ", "")
+    if not cleaned:
+        raise MoneyError(_("Enter a quantity."))
+    match = _AMOUNT.match(cleaned)
+    if match is None:
+        raise MoneyError(_("Write the quantity with digits only, for example 1.5."))
+    if len(match.group(1) or "") > 2:
+        raise MoneyError(_("A quantity has at most 2 decimals."))
+    hundredths = int(Decimal(cleaned.replace(",", "")).scaleb(2))
+    if hundredths <= 0:
+        raise MoneyError(_("The quantity must be more than zero."))
+    if hundredths > MAX_QUANTITY_HUNDREDTHS:
+        raise MoneyError(_("That quantity is too large."))
+    return hundredths
+
+
+def line_total(unit_price_minor: int, quantity_hundredths: int) -> int:
+    """Price times quantity, in minor units, rounded half up (both are never negative)."""
+    return (unit_price_minor * quantity_hundredths + 50) // 100
+
+
+def to_decimal(minor: int, currency: str) -> Decimal:
+    """``minor`` units as an exact Decimal of major units (12850 HKD → 128.50)."""
+    return Decimal(minor).scaleb(-exponent(currency))
+
+
+def as_input(minor: int, currency: str) -> str:
+    """The amount as a person would type it: "1280.50"."""
+    return f"{to_decimal(minor, currency):f}"
+
+
+def show(minor: int | None, currency: str) -> str:
+    """The amount for people, in the current locale: "HK$1,280.50"."""
+    return format_currency(to_decimal(minor or 0, currency), currency)
+
+
+def show_quantity(hundredths: int) -> str:
+    """A quantity without needless zeros: 150 → "1.5", 200 → "2"."""
+    value = Decimal(hundredths).scaleb(-2)
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

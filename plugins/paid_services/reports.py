@@ -1,0 +1,304 @@
+"""The revenue report: by service and month, by butler, and the unpaid orders; XLSX too.
+
+Revenue is the value of delivered work: an order's quoted lines count in the month it
+was delivered, a rental's monthly charge in its own month. Collected is what was paid,
+less refunds, by the month the money came in. Months are the site's own.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import Response, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import and_, or_, select
+
+from core.exports import neutralise
+from core.extensions import db
+from core.models import Building, Resident, Site, Unit, User
+from core.security import requires
+from core.tenancy import current_site
+from plugins.paid_services import money, rules
+from plugins.paid_services.models import (
+    PaidServicesLine,
+    PaidServicesOrder,
+    PaidServicesPayment,
+    PaidServicesService,
+)
+from plugins.paid_services.views import bp
+
+PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONTHS = 12
+UNPAID_LIMIT = 500
+
+
+def months_ending(period: str, count: int = MONTHS) -> list[str]:
+    """The ``count`` months up to and including ``period`` (``YYYY-MM``), oldest first."""
+    year, month = int(period[:4]), int(period[5:7])
+    out = []
+    for _n in range(count):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(out))
+
+
+def _first_day(period: str) -> date:
+    return date(int(period[:4]), int(period[5:7]), 1)
+
+
+def _after(period: str) -> date:
+    year, month = int(period[:4]), int(period[5:7])
+    return date(year + (month == 12), month % 12 + 1, 1)
+
+
+def _utc(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+@dataclass
+class Revenue:
+    months: list[str]
+    by_service: dict[str, dict[str, int]] = field(default_factory=dict)
+    collected: dict[str, int] = field(default_factory=dict)
+
+    def total(self, service: str) -> int:
+        return sum(self.by_service[service].values())
+
+    def month_total(self, month: str) -> int:
+        return sum(row.get(month, 0) for row in self.by_service.values())
+
+
+def revenue(site: Site, period: str) -> Revenue:
+    months = months_ending(period)
+    first, after = _first_day(months[0]), _after(months[-1])
+    tz = ZoneInfo(site.timezone)
+    result = Revenue(months=months)
+    line, order = PaidServicesLine, PaidServicesOrder
+    rows = db.session.execute(
+        select(PaidServicesService.name, line.period, order.delivered_on, line.total_minor)
+        .join(order, order.id == line.order_id)
+        .join(PaidServicesService, PaidServicesService.id == line.service_id)
+        .where(
+            line.site_id == site.id,
+            order.status == "delivered",
+            or_(
+                and_(
+                    line.period.is_(None), order.delivered_on >= first, order.delivered_on < after
+                ),
+                and_(line.period >= months[0], line.period <= months[-1]),
+            ),
+        )
+    ).all()
+    by_service: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for name, line_period, delivered_on, amount in rows:
+        month = line_period or delivered_on.strftime("%Y-%m")
+        by_service[name][month] += amount
+    result.by_service = {name: dict(by_service[name]) for name in sorted(by_service)}
+    payments = db.session.execute(
+        select(
+            PaidServicesPayment.received_at,
+            PaidServicesPayment.kind,
+            PaidServicesPayment.amount_minor,
+        ).where(
+            PaidServicesPayment.site_id == site.id,
+            PaidServicesPayment.received_at >= _utc(first, tz),
+            PaidServicesPayment.received_at < _utc(after, tz),
+        )
+    ).all()
+    collected: dict[str, int] = defaultdict(int)
+    for received_at, kind, amount in payments:
+        month = received_at.astimezone(tz).strftime("%Y-%m")
+        collected[month] += amount if kind == "payment" else -amount
+    result.collected = dict(collected)
+    return result
+
+
+@dataclass
+class ButlerRow:
+    name: str
+    orders: int = 0
+    sold_minor: int = 0
+    delivered_minor: int = 0
+    collected_minor: int = 0
+
+
+def by_butler(site: Site, period: str) -> list[ButlerRow]:
+    """For each seller: orders sold in the month and their value, work delivered, money in."""
+    tz = ZoneInfo(site.timezone)
+    first, after = _first_day(period), _after(period)
+    start, end = _utc(first, tz), _utc(after, tz)
+    o = PaidServicesOrder
+    rows: dict[int, ButlerRow] = {}
+
+    def row(user_id: int, name: str) -> ButlerRow:
+        return rows.setdefault(user_id, ButlerRow(name))
+
+    sold = db.session.execute(
+        select(o.sold_by_id, User.display_name, o.total_minor, o.status)
+        .join(User, User.id == o.sold_by_id)
+        .where(o.site_id == site.id, o.created_at >= start, o.created_at < end)
+    ).all()
+    for user_id, name, total, status in sold:
+        if status != "cancelled":
+            r = row(user_id, name)
+            r.orders += 1
+            r.sold_minor += total
+    delivered = db.session.execute(
+        select(o.sold_by_id, User.display_name, PaidServicesLine.total_minor)
+        .join(User, User.id == o.sold_by_id)
+        .join(PaidServicesLine, PaidServicesLine.order_id == o.id)
+        .where(
+            o.site_id == site.id,
+            o.status == "delivered",
+            or_(
+                and_(
+                    PaidServicesLine.period.is_(None),
+                    o.delivered_on >= first,
+                    o.delivered_on < after,
+                ),
+                PaidServicesLine.period == period,
+            ),
+        )
+    ).all()
+    for user_id, name, amount in delivered:
+        row(user_id, name).delivered_minor += amount
+    paid = db.session.execute(
+        select(
+            o.sold_by_id,
+            User.display_name,
+            PaidServicesPayment.kind,
+            PaidServicesPayment.amount_minor,
+        )
+        .join(o, o.id == PaidServicesPayment.order_id)
+        .join(User, User.id == o.sold_by_id)
+        .where(
+            PaidServicesPayment.site_id == site.id,
+            PaidServicesPayment.received_at >= start,
+            PaidServicesPayment.received_at < end,
+        )
+    ).all()
+    for user_id, name, kind, amount in paid:
+        row(user_id, name).collected_minor += amount if kind == "payment" else -amount
+    return sorted(rows.values(), key=lambda r: r.name)
+
+
+def unpaid(site: Site) -> list:
+    o = PaidServicesOrder
+    return db.session.execute(
+        select(o, Resident.name, Unit.number, Building.code, User.display_name)
+        .join(Resident, Resident.id == o.resident_id)
+        .outerjoin(Unit, Unit.id == o.unit_id)
+        .outerjoin(Building, Building.id == Unit.building_id)
+        .join(User, User.id == o.sold_by_id)
+        .where(
+            o.site_id == site.id,
+            o.status.in_(("accepted", "delivered")),
+            o.paid_minor < o.total_minor,
+        )
+        .order_by(o.id)
+        .limit(UNPAID_LIMIT)
+    ).all()
+
+
+def _period_arg() -> tuple[str, str | None]:
+    period = request.args.get("period", "")
+    if PERIOD.match(period):
+        return period, None
+    today = rules.now().astimezone(ZoneInfo(current_site().timezone)).date()
+    error = _("Choose a month as YYYY-MM, for example 2026-11.") if period else None
+    return today.strftime("%Y-%m"), error
+
+
+@bp.route("/reports/revenue", endpoint="revenue")
+@requires("paid_services.reports")
+def revenue_report():
+    site = current_site()
+    period, error = _period_arg()
+    data = revenue(site, period)
+    butlers = by_butler(site, period)
+    owed = unpaid(site)
+    if request.args.get("export") == "xlsx" and not error:
+        body = workbook(site, period, data, butlers, owed)
+        name = f"paid-services-{site.slug}-{period}.xlsx"
+        return Response(
+            body,
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f"attachment; filename={name}"},
+        )
+    return render_template(
+        "paid_services/report.html",
+        period=period,
+        error=error,
+        data=data,
+        butlers=butlers,
+        unpaid=owed,
+    ), (422 if error else 200)
+
+
+def workbook(site: Site, period: str, data: Revenue, butlers: list[ButlerRow], owed: list) -> bytes:
+    """The report as an XLSX workbook: one sheet per table, amounts in major units."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    currency = site.currency
+    book = Workbook(write_only=True)
+
+    def text(value: str):
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+    def amount(sheet, minor: int):
+        cell = WriteOnlyCell(sheet, value=money.to_decimal(minor, currency))
+        cell.number_format = "#,##0.00"
+        return cell
+
+    sheet = book.create_sheet(_("Revenue")[:31])
+    sheet.append([_("Service"), *data.months, _("Total")])
+    for name, months in data.by_service.items():
+        sheet.append(
+            [
+                text(name),
+                *(amount(sheet, months.get(m, 0)) for m in data.months),
+                amount(sheet, data.total(name)),
+            ]
+        )
+    sheet.append([_("Total"), *(amount(sheet, data.month_total(m)) for m in data.months)])
+    sheet.append([_("Collected"), *(amount(sheet, data.collected.get(m, 0)) for m in data.months)])
+
+    sheet = book.create_sheet(_("By butler")[:31])
+    sheet.append([_("Butler"), _("Orders"), _("Sold"), _("Delivered"), _("Collected")])
+    for r in butlers:
+        sheet.append(
+            [
+                text(r.name),
+                r.orders,
+                amount(sheet, r.sold_minor),
+                amount(sheet, r.delivered_minor),
+                amount(sheet, r.collected_minor),
+            ]
+        )
+
+    sheet = book.create_sheet(_("Unpaid")[:31])
+    sheet.append(
+        [_("Order"), _("Resident"), _("Unit"), _("Sold by"), _("Total"), _("Paid"), _("Due")]
+    )
+    for order, resident, number, code, seller in owed:
+        sheet.append(
+            [
+                order.id,
+                text(resident),
+                text(f"{code}-{number}" if number else ""),
+                text(seller),
+                amount(sheet, order.total_minor),
+                amount(sheet, order.paid_minor),
+                amount(sheet, order.due_minor),
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
