@@ -7,7 +7,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 
 from core.plugins import hookimpl
-from core.plugins.api import NavItem, Panel, Permission, PluginInfo, Widget
+from core.plugins.api import Job, NavItem, Panel, Permission, PluginInfo, Report, Widget
 
 NAME = "service_desk"
 HERE = Path(__file__).resolve().parent
@@ -32,6 +32,7 @@ def butler_plugin_info():
 
 @hookimpl
 def butler_blueprints():
+    from plugins.service_desk import reports  # noqa: F401  (adds the report routes)
     from plugins.service_desk.views import bp
 
     return [bp]
@@ -69,7 +70,49 @@ def butler_migration_dirs():
 
 @hookimpl
 def butler_nav_items(site, user):
-    return [NavItem(_l("Service requests"), "service_desk.index", f"{NAME}.view", order=20)]
+    return [
+        NavItem(_l("Service requests"), "service_desk.index", f"{NAME}.view", order=20),
+        NavItem(_l("Request categories"), "service_desk.categories", f"{NAME}.configure", 290),
+    ]
+
+
+@hookimpl
+def butler_reports(site, period):
+    return [
+        Report(
+            key=f"{NAME}.monthly",
+            title=_l("Service requests of the month"),
+            endpoint="service_desk.monthly_report",
+            permission=f"{NAME}.reports",
+            description=_l(
+                "Counts by type and category; replies and completions on time, "
+                "callbacks and satisfaction."
+            ),
+            order=20,
+        ),
+        Report(
+            key=f"{NAME}.open_items",
+            title=_l("Open items summary"),
+            endpoint="service_desk.open_items_report",
+            permission=f"{NAME}.reports",
+            description=_l("Every request not closed yet, with an XLSX export."),
+            order=21,
+        ),
+    ]
+
+
+@hookimpl
+def butler_jobs():
+    from plugins.service_desk.jobs import warn_of_breaches
+
+    return [
+        Job(
+            "breach_warnings",
+            "hourly",
+            warn_of_breaches,
+            description=_l("Tell assignees of requests about to miss their promised time"),
+        )
+    ]
 
 
 @hookimpl
@@ -110,3 +153,10 @@ def butler_site_enabled(site):
     from plugins.service_desk.setup import seed_categories
 
     seed_categories(site)
+
+
+@hookimpl
+def butler_demo_data(site):
+    from plugins.service_desk.setup import load_demo
+
+    load_demo(site)

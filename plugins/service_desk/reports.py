@@ -1,0 +1,237 @@
+"""The service desk's reports: the month's figures and the open-items summary (未處理完畢匯總表)."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import Response, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from core.exports import neutralise
+from core.extensions import db
+from core.models import Site
+from core.security import requires
+from core.tenancy import current_site
+from plugins.service_desk import flow, labels
+from plugins.service_desk.models import ServiceDeskCategory, ServiceDeskRequest
+from plugins.service_desk.views import bp
+
+PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+OPEN_ITEMS_LIMIT = 5000
+R = ServiceDeskRequest
+
+
+def month_bounds(site: Site, period: str) -> tuple[datetime, datetime]:
+    """The first instant of the month and of the next one, on the site's clock."""
+    match = PERIOD.match(period)
+    year, month = int(match.group(1)), int(match.group(2))
+    zone = ZoneInfo(site.timezone)
+    start = datetime.combine(date(year, month, 1), time(0), tzinfo=zone)
+    end_day = date(year + (month == 12), month % 12 + 1, 1)
+    return start, datetime.combine(end_day, time(0), tzinfo=zone)
+
+
+def _period(site: Site, now: datetime) -> tuple[str, str | None]:
+    period = request.args.get("period", "")
+    if PERIOD.match(period) and 2000 <= int(period[:4]) <= 2100:
+        return period, None
+    fallback = now.astimezone(ZoneInfo(site.timezone)).strftime("%Y-%m")
+    if period:
+        return fallback, _("Choose a month as YYYY-MM, for example 2026-11.")
+    return fallback, None
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+@dataclass
+class MonthFigures:
+    by_type: list[tuple[str, int]]
+    by_category: list[tuple[str, str, int]]
+    total: int
+    reply_on_time: float | None
+    completion_on_time: float | None
+    callback_rate: float | None
+    satisfaction_rate: float | None
+
+
+def month_figures(site: Site, period: str, now: datetime) -> MonthFigures:
+    """The counts and rates of the requests received in ``period`` (YYYY-MM)."""
+    start, end = month_bounds(site, period)
+    rows = db.session.execute(
+        select(
+            R.type,
+            ServiceDeskCategory.name,
+            R.reply_due_at,
+            R.acknowledged_at,
+            R.complete_due_at,
+            R.done_at,
+            R.status,
+            R.called_back_at,
+            R.satisfaction,
+        )
+        .join(ServiceDeskCategory, ServiceDeskCategory.id == R.category_id)
+        .where(R.site_id == site.id, R.received_at >= start, R.received_at < end)
+    ).all()
+    by_type: Counter = Counter()
+    by_category: Counter = Counter()
+    replies = replied_on_time = completions = completed_on_time = 0
+    done = called_back = rated = satisfied = 0
+    for type_, category, reply_due, replied, complete_due, done_at, status, called, mood in rows:
+        by_type[type_] += 1
+        by_category[(type_, category)] += 1
+        # A promise counts once it is kept or broken; one still running is not counted.
+        if replied is not None or reply_due < now:
+            replies += 1
+            replied_on_time += replied is not None and replied <= reply_due
+        if done_at is not None or complete_due < now:
+            completions += 1
+            completed_on_time += done_at is not None and done_at <= complete_due
+        if done_at is not None or status in ("called_back", "closed"):
+            done += 1
+            called_back += called is not None
+        if mood:
+            rated += 1
+            satisfied += mood == "satisfied"
+    return MonthFigures(
+        by_type=[(t, by_type[t]) for t in labels.TYPE_LABELS if by_type[t]],
+        by_category=sorted((t, c, n) for (t, c), n in by_category.items()),
+        total=len(rows),
+        reply_on_time=_rate(replied_on_time, replies),
+        completion_on_time=_rate(completed_on_time, completions),
+        callback_rate=_rate(called_back, done),
+        satisfaction_rate=_rate(satisfied, rated),
+    )
+
+
+@bp.route("/reports/monthly")
+@requires("service_desk.reports")
+def monthly_report():
+    site = current_site()
+    now = flow.now()
+    period, error = _period(site, now)
+    return render_template(
+        "service_desk/report_monthly.html",
+        period=period,
+        error=error,
+        figures=month_figures(site, period, now),
+        type_labels=labels.TYPE_LABELS,
+    ), (422 if error else 200)
+
+
+def open_items(site: Site) -> list[ServiceDeskRequest]:
+    """Every request not closed yet, oldest first."""
+    return list(
+        db.session.scalars(
+            select(R)
+            .options(
+                joinedload(R.resident),
+                joinedload(R.unit),
+                joinedload(R.building),
+                joinedload(R.category),
+                joinedload(R.assignee),
+            )
+            .where(R.site_id == site.id, R.status != "closed")
+            .order_by(R.received_at, R.id)
+            .limit(OPEN_ITEMS_LIMIT)
+        ).unique()
+    )
+
+
+def _assignee(item: ServiceDeskRequest) -> str:
+    if item.assignee is not None:
+        return item.assignee.display_name
+    if item.contractor:
+        return item.contractor
+    return str(labels.ASSIGNEE_KIND_LABELS.get(item.assignee_kind or "", ""))
+
+
+@bp.route("/reports/open-items")
+@requires("service_desk.reports")
+def open_items_report():
+    site = current_site()
+    return render_template(
+        "service_desk/report_open_items.html",
+        items=open_items(site),
+        now=flow.now(),
+        assignee=_assignee,
+        type_labels=labels.TYPE_LABELS,
+        status_labels=labels.STATUS_LABELS,
+    )
+
+
+def open_items_xlsx(site: Site, now: datetime) -> bytes:
+    """The open-items summary as a workbook: one row per open request."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    zone = ZoneInfo(site.timezone)
+
+    def local(value: datetime | None):
+        return value.astimezone(zone).replace(tzinfo=None) if value else None
+
+    def text(value: str) -> str:
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Open items")[:31])
+    sheet.append(
+        [
+            _("Number"),
+            _("Received"),
+            _("Unit"),
+            _("Resident"),
+            _("Type"),
+            _("Category"),
+            _("What the resident asks"),
+            _("Status"),
+            _("Assigned to"),
+            _("Reply by"),
+            _("Complete by"),
+            _("Overdue"),
+        ]
+    )
+    for item in open_items(site):
+        unit = f"{item.building.code}-{item.unit.number}" if item.unit and item.building else ""
+        sheet.append(
+            [
+                item.id,
+                local(item.received_at),
+                text(unit),
+                text(item.resident.name),
+                str(labels.TYPE_LABELS[item.type]),
+                text(item.category.name),
+                text(item.description),
+                str(labels.STATUS_LABELS[item.status]),
+                text(_assignee(item)),
+                local(item.reply_due_at),
+                local(item.complete_due_at),
+                _("yes") if item.overdue(now) else _("no"),
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@bp.route("/reports/open-items.xlsx")
+@requires("service_desk.reports")
+def open_items_export():
+    site = current_site()
+    now = flow.now()
+    today = now.astimezone(ZoneInfo(site.timezone)).date().isoformat()
+    return Response(
+        open_items_xlsx(site, now),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f'attachment; filename="open-items-{site.slug}-{today}.xlsx"'
+        },
+    )

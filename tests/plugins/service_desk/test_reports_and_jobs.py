@@ -1,0 +1,105 @@
+"""The month's figures, the open-items summary and its XLSX, and the breach warnings."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from core.extensions import db
+from core.models import OutboxMessage, Resident, Site, User
+from plugins.service_desk import flow
+from plugins.service_desk.jobs import warn_of_breaches
+from plugins.service_desk.models import ServiceDeskCategory, ServiceDeskRequest
+from tests.conftest import login
+from tests.plugins.service_desk.helpers import build_estate, freeze
+
+T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)  # 09:00 in Hong Kong
+
+
+@pytest.fixture
+def estate(app, make):
+    return build_estate(app, make)
+
+
+def _requests(app, estate, n: int, at=T0) -> list[int]:
+    with app.app_context():
+        butler = db.session.get(User, estate.butler.id)
+        ids = []
+        for _ in range(n):
+            item = flow.log(
+                category=db.session.get(ServiceDeskCategory, estate.plumbing.id),
+                resident=db.session.get(Resident, estate.resident.id),
+                unit_id=estate.unit.id,
+                building_id=estate.tower.id,
+                channel="phone",
+                description='=HYPERLINK("http://x")',
+                user=butler,
+                at=at,
+            )
+            ids.append(item.id)
+        db.session.commit()
+        return ids
+
+
+def test_the_month_shows_counts_and_rates(app, client, estate, monkeypatch):
+    first, second, _third = _requests(app, estate, 3)
+    with app.app_context():
+        butler = db.session.get(User, estate.butler.id)
+        one = db.session.get(ServiceDeskRequest, first)
+        flow.acknowledge(one, butler, "Coming", T0 + timedelta(minutes=10))
+        flow.complete(one, butler, "", T0 + timedelta(hours=2))
+        flow.call_back(one, butler, "call", "satisfied", "", T0 + timedelta(hours=3))
+        two = db.session.get(ServiceDeskRequest, second)
+        flow.acknowledge(two, butler, "Coming", T0 + timedelta(hours=1))  # late
+        db.session.commit()
+    freeze(monkeypatch, T0 + timedelta(days=5))
+    assert login(client, estate.manager.username).status_code == 302
+    reports = client.get(f"/s/{estate.site.slug}/reports?period=2026-11").text
+    assert "Service requests of the month" in reports and "Open items summary" in reports
+    page = client.get(f"{estate.base}/reports/monthly?period=2026-11").text
+    rates = page.split('id="rates"')[1]
+    # 3 received; 1 of 3 replied on time; 1 of 3 completed on time (two are late now);
+    # the one done was called back, satisfied.
+    for figure in ("3", "33.3 %", "100.0 %"):
+        assert f'<p class="figure">{figure}</p>' in rates
+    assert "Plumbing" in page
+    assert client.get(f"{estate.base}/reports/monthly?period=2026-13").status_code == 422
+
+
+def test_the_open_items_summary_and_its_xlsx(app, client, estate, monkeypatch):
+    ids = _requests(app, estate, 2)
+    freeze(monkeypatch, T0 + timedelta(hours=1))
+    assert login(client, estate.manager.username).status_code == 302
+    page = client.get(f"{estate.base}/reports/open-items").text
+    assert all(f"#{i}" in page for i in ids)
+    response = client.get(f"{estate.base}/reports/open-items.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Number" and len(rows) == 3
+    assert rows[1][6].startswith("'=")  # formula injection neutralised
+    assert rows[1][1] == datetime(2026, 11, 2, 9, 0)  # on the site's clock
+    assert rows[1][11] == "yes"  # reply was due 09:30
+
+
+def test_a_butler_does_not_see_the_reports(client, estate):
+    assert login(client, estate.butler.username).status_code == 302
+    assert client.get(f"{estate.base}/reports/open-items").status_code == 403
+
+
+def test_the_job_warns_the_responsible_butler_once(app, estate):
+    [item_id] = _requests(app, estate, 1)
+    with app.app_context():
+        site = db.session.get(Site, estate.site.id)
+        assert warn_of_breaches(site, T0 - timedelta(hours=1)) == 0  # not soon yet
+        assert warn_of_breaches(site, T0 + timedelta(minutes=5)) == 1
+        assert warn_of_breaches(site, T0 + timedelta(minutes=10)) == 0  # never twice
+        db.session.commit()
+        message = db.session.scalar(select(OutboxMessage))
+        assert message.recipient == estate.butler.username
+        assert f"#{item_id}" in message.body and "2026-11-02 09:30" in message.body
+        assert warn_of_breaches(site, T0 + timedelta(hours=1)) == 0  # already late
