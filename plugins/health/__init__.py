@@ -1,19 +1,36 @@
-"""Health checks: The health-check programme and residents' health records."""
+"""Health checks: the health-check programme and residents' health records (duty F).
+
+Campaigns offer checks at the clubhouse; residents are invited by age band and
+household through the outbox, book a time, come, and have their results recorded and
+assessed. Values are kept only with the resident's consent, shown only to health staff
+and managers, every view audited, every page sent with ``Cache-Control: no-store``.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 
+from core.extensions import db
 from core.plugins import hookimpl
-from core.plugins.api import PluginInfo
+from core.plugins.api import (
+    Job,
+    NavItem,
+    Panel,
+    Permission,
+    PluginInfo,
+    Report,
+    SearchResult,
+    Widget,
+)
+from plugins.health.views import bp
 
 NAME = "health"
 HERE = Path(__file__).resolve().parent
 
-bp = Blueprint(NAME, __name__, template_folder="templates")
+HEALTH_PEOPLE = frozenset({"manager", "health_staff"})
 
 
 @hookimpl
@@ -33,5 +50,181 @@ def butler_blueprints():
 
 
 @hookimpl
+def butler_models():
+    from plugins.health.models import MODELS
+
+    return MODELS
+
+
+@hookimpl
+def butler_permissions():
+    return [
+        Permission(
+            "health.view",
+            _l("See the health-check programme and who took part (no values)"),
+            frozenset({"org_admin", "manager", "assistant", "butler", "health_staff"}),
+        ),
+        Permission(
+            "health.manage",
+            _l("Plan health checks, invite residents, book times, record attendance"),
+            HEALTH_PEOPLE,
+        ),
+        Permission("health.records.view", _l("Read residents' health records"), HEALTH_PEOPLE),
+        Permission(
+            "health.records.edit",
+            _l("Enter health results, assessments and consent"),
+            HEALTH_PEOPLE,
+        ),
+        Permission(
+            "health.records.export",
+            _l("Export a resident's own health record"),
+            HEALTH_PEOPLE,
+        ),
+        Permission(
+            "health.records.erase", _l("Erase a resident's health values"), frozenset({"manager"})
+        ),
+        Permission(
+            "health.summary.view",
+            _l("See health-check summaries (no names)"),
+            frozenset({"org_admin", "manager", "health_staff"}),
+        ),
+    ]
+
+
+@hookimpl
+def butler_jobs():
+    from plugins.health.jobs import send_reminders
+
+    return [
+        Job(
+            "reminders",
+            "daily",
+            send_reminders,
+            description=_l("Remind residents of their health-check time the day before"),
+            hour=9,
+        )
+    ]
+
+
+@hookimpl
 def butler_translation_dirs():
     return [HERE / "translations"]
+
+
+@hookimpl
+def butler_migration_dirs():
+    return [HERE / "migrations"]
+
+
+@hookimpl
+def butler_nav_items(site, user):
+    return [NavItem(_l("Health checks"), "health.index", "health.view", order=400)]
+
+
+@hookimpl
+def butler_dashboard_widgets(site, user):
+    from plugins.health.models import HealthCampaign, HealthInvitation
+    from plugins.health.rules import now
+
+    today = now().date()
+    campaign = db.session.scalar(
+        select(HealthCampaign)
+        .where(HealthCampaign.site_id == site.id, HealthCampaign.ends_on >= today)
+        .order_by(HealthCampaign.starts_on, HealthCampaign.id)
+        .limit(1)
+    )
+    counts = {}
+    if campaign is not None:
+        counts = dict(
+            db.session.execute(
+                select(HealthInvitation.status, func.count(HealthInvitation.id))
+                .where(
+                    HealthInvitation.site_id == site.id,
+                    HealthInvitation.campaign_id == campaign.id,
+                )
+                .group_by(HealthInvitation.status)
+            ).all()
+        )
+    return [
+        Widget(
+            key="health.next",
+            title=_l("Next health check"),
+            template="health/widget.html",
+            permission="health.manage",
+            context={"campaign": campaign, "counts": counts},
+            order=400,
+        )
+    ]
+
+
+@hookimpl
+def butler_resident_panels(site, user, resident):
+    return [
+        Panel(
+            key="health.participation",
+            title=_l("Health checks"),
+            endpoint="health.resident_panel",
+            permission="health.view",
+            url_args={"resident_id": resident.id},
+            order=400,
+        )
+    ]
+
+
+@hookimpl
+def butler_reports(site, period):
+    return [
+        Report(
+            key="health.summary",
+            title=_l("Health-check summary"),
+            endpoint="health.summary_index",
+            permission="health.summary.view",
+            description=_l("Attendance and the share of results out of range, by age band."),
+            order=400,
+        )
+    ]
+
+
+@hookimpl
+def butler_search(site, user, query):
+    """Campaigns by name: never a resident's health data."""
+    from flask import url_for
+
+    from core.search import like_escape
+    from core.security import can
+    from plugins.health.models import HealthCampaign
+
+    if not query or not can(user, "health.view", site):
+        return []
+    campaigns = db.session.scalars(
+        select(HealthCampaign)
+        .where(
+            HealthCampaign.site_id == site.id,
+            HealthCampaign.name.ilike(f"%{like_escape(query)}%", escape="\\"),
+        )
+        .order_by(HealthCampaign.starts_on.desc())
+        .limit(10)
+    ).all()
+    return [
+        SearchResult(
+            title=c.name,
+            url=url_for("health.campaign", campaign_id=c.id, site_slug=site.slug),
+            kind=_l("Health check"),
+            detail=c.starts_on.isoformat(),
+        )
+        for c in campaigns
+    ]
+
+
+@hookimpl
+def butler_site_enabled(site):
+    from plugins.health.rules import ensure_standard_checks
+
+    ensure_standard_checks(site)
+
+
+@hookimpl
+def butler_demo_data(site):
+    from plugins.health.demo import add_demo
+
+    add_demo(site)

@@ -1,0 +1,187 @@
+"""The campaign summary (no names), its spreadsheet, and a resident's own data export."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from core.exports import neutralise
+from core.extensions import db
+from core.models import Resident, User
+from plugins.health.models import (
+    HealthCampaign,
+    HealthCheck,
+    HealthErasure,
+    HealthInvitation,
+    HealthProfile,
+    HealthResult,
+)
+from plugins.health.rules import AGE_BANDS, age_band, check_name, show
+
+# A cell counting fewer people than this is not shown: a tiny group can name a person.
+SMALLEST_GROUP = 3
+
+
+def _bands() -> list[str]:
+    return [f"{low}+" if high >= 150 else f"{low}-{high}" for low, high in AGE_BANDS] + ["?"]
+
+
+def campaign_summary(campaign: HealthCampaign, checks: list[HealthCheck]) -> dict[str, Any]:
+    """Attendance and, per check and age band, how many were measured and the share out
+    of range. Counts only: no resident is named, and small groups are hidden."""
+    site_id = campaign.site_id
+    statuses = dict(
+        db.session.execute(
+            select(HealthInvitation.status, func.count(HealthInvitation.id))
+            .where(HealthInvitation.site_id == site_id, HealthInvitation.campaign_id == campaign.id)
+            .group_by(HealthInvitation.status)
+        ).all()
+    )
+    invited = sum(statuses.values())
+    rows = db.session.execute(
+        select(HealthResult.check_id, HealthResult.age, HealthResult.flag).where(
+            HealthResult.site_id == site_id, HealthResult.campaign_id == campaign.id
+        )
+    ).all()
+    cells: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for check_id, age, flag in rows:
+        out = 1 if flag in ("high", "low") else 0
+        for key, store in (((check_id, age_band(age)), cells), (check_id, totals)):
+            store[key][0] += 1
+            store[key][1] += out
+    bands = _bands()
+
+    def cell(counts: list[int]) -> dict[str, Any]:
+        measured, out = counts
+        if measured < SMALLEST_GROUP:
+            return {"measured": measured, "share": None}
+        return {"measured": measured, "share": round(100 * out / measured)}
+
+    measures = []
+    for check in checks:
+        measures.append(
+            {
+                "name": check_name(check),
+                "total": cell(totals[check.id]),
+                "bands": [cell(cells[(check.id, band)]) for band in bands],
+            }
+        )
+    attended = statuses.get("attended", 0)
+    return {
+        "invited": invited,
+        "booked": statuses.get("booked", 0),
+        "attended": attended,
+        "missed": statuses.get("missed", 0),
+        "declined": statuses.get("declined", 0),
+        "attendance": round(100 * attended / invited) if invited else None,
+        "bands": bands,
+        "measures": measures,
+        "smallest": SMALLEST_GROUP,
+    }
+
+
+def summary_xlsx(campaign: HealthCampaign, data: dict[str, Any]) -> bytes:
+    """The summary as a workbook: attendance, then one row per check and age band."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Summary")[:31])
+    sheet.append([neutralise(campaign.name)])
+    for label, key in (
+        (_("Invited"), "invited"),
+        (_("Booked"), "booked"),
+        (_("Came"), "attended"),
+        (_("Did not come"), "missed"),
+        (_("Declined"), "declined"),
+    ):
+        sheet.append([label, data[key]])
+    sheet.append([])
+    sheet.append([_("Check"), _("Age band"), _("Measured"), _("Outside normal range (%)")])
+    for measure in data["measures"]:
+        rows = [(_("All ages"), measure["total"])] + list(
+            zip(data["bands"], measure["bands"], strict=True)
+        )
+        for band, cell in rows:
+            share = cell["share"] if cell["share"] is not None else ""
+            sheet.append([neutralise(measure["name"]), band, cell["measured"], share])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def subject_export(resident: Resident) -> dict[str, Any]:
+    """Everything the programme holds about ``resident``, for a data-subject request."""
+    site_id = resident.site_id
+    profile = db.session.scalar(
+        select(HealthProfile).where(
+            HealthProfile.site_id == site_id, HealthProfile.resident_id == resident.id
+        )
+    )
+    results = db.session.execute(
+        select(HealthResult, HealthCheck, HealthCampaign.name)
+        .join(HealthCheck, HealthCheck.id == HealthResult.check_id)
+        .join(HealthCampaign, HealthCampaign.id == HealthResult.campaign_id)
+        .where(HealthResult.site_id == site_id, HealthResult.resident_id == resident.id)
+        .order_by(HealthResult.measured_on, HealthResult.id)
+    ).all()
+    invitations = db.session.execute(
+        select(HealthInvitation, HealthCampaign.name)
+        .join(HealthCampaign, HealthCampaign.id == HealthInvitation.campaign_id)
+        .where(HealthInvitation.site_id == site_id, HealthInvitation.resident_id == resident.id)
+        .order_by(HealthInvitation.invited_at)
+    ).all()
+    erasures = db.session.scalars(
+        select(HealthErasure).where(
+            HealthErasure.site_id == site_id, HealthErasure.resident_id == resident.id
+        )
+    ).all()
+    who = {e.erased_by_id for e in erasures} - {None}
+    names = (
+        dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(who))).all())
+        if who
+        else {}
+    )
+    return {
+        "resident": {"id": resident.id, "name": resident.name, "ref": resident.ref},
+        "profile": None
+        if profile is None
+        else {
+            "sex": profile.sex,
+            "birth_date": profile.birth_date,
+            "consent": profile.consent,
+            "consent_given_at": profile.consent_given_at,
+            "consent_withdrawn_at": profile.consent_withdrawn_at,
+        },
+        "results": [
+            {
+                "campaign": campaign_name,
+                "check": check_name(check),
+                "unit": check.unit,
+                "measured_on": r.measured_on,
+                "value": show(r.value, check.decimals),
+                "value2": show(r.value2, 0) if r.value2 is not None else None,
+                "flag": r.flag,
+                "normal_range": None
+                if r.range_low is None
+                else f"{show(r.range_low, check.decimals)}-{show(r.range_high, check.decimals)}",
+            }
+            for r, check, campaign_name in results
+        ],
+        "invitations": [
+            {
+                "campaign": campaign_name,
+                "status": inv.status,
+                "invited_at": inv.invited_at,
+                "assessment": inv.assessment,
+            }
+            for inv, campaign_name in invitations
+        ],
+        "erasures": [
+            {"erased_at": e.erased_at, "erased_by": names.get(e.erased_by_id, "")} for e in erasures
+        ],
+    }
