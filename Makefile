@@ -11,7 +11,7 @@ VENDOR := core/static/vendor
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run test test-sqlite test-postgres install install-test assets catalogues i18n \
-        migrate demo serve bench lint chromium clean
+        migrate demo serve bench lint chromium wrk clean
 
 ## make run: install, migrate, load demo data when empty, serve on http://127.0.0.1:5000
 run: install assets catalogues migrate demo serve
@@ -82,8 +82,14 @@ test-postgres: install-test
 	BUTLER_ENV=test TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} \
 	  $(BIN)/pytest -p no:cacheprovider -m "not browser"
 
-bench: install-test assets catalogues
+bench: install-test assets catalogues wrk
 	$(BIN)/python -m bench
+
+wrk:
+	@command -v wrk >/dev/null || { \
+	  echo "Installing Debian's wrk (the load generator of make bench)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
 
 lint: install-test
 	$(BIN)/ruff check core plugins tests bench wsgi.py

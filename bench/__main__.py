@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bench import throughput
 from bench.timing import Timing, measure, table
 from core import create_app
 from core.extensions import db
@@ -41,7 +42,7 @@ def plugins_under_test() -> tuple[list[str], str]:
     from core.plugins.host import FIRST_PARTY
 
     if FIRST_PARTY:
-        return [], "every first-party plugin"
+        return [], "every first-party plugin for estates"
     # No first-party plugin exists yet: measure the hook machinery with the test suite's
     # example plugin, which implements every hook (a widget with a query among them).
     return ["tests.example_plugin"], "the example plugin (no first-party plugin yet)"
@@ -55,11 +56,12 @@ def set_plugins(app, slug: str, on: bool) -> None:
 
     with app.test_request_context():
         site = db.session.scalars(select(Site).where(Site.slug == slug)).one()
-        for name in host().plugins:
-            if host().is_enabled(site, name) != on and (
-                not on or host().refusal_to_disable(site, name) is None
-            ):
-                host().set_enabled(site, name, on)
+        for name, plugin in host().plugins.items():
+            if not plugin.info.serves(site.kind) or host().is_enabled(site, name) == on:
+                continue
+            if (host().refusal_to_enable if on else host().refusal_to_disable)(site, name):
+                continue
+            host().set_enabled(site, name, on)
         db.session.commit()
 
 
@@ -148,10 +150,40 @@ def run_at_scale(url: str, database: str) -> tuple[list[tuple[str, Timing]], dic
             measure(client, "scale: resident page", f"{base}/residents/{resident_id}", runs=100),
         ),
     ]
+    rows += plugin_pages(client, database)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    return rows, {"database": database, "seconds": seconds, **counts}
+    loads = []
+    if throughput.available() is None:
+        loads = throughput.run(url, database, "estate-00", "manager00", PASSWORD)
+    else:
+        print(f"Throughput not measured: {throughput.available()}", file=sys.stderr)
+    return rows, {"database": database, "seconds": seconds, "loads": loads, **counts}
+
+
+def plugin_pages(client, database: str) -> list[tuple[str, Timing]]:
+    """Each first-party plugin's main lists at scale: as the estate's manager, and the
+    hotel's as its executive housekeeper."""
+    from bench.plugins import modules
+    from bench.seed import PASSWORD
+
+    rows = []
+    by_kind = {"residential": [], "hotel": []}
+    for name, module in modules():
+        by_kind[getattr(module, "KIND", "residential")].append((name, module))
+    for kind, username, base in (
+        ("residential", "manager00", "/s/estate-00"),
+        ("hotel", "housekeeper00", "/s/hotel-00"),
+    ):
+        if not by_kind[kind]:
+            continue
+        client.post("/logout")
+        client.post("/login", data={"username": username, "password": PASSWORD})
+        for _name, module in by_kind[kind]:
+            for label, page in module.pages(base):
+                rows.append((database, measure(client, f"scale: {label}", page, runs=100)))
+    return rows
 
 
 def postgres_database() -> tuple[str, object] | None:
@@ -199,9 +231,11 @@ def main() -> None:
     ratios = []
     seed_lines = [
         f"- {s['database']}: {s['residents']:,} residents, {s['units']:,} units, "
-        f"{s['buildings']} buildings, {s['sites']} sites seeded in {s['seconds']:.1f} s"
+        f"{s['buildings']} buildings, {s['sites']} sites and the plugins' rows "
+        f"({plugin_rows(s)}) seeded in {s['seconds']:.1f} s"
         for s in seeds
     ]
+
     for database in dict.fromkeys(d for d, _ in rows):
         by_label = {t.label: t for d, t in rows if d == database}
         on, off = by_label["dashboard, plugins on"], by_label["dashboard, plugins off"]
@@ -220,11 +254,38 @@ def main() -> None:
         + "\n".join(ratios)
         + "\n\nSeeding a large company (goal < 30 s):\n\n"
         + "\n".join(seed_lines)
+        + throughput_section([s["loads"] for s in seeds])
         + "\n\nPages marked *scale* are measured as the manager of a site with 2,000 "
         "residents among 100,000 (goals: list p50 ≤ 20 ms and p95 ≤ 50 ms, search p95 ≤ 100 ms).\n"
     )
     print(report)
     RESULTS.write_text(report)
+
+
+def plugin_rows(seeded: dict) -> str:
+    counts = {k: v for k, v in seeded.items() if "." in k and isinstance(v, int)}
+    return ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())) or "none"
+
+
+def throughput_section(runs: list[list]) -> str:
+    """The throughput table; each database's run has its own minimal page to compare."""
+    loads = [load for run in runs for load in run]
+    if not loads:
+        return "\n\nThroughput: not measured (wrk or gunicorn missing)."
+    lines = [
+        "\n\nThroughput under load: gunicorn with 2 sync workers on loopback, "
+        f"`wrk -t{throughput.THREADS} -c{throughput.CONNECTIONS} -d{throughput.SECONDS}s`, "
+        "each after the other (goal: Butler's list ≥ 0.5 × the minimal page):\n",
+        throughput.table(loads),
+        "",
+    ]
+    for run in runs:
+        minimal = next(load for load in run if load.label.startswith("minimal"))
+        for load in run:
+            if load is not minimal:
+                ratio = load.requests_per_second / minimal.requests_per_second
+                lines.append(f"- {load.label}: {ratio:.2f} × the minimal page of the same run")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from core.models import (
     Membership,
     Occupancy,
     Organization,
+    PluginEnablement,
     Resident,
     Site,
     Unit,
@@ -200,6 +201,7 @@ def seed(scale: Scale = Scale()) -> dict[str, int]:
 
     resident_count = 0
     occupancies = 0
+    residents_by_site: dict[int, list[int]] = {}
     for site_id in site_ids:
         site_units = units_by_site[site_id]
         residents = []
@@ -233,6 +235,7 @@ def seed(scale: Scale = Scale()) -> dict[str, int]:
                 }
             )
         _bulk(Resident, residents)
+        residents_by_site[site_id] = list(resident_ids)
         occupancy_ids = ids.take(Occupancy, len(resident_ids))
         rows = [
             {
@@ -250,6 +253,28 @@ def seed(scale: Scale = Scale()) -> dict[str, int]:
         _bulk(Occupancy, rows)
         resident_count += len(resident_ids)
         occupancies += len(rows)
+
+    staff_by_site = {
+        site_id: [user_ids[2 * n], user_ids[2 * n + 1]] for n, site_id in enumerate(site_ids)
+    }
+    buildings_by_site: dict[int, list[int]] = {}
+    for building_id, site_id in building_rows:
+        buildings_by_site.setdefault(site_id, []).append(building_id)
+    plugin_counts = _seed_plugins(
+        org_id,
+        site_ids,
+        {
+            "ids": ids,
+            "rng": rng,
+            "now": now,
+            "stamps": stamps,
+            "password_hash": password_hash,
+            "residents": residents_by_site,
+            "units": units_by_site,
+            "buildings": buildings_by_site,
+            "staff": staff_by_site,
+        },
+    )
     ids.sync_sequences()
     db.session.commit()
     # Fresh statistics, as a database in service would have, so the planner picks indexes.
@@ -263,4 +288,122 @@ def seed(scale: Scale = Scale()) -> dict[str, int]:
         "residents": resident_count,
         "occupancies": occupancies,
         "users": len(user_ids),
+        **plugin_counts,
     }
+
+
+def _seed_plugins(org_id: int, site_ids: list[int], shared: dict) -> dict[str, int]:
+    """Turn every first-party plugin on and let each seed its rows (bench/plugins/)."""
+    from bench.plugins import modules
+
+    counts: dict[str, int] = {}
+    plugins = modules()
+    hotel_id = None
+    if any(getattr(module, "KIND", "residential") == "hotel" for _, module in plugins):
+        hotel_id = _hotel(org_id, shared)
+    enablements = []
+    for name, module in plugins:
+        kind = getattr(module, "KIND", "residential")
+        sites = site_ids if kind == "residential" else [hotel_id]
+        enablements += [
+            {"site_id": site_id, "plugin": name, "enabled": True, "changed_at": shared["now"]}
+            for site_id in sites
+        ]
+        for site_id in sites:
+            ctx = {
+                "ids": shared["ids"],
+                "rng": shared["rng"],
+                "now": shared["now"],
+                "resident_ids": shared["residents"].get(site_id, []),
+                "unit_ids": shared["units"][site_id],
+                "building_ids": shared["buildings"][site_id],
+                "staff_ids": shared["staff"][site_id],
+            }
+            for table, count in module.seed(site_id, ctx).items():
+                counts[f"{name}.{table}"] = counts.get(f"{name}.{table}", 0) + count
+    _bulk(PluginEnablement, enablements)
+    return counts
+
+
+HOTEL_FLOORS, ROOMS_PER_FLOOR = 20, 30
+HOTEL_STAFF = (("housekeeper00", "exec_housekeeper"), ("supervisor00", "floor_supervisor")) + tuple(
+    (f"attendant{n:02d}", "room_attendant") for n in range(12)
+)
+
+
+def _hotel(org_id: int, shared: dict) -> int:
+    """A 600-room hotel with its housekeeping staff, for the hotel plugins."""
+    stamps, ids = shared["stamps"], shared["ids"]
+    hotel_id = db.session.execute(
+        insert(Site)
+        .values(
+            organization_id=org_id,
+            slug="hotel-00",
+            name="Bench Hotel",
+            kind="hotel",
+            timezone="Asia/Hong_Kong",
+            default_locale="zh_Hant",
+            currency="HKD",
+            address="",
+            **stamps,
+        )
+        .returning(Site.id)
+    ).scalar_one()
+    building_id = db.session.execute(
+        insert(Building)
+        .values(
+            site_id=hotel_id,
+            code="M",
+            name="Main Tower",
+            floors=HOTEL_FLOORS,
+            version_id=1,
+            **stamps,
+        )
+        .returning(Building.id)
+    ).scalar_one()
+    room_ids = ids.take(Unit, HOTEL_FLOORS * ROOMS_PER_FLOOR)
+    rooms = []
+    for n, room_id in enumerate(room_ids):
+        floor, position = divmod(n, ROOMS_PER_FLOOR)
+        rooms.append(
+            {
+                "id": room_id,
+                "site_id": hotel_id,
+                "building_id": building_id,
+                "floor": floor + 1,
+                "number": f"{floor + 1}{position + 1:02d}",
+                "status": "occupied",
+                "room_type": (
+                    "suite" if position >= 28 else "deluxe" if position >= 20 else "standard"
+                ),
+                "version_id": 1,
+                **stamps,
+            }
+        )
+    _bulk(Unit, rooms)
+    staff = []
+    for username, role in HOTEL_STAFF:
+        user_id = db.session.execute(
+            insert(User)
+            .values(
+                organization_id=org_id,
+                username=username,
+                display_name=username.title(),
+                email="",
+                phone="",
+                password_hash=shared["password_hash"],
+                active=True,
+                is_org_admin=False,
+                session_epoch=0,
+                **stamps,
+            )
+            .returning(User.id)
+        ).scalar_one()
+        db.session.execute(
+            insert(Membership).values(site_id=hotel_id, user_id=user_id, role=role, **stamps)
+        )
+        staff.append(user_id)
+    shared["units"][hotel_id] = list(room_ids)
+    shared["buildings"][hotel_id] = [building_id]
+    shared["staff"][hotel_id] = staff
+    return hotel_id

@@ -38,5 +38,25 @@ def _gather() -> list[ShownItem]:
     ]
 
 
+class _NavOnDemand:
+    """``nav_items`` for templates, gathered only when a template reads it: an htmx
+    fragment, which has no navigation bar, does not pay for asking every plugin."""
+
+    def _items(self) -> list[ShownItem]:
+        return nav_items()
+
+    def __iter__(self):
+        return iter(self._items())
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    def __bool__(self) -> bool:
+        return bool(self._items())
+
+
+NAV_ON_DEMAND = _NavOnDemand()
+
+
 def init_app(app: Flask) -> None:
-    app.context_processor(lambda: {"nav_items": nav_items()})
+    app.context_processor(lambda: {"nav_items": NAV_ON_DEMAND})

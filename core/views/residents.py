@@ -46,7 +46,7 @@ from core.models import (
     utcnow,
 )
 from core.plugins.host import host
-from core.residents import count_query, filter_from_args, has_buildings, rows_query
+from core.residents import count_query, filter_from_args, has_buildings, list_query
 from core.security import can, requires
 from core.tenancy import current_site, get_or_404
 
@@ -87,7 +87,7 @@ def index():
     site = current_site()
     mine_default = has_buildings(site, current_user)
     f = filter_from_args(request.args, default_mine=mine_default)
-    rows = db.session.execute(rows_query(f, site, current_user)).all()
+    rows = db.session.execute(list_query(f, site, current_user)).all()
     total = db.session.scalar(count_query(f, site, current_user))
     pages = max(1, -(-total // f.per_page))
     context = {
@@ -95,7 +95,8 @@ def index():
         "rows": rows,
         "total": total,
         "pages": pages,
-        "role_labels": ROLE_LABELS,
+        # Translated once for the page, not once per row.
+        "role_labels": {code: str(label) for code, label in ROLE_LABELS.items()},
         "can_edit": can(current_user, "residents.edit"),
         "can_export": can(current_user, "residents.export"),
     }
