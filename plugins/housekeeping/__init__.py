@@ -1,19 +1,55 @@
-"""Housekeeping: the hotel variant (rooms, assignments, inspections, linen, master keys)."""
+"""Housekeeping: the hotel variant (rooms, assignments, inspections, master keys)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 
+from core.extensions import db
 from core.plugins import hookimpl
-from core.plugins.api import PluginInfo
+from core.plugins.api import NavItem, Panel, Permission, PluginInfo, Report, Widget
+from core.roles import HOTEL_LEADS
+from core.security import can
+from plugins.housekeeping import logic, models
+from plugins.housekeeping.logic import STATUS_COLOURS, STATUS_LABELS
+from plugins.housekeeping.views import bp
 
 NAME = "housekeeping"
 HERE = Path(__file__).resolve().parent
 
-bp = Blueprint(NAME, __name__, template_folder="templates")
+ADMINS = frozenset({"org_admin", "manager"})
+EXECUTIVES = frozenset({"exec_housekeeper", "asst_housekeeper"})
+HOTEL_STAFF = HOTEL_LEADS | {"room_attendant", "linen_attendant"}
+
+PERMISSIONS = [
+    Permission(
+        "housekeeping.view",
+        _l("See the room status board"),
+        HOTEL_STAFF | ADMINS | {"front_desk"},
+    ),
+    Permission(
+        "housekeeping.clean",
+        _l("Mark rooms cleaned and see one's own list of rooms"),
+        HOTEL_LEADS | {"room_attendant"},
+    ),
+    Permission(
+        "housekeeping.status",
+        _l("Change any room's status and block rooms"),
+        HOTEL_LEADS | ADMINS,
+    ),
+    Permission("housekeeping.inspect", _l("Inspect and release rooms"), HOTEL_LEADS),
+    Permission("housekeeping.inspect_vip", _l("Inspect VIP rooms"), EXECUTIVES),
+    Permission("housekeeping.assign", _l("Enter the day's occupancy and assign rooms"), EXECUTIVES),
+    Permission("housekeeping.keys", _l("Issue and take back master keys"), HOTEL_LEADS),
+    Permission(
+        "housekeeping.keys_manage",
+        _l("Add master keys and record lost ones"),
+        EXECUTIVES | {"org_admin"},
+    ),
+    Permission("housekeeping.reports", _l("See housekeeping reports"), EXECUTIVES | ADMINS),
+]
 
 
 @hookimpl
@@ -35,5 +71,107 @@ def butler_blueprints():
 
 
 @hookimpl
+def butler_models():
+    return [
+        models.HousekeepingRoom,
+        models.HousekeepingBlock,
+        models.HousekeepingInspection,
+        models.HousekeepingAssignment,
+        models.HousekeepingKey,
+        models.HousekeepingKeyIssue,
+    ]
+
+
+@hookimpl
+def butler_permissions():
+    return PERMISSIONS
+
+
+@hookimpl
 def butler_translation_dirs():
     return [HERE / "translations"]
+
+
+@hookimpl
+def butler_migration_dirs():
+    return [HERE / "migrations"]
+
+
+@hookimpl
+def butler_nav_items(site, user):
+    return [
+        NavItem(_l("Room board"), "housekeeping.board", "housekeeping.view", order=20),
+        NavItem(_l("My rooms"), "housekeeping.my_rooms", "housekeeping.clean", order=21),
+        NavItem(_l("Assignments"), "housekeeping.assignments", "housekeeping.assign", order=22),
+        NavItem(_l("Master keys"), "housekeeping.keys", "housekeeping.keys", order=23),
+    ]
+
+
+@hookimpl
+def butler_dashboard_widgets(site, user):
+    counts = dict(
+        db.session.execute(
+            select(models.HousekeepingRoom.status, func.count(models.HousekeepingRoom.id))
+            .where(models.HousekeepingRoom.site_id == site.id)
+            .group_by(models.HousekeepingRoom.status)
+        ).all()
+    )
+    overdue = db.session.scalar(
+        select(func.count(models.HousekeepingKeyIssue.id)).where(
+            models.HousekeepingKeyIssue.site_id == site.id,
+            models.HousekeepingKeyIssue.returned_at.is_(None),
+            models.HousekeepingKeyIssue.shift_ends_at < logic.now(),
+        )
+    )
+    return [
+        Widget(
+            key="housekeeping.rooms",
+            title=_l("Housekeeping"),
+            template="housekeeping/_widget.html",
+            permission="housekeeping.view",
+            context={
+                "counts": counts,
+                "overdue_keys": overdue or 0,
+                "labels": STATUS_LABELS,
+                "colours": STATUS_COLOURS,
+                "show_keys": can(user, "housekeeping.keys", site),
+            },
+            order=20,
+        )
+    ]
+
+
+@hookimpl
+def butler_unit_panels(site, user, unit):
+    return [
+        Panel(
+            key="housekeeping.room",
+            title=_l("Housekeeping"),
+            endpoint="housekeeping.unit_panel",
+            permission="housekeeping.view",
+            url_args={"unit_id": unit.id},
+        )
+    ]
+
+
+@hookimpl
+def butler_reports(site, period):
+    return [
+        Report(
+            key="housekeeping.month",
+            title=_l("Housekeeping month"),
+            endpoint="housekeeping.report",
+            permission="housekeeping.reports",
+            description=_l(
+                "Rooms cleaned per attendant per day, inspection pass rate, master keys "
+                "not returned after their shift."
+            ),
+        )
+    ]
+
+
+@hookimpl
+def butler_demo_data(site):
+    from plugins.housekeeping.demo import load
+
+    load(site)

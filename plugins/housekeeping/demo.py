@@ -1,0 +1,173 @@
+"""Demo rows for a hotel: a housekeeping team, today's rooms shared out, master keys.
+
+Idempotent: staff are found by username, keys by code, the day's rooms by (day, room).
+The team logs in with the demo password (core/demo.py).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from core.auth import hash_password
+from core.demo import DEMO_PASSWORD
+from core.extensions import db
+from core.models import Membership, Site, Unit, User
+from plugins.housekeeping.logic import Load, fair_split, now, shift_end, site_today
+from plugins.housekeeping.models import (
+    CREDITS,
+    HousekeepingAssignment,
+    HousekeepingInspection,
+    HousekeepingKey,
+    HousekeepingKeyIssue,
+    HousekeepingRoom,
+)
+
+TEAM = (
+    ("hk.assistant", "Grace Wong 王嘉儀", "asst_housekeeper"),
+    ("hk.supervisor", "Peter Lau 劉志強", "floor_supervisor"),
+    ("hk.attendant1", "Mei Chan 陳美玲", "room_attendant"),
+    ("hk.attendant2", "Ah Fai Lee 李輝", "room_attendant"),
+    ("hk.attendant3", "Siu Ying Ho 何小英", "room_attendant"),
+    ("hk.linen", "Kam Po Yip 葉金寶", "linen_attendant"),
+)
+KEYS = (("MK-01", "Floors 1–3"), ("MK-02", "Floors 4–6"), ("MK-03", "Floors 7–9"), ("GM-01", "All"))
+PATTERN = ("departure", "stayover", "stayover", "arrival", "departure", "stayover")
+
+
+def _team(site: Site) -> dict[str, User]:
+    people: dict[str, User] = {}
+    password_hash = None
+    for username, name, role in TEAM:
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            password_hash = password_hash or hash_password(DEMO_PASSWORD)
+            user = User(
+                organization_id=site.organization_id,
+                username=username,
+                display_name=name,
+                password_hash=password_hash,
+            )
+            db.session.add(user)
+            db.session.flush()
+        held = db.session.scalar(
+            select(Membership).where(
+                Membership.site_id == site.id,
+                Membership.user_id == user.id,
+                Membership.role == role,
+            )
+        )
+        if held is None:
+            db.session.add(Membership(site_id=site.id, user_id=user.id, role=role))
+        people[role if role != "room_attendant" else username] = user
+    return people
+
+
+def load(site: Site) -> None:
+    if not site.is_hotel:
+        return
+    people = _team(site)
+    today = site_today(site)
+    units = list(
+        db.session.scalars(
+            select(Unit)
+            .where(Unit.site_id == site.id, Unit.archived_at.is_(None))
+            .order_by(Unit.floor, Unit.number)
+            .limit(36)
+        )
+    )
+    done = db.session.scalar(
+        select(HousekeepingAssignment.id).where(
+            HousekeepingAssignment.site_id == site.id, HousekeepingAssignment.day == today
+        )
+    )
+    if units and done is None:
+        rows = []
+        for n, unit in enumerate(units):
+            movement = PATTERN[n % len(PATTERN)]
+            vip = n % 11 == 3
+            row = HousekeepingAssignment(
+                site_id=site.id,
+                day=today,
+                unit_id=unit.id,
+                movement=movement,
+                vip=vip,
+                credits=CREDITS[movement],
+            )
+            rows.append((row, unit))
+            status = {"departure": "vacant_dirty", "stayover": "occupied_dirty"}.get(
+                movement, "inspected"
+            )
+            room = db.session.scalar(
+                select(HousekeepingRoom).where(
+                    HousekeepingRoom.site_id == site.id, HousekeepingRoom.unit_id == unit.id
+                )
+            )
+            if room is None:
+                db.session.add(
+                    HousekeepingRoom(site_id=site.id, unit_id=unit.id, status=status, vip=vip)
+                )
+        db.session.add_all(row for row, _unit in rows)
+        db.session.flush()
+        attendants = [people[f"hk.attendant{i}"].id for i in (1, 2, 3)]
+        split = fair_split(
+            [Load(row.id, unit.floor, unit.number, row.credits) for row, unit in rows], attendants
+        )
+        for row, _unit in rows:
+            row.attendant_id = split[row.id]
+        # A room already cleaned and inspected, and one that failed.
+        first, second = rows[0][1], rows[4][1]
+        db.session.add_all(
+            [
+                HousekeepingInspection(
+                    site_id=site.id,
+                    unit_id=first.id,
+                    inspector_id=people["floor_supervisor"].id,
+                    inspected_at=now() - timedelta(days=1),
+                    passed=True,
+                ),
+                HousekeepingInspection(
+                    site_id=site.id,
+                    unit_id=second.id,
+                    inspector_id=people["floor_supervisor"].id,
+                    inspected_at=now() - timedelta(days=1),
+                    passed=False,
+                    failed_items="bathroom,supplies",
+                    note="Hair in the shower",
+                ),
+            ]
+        )
+    for code, opens in KEYS:
+        key = db.session.scalar(
+            select(HousekeepingKey).where(
+                HousekeepingKey.site_id == site.id, HousekeepingKey.code == code
+            )
+        )
+        if key is None:
+            key = HousekeepingKey(site_id=site.id, code=code, opens=opens)
+            db.session.add(key)
+            db.session.flush()
+            if code == "MK-01":
+                db.session.add(
+                    HousekeepingKeyIssue(
+                        site_id=site.id,
+                        key_id=key.id,
+                        holder_id=people["hk.attendant1"].id,
+                        issued_by_id=people["floor_supervisor"].id,
+                        issued_at=now(),
+                        shift_ends_at=shift_end(site, "morning"),
+                    )
+                )
+            if code == "MK-03":
+                # Yesterday's night shift never brought it back: red on the dashboard.
+                db.session.add(
+                    HousekeepingKeyIssue(
+                        site_id=site.id,
+                        key_id=key.id,
+                        holder_id=people["hk.attendant3"].id,
+                        issued_by_id=people["floor_supervisor"].id,
+                        issued_at=now() - timedelta(hours=20),
+                        shift_ends_at=now() - timedelta(hours=12),
+                    )
+                )

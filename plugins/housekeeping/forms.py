@@ -1,0 +1,115 @@
+"""Housekeeping's forms; the messages sit next to their fields."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from plugins.housekeeping.logic import BLOCK_LABELS, CHECKLIST, SHIFT_LABELS, STATUS_LABELS
+
+MAX_LINES = 2000
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(
+        _l("Status"),
+        choices=[SelectChoice(c, label) for c, label in STATUS_LABELS.items()],
+        validators=[InputRequired(message=_l("Choose a status."))],
+    )
+
+
+class BlockForm(FlaskForm):
+    kind = SelectField(
+        _l("Block"), choices=[SelectChoice(c, label) for c, label in BLOCK_LABELS.items()]
+    )
+    reason = StringField(
+        _l("Reason"),
+        validators=[DataRequired(message=_l("Say why the room is blocked.")), Length(max=300)],
+    )
+    starts_on = DateField(_l("From"), validators=[InputRequired(message=_l("Give the first day."))])
+    ends_on = DateField(_l("Until"), validators=[InputRequired(message=_l("Give the last day."))])
+    agreed_with = StringField(
+        _l("Agreed with (front desk)"),
+        validators=[
+            DataRequired(message=_l("Name who agreed at the front desk.")),
+            Length(max=120),
+        ],
+    )
+
+    def validate_ends_on(self, field: DateField) -> None:
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The last day cannot be before the first."))
+
+
+class InspectionForm(FlaskForm):
+    """One box per checklist item; an item left unticked fails the room."""
+
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500)])
+
+
+for _code, _label in CHECKLIST.items():
+    setattr(InspectionForm, f"item_{_code}", BooleanField(_label))
+
+
+class OccupancyForm(FlaskForm):
+    day = DateField(_l("Day"), validators=[InputRequired(message=_l("Give the day."))])
+    lines = TextAreaField(
+        _l("Rooms of the day"),
+        description=_l(
+            "One room a line: the room number, then departure, stay-over or arrival "
+            "(D, S or A), then VIP if it is one. A list copied from the front desk works."
+        ),
+        validators=[
+            DataRequired(message=_l("Enter at least one room.")),
+            Length(max=40_000),
+        ],
+    )
+
+
+class SuggestForm(FlaskForm):
+    day = DateField(_l("Day"), validators=[InputRequired(message=_l("Give the day."))])
+    attendants = SelectMultipleField(
+        _l("Attendants on duty"),
+        coerce=int,
+        validators=[DataRequired(message=_l("Choose who is on duty."))],
+    )
+
+
+class ReassignForm(FlaskForm):
+    attendant_id = SelectField(_l("Attendant"), coerce=int, validate_choice=True)
+
+
+class KeyForm(FlaskForm):
+    code = StringField(
+        _l("Key number"),
+        validators=[DataRequired(message=_l("Give the key's number.")), Length(max=20)],
+    )
+    opens = StringField(_l("Opens"), validators=[Optional(), Length(max=120)])
+
+
+class IssueForm(FlaskForm):
+    holder_id = SelectField(
+        _l("Issued to"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose who takes the key."))],
+    )
+    shift = SelectField(
+        _l("Shift"), choices=[SelectChoice(c, label) for c, label in SHIFT_LABELS.items()]
+    )
+
+
+class LostForm(FlaskForm):
+    note = StringField(
+        _l("What happened"),
+        validators=[DataRequired(message=_l("Say how the key was lost.")), Length(max=300)],
+    )

@@ -1,0 +1,129 @@
+"""The rules of the housekeeping day: how a room's status may change, shifts, the fair split.
+
+Views call these; tests call them too. ``now()`` is the one clock: tests monkeypatch it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+
+from core.models import Site, utcnow
+
+STATUS_LABELS = {
+    "vacant_dirty": _l("Vacant dirty"),
+    "vacant_clean": _l("Vacant clean"),
+    "inspected": _l("Inspected"),
+    "occupied": _l("Occupied"),
+    "occupied_dirty": _l("Occupied dirty"),
+    "out_of_order": _l("Out of order"),
+    "out_of_service": _l("Out of service"),
+}
+# The core's colour swatches (core/static/css/app.css), reused for the board.
+STATUS_COLOURS = {
+    "vacant_dirty": "renovating",
+    "vacant_clean": "vacant",
+    "inspected": "occupied",
+    "occupied": "let",
+    "occupied_dirty": "renovating",
+    "out_of_order": "vacant",
+    "out_of_service": "vacant",
+}
+MOVEMENT_LABELS = {
+    "departure": _l("Departure"),
+    "stayover": _l("Stay-over"),
+    "arrival": _l("Arrival"),
+}
+BLOCK_LABELS = {"out_of_order": _l("Out of order"), "out_of_service": _l("Out of service")}
+# The inspection checklist, in the order a supervisor walks the room.
+CHECKLIST = {
+    "bed": _l("Bed made, linen fresh"),
+    "bathroom": _l("Bathroom clean and dry"),
+    "supplies": _l("Guest supplies replenished"),
+    "floor": _l("Floor vacuumed"),
+    "dust": _l("Furniture dusted"),
+    "minibar": _l("Minibar checked"),
+    "curtains": _l("Windows and curtains"),
+    "lights": _l("Lights and appliances work"),
+}
+SHIFTS = {"morning": 15, "afternoon": 23, "night": 7}  # the hour each shift ends
+SHIFT_LABELS = {
+    "morning": _l("Morning shift, until 15:00"),
+    "afternoon": _l("Afternoon shift, until 23:00"),
+    "night": _l("Night shift, until 07:00"),
+}
+
+# An attendant's tap: a dirty room is cleaned.
+CLEANED = {"vacant_dirty": "vacant_clean", "occupied_dirty": "occupied"}
+# What a supervisor may set with one tap; "inspected" comes only from an inspection and
+# the blocks only with their reason and period.
+SET_BY_HAND = ("vacant_dirty", "vacant_clean", "occupied", "occupied_dirty")
+BLOCKED = ("out_of_order", "out_of_service")
+
+
+def now() -> datetime:
+    """The current time (UTC, aware). Tests replace it."""
+    return utcnow()
+
+
+def site_today(site: Site) -> date:
+    return now().astimezone(ZoneInfo(site.timezone)).date()
+
+
+def shift_end(site: Site, shift: str, at: datetime | None = None) -> datetime:
+    """When ``shift`` ends: the next time its end hour strikes in the site's zone."""
+    zone = ZoneInfo(site.timezone)
+    local = (at or now()).astimezone(zone)
+    end = datetime.combine(local.date(), time(SHIFTS[shift]), tzinfo=zone)
+    if end <= local:
+        end += timedelta(days=1)
+    return end
+
+
+def next_action(status: str, released: bool) -> str | None:
+    """The one-tap action a room's card offers: clean, inspect, release or service."""
+    if status in CLEANED:
+        return "clean"
+    if status == "vacant_clean":
+        return "inspect"
+    if status == "inspected" and not released:
+        return "release"
+    if status == "occupied":
+        return "service"
+    return None
+
+
+@dataclass(frozen=True)
+class Load:
+    """A room to share out: its id, floor and number (for order) and its credits."""
+
+    id: int
+    floor: int
+    number: str
+    credits: int
+
+
+def fair_split(rooms: Sequence[Load], attendants: Sequence[int]) -> dict[int, int]:
+    """``{room id: attendant id}``: rooms in floor order, cut into runs of even credits.
+
+    Each attendant gets consecutive rooms (so a floor stays with as few people as
+    possible) and about the same credits: a run ends when the next room would take the
+    running total past the attendant's share by more than half of its own credits.
+    """
+    if not attendants:
+        return {}
+    ordered = sorted(rooms, key=lambda r: (r.floor, r.number))
+    total = sum(r.credits for r in ordered)
+    n = len(attendants)
+    split: dict[int, int] = {}
+    done, who = 0, 0
+    for room in ordered:
+        while who < n - 1 and done + room.credits / 2 > total * (who + 1) / n:
+            who += 1
+        split[room.id] = attendants[who]
+        done += room.credits
+    return split

@@ -1,0 +1,290 @@
+"""Housekeeping: rooms' status, blocks, inspections, assignments, master keys.
+
+Revision ID: housekeeping_0001
+Revises:
+Create Date: 2026-11-28
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "housekeeping_0001"
+down_revision = None
+branch_labels = ("housekeeping",)
+depends_on = "core_0006"
+
+
+def upgrade():
+    op.create_table(
+        "housekeeping_key",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=20), nullable=False),
+        sa.Column("opens", sa.String(length=120), nullable=False),
+        sa.Column("lost_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("lost_note", sa.String(length=300), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_housekeeping_key_site_id_site")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_housekeeping_key")),
+        sa.UniqueConstraint("site_id", "code", name=op.f("uq_housekeeping_key_site_id_code")),
+    )
+    op.create_index(
+        op.f("ix_housekeeping_key_site_id"), "housekeeping_key", ["site_id"], unique=False
+    )
+    op.create_table(
+        "housekeeping_key_issue",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key_id", sa.Integer(), nullable=False),
+        sa.Column("holder_id", sa.Integer(), nullable=False),
+        sa.Column("issued_by_id", sa.Integer(), nullable=True),
+        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("shift_ends_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("returned_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("returned_to_id", sa.Integer(), nullable=True),
+        sa.Column("lost", sa.Boolean(), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["holder_id"],
+            ["user_account.id"],
+            name=op.f("fk_housekeeping_key_issue_holder_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["issued_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_housekeeping_key_issue_issued_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["key_id"],
+            ["housekeeping_key.id"],
+            name=op.f("fk_housekeeping_key_issue_key_id_housekeeping_key"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["returned_to_id"],
+            ["user_account.id"],
+            name=op.f("fk_housekeeping_key_issue_returned_to_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_housekeeping_key_issue_site_id_site")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_housekeeping_key_issue")),
+    )
+    op.create_index(
+        op.f("ix_housekeeping_key_issue_site_id"),
+        "housekeeping_key_issue",
+        ["site_id"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_housekeeping_key_issue_site_id_issued_at",
+        "housekeeping_key_issue",
+        ["site_id", "issued_at"],
+        unique=False,
+    )
+    op.create_index(
+        "uq_housekeeping_key_issue_open",
+        "housekeeping_key_issue",
+        ["site_id", "key_id"],
+        unique=True,
+        sqlite_where=sa.text("returned_at IS NULL"),
+        postgresql_where=sa.text("returned_at IS NULL"),
+    )
+    op.create_table(
+        "housekeeping_assignment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column("movement", sa.String(length=12), nullable=False),
+        sa.Column("vip", sa.Boolean(), nullable=False),
+        sa.Column("credits", sa.Integer(), nullable=False),
+        sa.Column("attendant_id", sa.Integer(), nullable=True),
+        sa.Column("cleaned_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "movement IN ('departure', 'stayover', 'arrival')",
+            name=op.f("ck_housekeeping_assignment_movement"),
+        ),
+        sa.CheckConstraint("credits >= 0", name=op.f("ck_housekeeping_assignment_credits")),
+        sa.ForeignKeyConstraint(
+            ["attendant_id"],
+            ["user_account.id"],
+            name=op.f("fk_housekeeping_assignment_attendant_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_housekeeping_assignment_site_id_site")
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["unit.id"], name=op.f("fk_housekeeping_assignment_unit_id_unit")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_housekeeping_assignment")),
+        sa.UniqueConstraint(
+            "site_id", "day", "unit_id", name=op.f("uq_housekeeping_assignment_site_id_day_unit_id")
+        ),
+    )
+    op.create_index(
+        op.f("ix_housekeeping_assignment_site_id"),
+        "housekeeping_assignment",
+        ["site_id"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_housekeeping_assignment_site_id_day_attendant_id",
+        "housekeeping_assignment",
+        ["site_id", "day", "attendant_id"],
+        unique=False,
+    )
+    op.create_table(
+        "housekeeping_block",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("reason", sa.String(length=300), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("agreed_with", sa.String(length=120), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('out_of_order', 'out_of_service')", name=op.f("ck_housekeeping_block_kind")
+        ),
+        sa.CheckConstraint("ends_on >= starts_on", name=op.f("ck_housekeeping_block_period")),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_housekeeping_block_created_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_housekeeping_block_site_id_site")
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["unit.id"], name=op.f("fk_housekeeping_block_unit_id_unit")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_housekeeping_block")),
+    )
+    op.create_index(
+        op.f("ix_housekeeping_block_site_id"), "housekeeping_block", ["site_id"], unique=False
+    )
+    op.create_index(
+        "ix_housekeeping_block_site_id_unit_id",
+        "housekeeping_block",
+        ["site_id", "unit_id"],
+        unique=False,
+    )
+    op.create_table(
+        "housekeeping_inspection",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column("inspector_id", sa.Integer(), nullable=False),
+        sa.Column("inspected_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("passed", sa.Boolean(), nullable=False),
+        sa.Column("failed_items", sa.String(length=300), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["inspector_id"],
+            ["user_account.id"],
+            name=op.f("fk_housekeeping_inspection_inspector_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_housekeeping_inspection_site_id_site")
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["unit.id"], name=op.f("fk_housekeeping_inspection_unit_id_unit")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_housekeeping_inspection")),
+    )
+    op.create_index(
+        op.f("ix_housekeeping_inspection_site_id"),
+        "housekeeping_inspection",
+        ["site_id"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_housekeeping_inspection_site_id_inspected_at",
+        "housekeeping_inspection",
+        ["site_id", "inspected_at"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_housekeeping_inspection_site_id_unit_id",
+        "housekeeping_inspection",
+        ["site_id", "unit_id"],
+        unique=False,
+    )
+    op.create_table(
+        "housekeeping_room",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("vip", sa.Boolean(), nullable=False),
+        sa.Column("released_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("changed_by_id", sa.Integer(), nullable=True),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "status IN ('vacant_dirty', 'vacant_clean', 'inspected', 'occupied', "
+            "'occupied_dirty', 'out_of_order', 'out_of_service')",
+            name=op.f("ck_housekeeping_room_status"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["changed_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_housekeeping_room_changed_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_housekeeping_room_site_id_site")
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["unit.id"], name=op.f("fk_housekeeping_room_unit_id_unit")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_housekeeping_room")),
+        sa.UniqueConstraint(
+            "site_id", "unit_id", name=op.f("uq_housekeeping_room_site_id_unit_id")
+        ),
+    )
+    op.create_index(
+        op.f("ix_housekeeping_room_site_id"), "housekeeping_room", ["site_id"], unique=False
+    )
+    op.create_index(
+        "ix_housekeeping_room_site_id_status",
+        "housekeeping_room",
+        ["site_id", "status"],
+        unique=False,
+    )
+
+
+def downgrade():
+    op.drop_index("ix_housekeeping_room_site_id_status", table_name="housekeeping_room")
+    op.drop_index(op.f("ix_housekeeping_room_site_id"), table_name="housekeeping_room")
+    op.drop_table("housekeeping_room")
+    op.drop_index(
+        "ix_housekeeping_inspection_site_id_unit_id", table_name="housekeeping_inspection"
+    )
+    op.drop_index(
+        "ix_housekeeping_inspection_site_id_inspected_at", table_name="housekeeping_inspection"
+    )
+    op.drop_index(op.f("ix_housekeeping_inspection_site_id"), table_name="housekeeping_inspection")
+    op.drop_table("housekeeping_inspection")
+    op.drop_index("ix_housekeeping_block_site_id_unit_id", table_name="housekeeping_block")
+    op.drop_index(op.f("ix_housekeeping_block_site_id"), table_name="housekeeping_block")
+    op.drop_table("housekeeping_block")
+    op.drop_index(
+        "ix_housekeeping_assignment_site_id_day_attendant_id", table_name="housekeeping_assignment"
+    )
+    op.drop_index(op.f("ix_housekeeping_assignment_site_id"), table_name="housekeeping_assignment")
+    op.drop_table("housekeeping_assignment")
+    op.drop_index(
+        "uq_housekeeping_key_issue_open",
+        table_name="housekeeping_key_issue",
+        sqlite_where=sa.text("returned_at IS NULL"),
+        postgresql_where=sa.text("returned_at IS NULL"),
+    )
+    op.drop_index(
+        "ix_housekeeping_key_issue_site_id_issued_at", table_name="housekeeping_key_issue"
+    )
+    op.drop_index(op.f("ix_housekeeping_key_issue_site_id"), table_name="housekeeping_key_issue")
+    op.drop_table("housekeeping_key_issue")
+    op.drop_index(op.f("ix_housekeeping_key_site_id"), table_name="housekeeping_key")
+    op.drop_table("housekeeping_key")

@@ -1,0 +1,188 @@
+"""Housekeeping's tables: rooms' status, blocks, inspections, the day's assignments,
+master keys and their custody, linen and its stocktakes.
+
+A hotel room is a core ``Unit``; ``housekeeping_room`` keeps what housekeeping knows about
+it (its status, VIP, when it was released to the front desk), one row per unit, created
+the first time housekeeping writes about the room.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.models import SiteOwned, Unit, User, UTCDateTime, utcnow
+
+STATUSES = (
+    "vacant_dirty",
+    "vacant_clean",
+    "inspected",
+    "occupied",
+    "occupied_dirty",
+    "out_of_order",
+    "out_of_service",
+)
+BLOCK_KINDS = ("out_of_order", "out_of_service")
+MOVEMENTS = ("departure", "stayover", "arrival")
+# A departure is a full clean; a stay-over a service; an arrival a check of a ready room.
+CREDITS = {"departure": 3, "stayover": 2, "arrival": 1}
+DEFAULT_STATUS = "vacant_clean"
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class HousekeepingRoom(SiteOwned, db.Model):
+    """Housekeeping's view of one room (a core unit)."""
+
+    __tablename__ = "housekeeping_room"
+    __table_args__ = (
+        UniqueConstraint("site_id", "unit_id"),
+        CheckConstraint(_in("status", STATUSES), name="status"),
+        Index("ix_housekeeping_room_site_id_status", "site_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    status: Mapped[str] = mapped_column(String(20), default=DEFAULT_STATUS)
+    vip: Mapped[bool] = mapped_column(Boolean, default=False)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    unit: Mapped[Unit] = relationship()
+
+
+class HousekeepingBlock(SiteOwned, db.Model):
+    """A room taken out of sale (out of order) or out of service, agreed with the front desk."""
+
+    __tablename__ = "housekeeping_block"
+    __table_args__ = (
+        CheckConstraint(_in("kind", BLOCK_KINDS), name="kind"),
+        CheckConstraint("ends_on >= starts_on", name="period"),
+        Index("ix_housekeeping_block_site_id_unit_id", "site_id", "unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(300))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    agreed_with: Mapped[str] = mapped_column(String(120))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    created_by: Mapped[User | None] = relationship()
+
+
+class HousekeepingInspection(SiteOwned, db.Model):
+    """A supervisor's check of a cleaned room; failed items send the room back."""
+
+    __tablename__ = "housekeeping_inspection"
+    __table_args__ = (
+        Index("ix_housekeeping_inspection_site_id_inspected_at", "site_id", "inspected_at"),
+        Index("ix_housekeeping_inspection_site_id_unit_id", "site_id", "unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    inspector_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    inspected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    failed_items: Mapped[str] = mapped_column(String(300), default="")
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+    inspector: Mapped[User] = relationship()
+
+    @property
+    def failed(self) -> list[str]:
+        return [code for code in self.failed_items.split(",") if code]
+
+
+class HousekeepingAssignment(SiteOwned, db.Model):
+    """One room of one day: its movement (from the day's occupancy), credits, attendant."""
+
+    __tablename__ = "housekeeping_assignment"
+    __table_args__ = (
+        UniqueConstraint("site_id", "day", "unit_id"),
+        CheckConstraint(_in("movement", MOVEMENTS), name="movement"),
+        CheckConstraint("credits >= 0", name="credits"),
+        Index(
+            "ix_housekeeping_assignment_site_id_day_attendant_id", "site_id", "day", "attendant_id"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    movement: Mapped[str] = mapped_column(String(12))
+    vip: Mapped[bool] = mapped_column(Boolean, default=False)
+    credits: Mapped[int] = mapped_column(Integer)
+    attendant_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    cleaned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    unit: Mapped[Unit] = relationship()
+    attendant: Mapped[User | None] = relationship()
+
+
+class HousekeepingKey(SiteOwned, db.Model):
+    """A master key of the register."""
+
+    __tablename__ = "housekeeping_key"
+    __table_args__ = (UniqueConstraint("site_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20))
+    opens: Mapped[str] = mapped_column(String(120), default="")
+    lost_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lost_note: Mapped[str] = mapped_column(String(300), default="")
+
+
+class HousekeepingKeyIssue(SiteOwned, db.Model):
+    """One custody of a master key: issued at shift start, signed back at shift end.
+
+    A key is out to one person at a time: the partial unique index allows one open
+    custody (``returned_at IS NULL``) per key, whatever two supervisors click at once.
+    """
+
+    __tablename__ = "housekeeping_key_issue"
+    __table_args__ = (
+        Index(
+            "uq_housekeeping_key_issue_open",
+            "site_id",
+            "key_id",
+            unique=True,
+            sqlite_where=text("returned_at IS NULL"),
+            postgresql_where=text("returned_at IS NULL"),
+        ),
+        Index("ix_housekeeping_key_issue_site_id_issued_at", "site_id", "issued_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("housekeeping_key.id"))
+    holder_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    shift_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    returned_to_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    lost: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    key: Mapped[HousekeepingKey] = relationship()
+    holder: Mapped[User] = relationship(foreign_keys=[holder_id])

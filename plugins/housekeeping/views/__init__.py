@@ -1,0 +1,9 @@
+"""Housekeeping's pages: one blueprint, mounted at ``/s/<site>/housekeeping/``."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("housekeeping", __name__, template_folder="../templates")
+
+from plugins.housekeeping.views import assignments, keys, reports, rooms  # noqa: E402, F401

@@ -1,0 +1,73 @@
+"""Housekeeping's part of the security world: one of each of its objects on a site.
+
+The world's sites are residential; the enablement row is written directly (the host
+would refuse to turn a hotel plugin on there), so that the walks reach every route.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from core.extensions import db
+from core.models import PluginEnablement, Site, utcnow
+from plugins.housekeeping.models import (
+    HousekeepingAssignment,
+    HousekeepingBlock,
+    HousekeepingInspection,
+    HousekeepingKey,
+    HousekeepingKeyIssue,
+    HousekeepingRoom,
+)
+
+NAME = "housekeeping"
+
+
+def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
+    unit_id, user_id = ids["unit_id"], ids["user_id"]
+    db.session.add(PluginEnablement(site_id=site.id, plugin=NAME, enabled=True))
+    db.session.add(
+        HousekeepingRoom(site_id=site.id, unit_id=unit_id, status="vacant_clean", vip=False)
+    )
+    block = HousekeepingBlock(
+        site_id=site.id,
+        unit_id=unit_id,
+        kind="out_of_service",
+        reason="Carpet shampoo",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 2),
+        agreed_with="Front desk: Joyce",
+        created_by_id=user_id,
+        # Ended: the room stays open to every walk of the status and inspection routes.
+        ended_at=utcnow(),
+    )
+    assignment = HousekeepingAssignment(
+        site_id=site.id,
+        day=date.today(),
+        unit_id=unit_id,
+        movement="departure",
+        vip=False,
+        credits=3,
+        attendant_id=user_id,
+    )
+    inspection = HousekeepingInspection(
+        site_id=site.id, unit_id=unit_id, inspector_id=user_id, passed=True
+    )
+    key = HousekeepingKey(site_id=site.id, code="MK-01", opens="Floors 1-3")
+    out = HousekeepingKey(site_id=site.id, code="MK-02", opens="Floors 4-6")
+    db.session.add_all([block, assignment, inspection, key, out])
+    db.session.flush()
+    custody = HousekeepingKeyIssue(
+        site_id=site.id,
+        key_id=out.id,
+        holder_id=user_id,
+        issued_by_id=user_id,
+        shift_ends_at=utcnow() + timedelta(hours=8),
+    )
+    db.session.add(custody)
+    db.session.flush()
+    return {
+        "block_id": block.id,
+        "assignment_id": assignment.id,
+        "key_id": key.id,
+        "issue_id": custody.id,
+    }
