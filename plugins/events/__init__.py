@@ -1,19 +1,24 @@
-"""Community events: Community events with registration, waiting lists and attendance."""
+"""Community events: registration with limited places, a waiting list, attendance at the
+door, calendars and the figures of what worked (duty 1.6F)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from core.extensions import db
+from core.models import utcnow
 from core.plugins import hookimpl
-from core.plugins.api import PluginInfo
+from core.plugins.api import Job, NavItem, Panel, Permission, PluginInfo, Report, Widget
+from core.roles import OFFICE_ROLES
 
 NAME = "events"
 HERE = Path(__file__).resolve().parent
-
-bp = Blueprint(NAME, __name__, template_folder="templates")
+WIDGET_LIMIT = 8
 
 
 @hookimpl
@@ -29,9 +34,152 @@ def butler_plugin_info():
 
 @hookimpl
 def butler_blueprints():
+    from plugins.events.views import bp
+
     return [bp]
+
+
+@hookimpl
+def butler_models():
+    from plugins.events.models import AudienceBuilding, Event, Photo, Registration
+
+    return [Event, AudienceBuilding, Registration, Photo]
+
+
+@hookimpl
+def butler_permissions():
+    return [
+        Permission("events.view", _l("See community events"), OFFICE_ROLES),
+        Permission(
+            "events.register",
+            _l("Register residents for events and take attendance"),
+            OFFICE_ROLES,
+        ),
+        Permission(
+            "events.manage",
+            _l("Plan events, send invitations and write reports"),
+            frozenset({"org_admin", "manager", "butler"}),
+        ),
+        Permission(
+            "events.report",
+            _l("See the figures of community events"),
+            frozenset({"org_admin", "manager", "assistant"}),
+        ),
+    ]
+
+
+def _reminders(site, now):
+    from plugins.events.jobs import send_reminders
+
+    send_reminders(site, now)
+
+
+@hookimpl
+def butler_jobs():
+    return [
+        Job(
+            "reminders",
+            "daily",
+            _reminders,
+            description=_l("Remind registered residents of tomorrow's events"),
+            hour=10,
+        )
+    ]
 
 
 @hookimpl
 def butler_translation_dirs():
     return [HERE / "translations"]
+
+
+@hookimpl
+def butler_migration_dirs():
+    return [HERE / "migrations"]
+
+
+@hookimpl
+def butler_nav_items(site, user):
+    return [NavItem(_l("Events"), "events.index", "events.view", order=60)]
+
+
+def week_bounds(site, now: datetime) -> tuple[datetime, datetime]:
+    """Monday 00:00 to next Monday 00:00 of the week holding ``now``, site's clock, in UTC."""
+    zone = ZoneInfo(site.timezone)
+    today = now.astimezone(zone).date()
+    monday = today - timedelta(days=today.weekday())
+    start = datetime.combine(monday, time(0), tzinfo=zone)
+    return start.astimezone(UTC), (start + timedelta(days=7)).astimezone(UTC)
+
+
+@hookimpl
+def butler_dashboard_widgets(site, user):
+    from plugins.events import rules
+    from plugins.events.models import Event, Registration
+
+    start, end = week_bounds(site, rules.now())
+    confirmed = (
+        sa.select(sa.func.coalesce(sa.func.sum(Registration.places), 0))
+        .where(
+            Registration.site_id == site.id,
+            Registration.event_id == Event.id,
+            Registration.status == "confirmed",
+        )
+        .correlate(Event)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Event, confirmed)
+        .where(
+            Event.site_id == site.id,
+            Event.starts_at >= start,
+            Event.starts_at < end,
+            Event.cancelled_at.is_(None),
+        )
+        .order_by(Event.starts_at, Event.id)
+        .limit(WIDGET_LIMIT)
+    ).all()
+    return [
+        Widget(
+            key="events.week",
+            title=_l("Events this week"),
+            template="events/_widget.html",
+            permission="events.view",
+            context={"rows": [(event, int(taken)) for event, taken in rows]},
+            order=60,
+        )
+    ]
+
+
+@hookimpl
+def butler_resident_panels(site, user, resident):
+    return [
+        Panel(
+            key="events.resident",
+            title=_l("Community events"),
+            endpoint="events.resident_panel",
+            permission="events.view",
+            url_args={"resident_id": resident.id},
+            order=60,
+        )
+    ]
+
+
+@hookimpl
+def butler_reports(site, period):
+    return [
+        Report(
+            key="events.figures",
+            title=_l("Community events"),
+            endpoint="events.monthly_figures",
+            permission="events.report",
+            description=_l("Registered, attended, no-shows and satisfaction of each event."),
+            order=60,
+        )
+    ]
+
+
+@hookimpl
+def butler_demo_data(site):
+    from plugins.events.demo import add_demo_events
+
+    add_demo_events(site, utcnow())

@@ -1,0 +1,48 @@
+"""iCalendar (.ics) files: a site's feed and a single event, in the site's time zone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from core.models import Site, utcnow
+from plugins.events.models import Event
+
+# How far back the feed reaches: calendars keep what they have already read.
+FEED_PAST = timedelta(days=90)
+PRODID = "-//Butler//events//EN"
+
+
+def uid(site: Site, event: Event) -> str:
+    return f"event-{event.id}@{site.slug}.butler"
+
+
+def ics(site: Site, events: list[Event]) -> bytes:
+    """An iCalendar file holding ``events``, their times on the site's clock."""
+    zone = ZoneInfo(site.timezone)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", site.name)
+    cal.add("x-wr-timezone", site.timezone)
+    stamp = utcnow()
+    for event in events:
+        item = CalendarEvent()
+        item.add("uid", uid(site, event))
+        item.add("dtstamp", stamp)
+        item.add("summary", event.title)
+        item.add("dtstart", event.starts_at.astimezone(zone))
+        item.add("dtend", event.ends_at.astimezone(zone))
+        if event.place:
+            item.add("location", event.place)
+        if event.description:
+            item.add("description", event.description)
+        item.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+        item.add("last-modified", event.updated_at)
+        cal.add_component(item)
+    cal.add_missing_timezones()
+    return cal.to_ical()

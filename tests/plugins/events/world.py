@@ -1,0 +1,67 @@
+"""The events plugin's part of the security world: one of each of its objects."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from werkzeug.datastructures import FileStorage
+
+from core import uploads
+from core.extensions import db
+from core.models import PluginEnablement, Site, utcnow
+from plugins.events.models import AudienceBuilding, Event, Photo, Registration
+
+NAME = "events"
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+
+
+def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
+    db.session.add(PluginEnablement(site_id=site.id, plugin=NAME, enabled=True))
+    starts = utcnow().replace(microsecond=0) + timedelta(days=30)
+    event = Event(
+        site_id=site.id,
+        title=f"Lantern evening of {site.slug}",
+        place="Clubhouse",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        capacity=20,
+        audience="buildings",
+        staff_id=ids["user_id"],
+    )
+    db.session.add(event)
+    db.session.flush()
+    db.session.add(
+        AudienceBuilding(site_id=site.id, event_id=event.id, building_id=ids["building_id"])
+    )
+    registration = Registration(
+        site_id=site.id,
+        event_id=event.id,
+        resident_id=ids["resident_id"],
+        places=2,
+        status="confirmed",
+        channel="phone",
+        queued_at=utcnow(),
+        attended=True,
+        feedback_score=4,
+    )
+    stored = uploads.save(FileStorage(io.BytesIO(PNG), "lanterns.png"), plugin=NAME)
+    photo = Photo(
+        site_id=site.id,
+        event_id=event.id,
+        key=stored.key,
+        content_type=stored.content_type,
+        original_name=stored.original_name,
+    )
+    db.session.add_all([registration, photo])
+    db.session.flush()
+    return {
+        "event_id": event.id,
+        "registration_id": registration.id,
+        "photo_id": photo.id,
+        "resident_id": ids["resident_id"],
+    }
