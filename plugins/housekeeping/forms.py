@@ -25,6 +25,8 @@ class StatusForm(FlaskForm):
         _l("Status"),
         choices=[SelectChoice(c, label) for c, label in STATUS_LABELS.items()],
         validators=[InputRequired(message=_l("Choose a status."))],
+        # Every option is a status: no empty placeholder, so no "required" in the HTML.
+        render_kw={"required": False},
     )
 
 
@@ -102,6 +104,7 @@ class IssueForm(FlaskForm):
         _l("Issued to"),
         coerce=int,
         validators=[InputRequired(message=_l("Choose who takes the key."))],
+        render_kw={"required": False},
     )
     shift = SelectField(
         _l("Shift"), choices=[SelectChoice(c, label) for c, label in SHIFT_LABELS.items()]

@@ -1,0 +1,203 @@
+"""Hotel housekeeping on a phone: an attendant works through her rooms, a supervisor
+inspects and releases one from the room board; the main pages pass vnu and axe."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from core.auth import hash_password
+from core.extensions import db
+from core.models import Building, Membership, Organization, PluginEnablement, Site, Unit, User
+from plugins.housekeeping.logic import site_today
+from plugins.housekeeping.models import (
+    HousekeepingAssignment,
+    HousekeepingKey,
+    HousekeepingRoom,
+)
+from tests.browser.conftest import ARTIFACTS, LiveServer, Screenshots
+from tests.browser.test_outside_checks import _tools, axe_problems, run_vnu
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "grand-harbour-2024"
+TEAM = {
+    "ann": ("Ann Chan", "room_attendant"),
+    "sam": ("Sam Lau", "floor_supervisor"),
+    "amy": ("Amy Wong", "asst_housekeeper"),
+}
+
+
+@dataclass(frozen=True)
+class Hotel:
+    slug: str
+    rooms: dict[str, int]
+
+
+@pytest.fixture
+def hotel(live_server: LiveServer) -> Hotel:
+    """A hotel tower of eight rooms; Ann has two of them to clean today."""
+    with live_server.app.app_context():
+        org = Organization(slug="grand", name="Grand Hotels")
+        db.session.add(org)
+        db.session.flush()
+        site = Site(
+            organization_id=org.id,
+            slug="grand-harbour",
+            name="Grand Harbour Hotel",
+            kind="hotel",
+            default_locale="en",
+        )
+        db.session.add(site)
+        db.session.flush()
+        tower = Building(site_id=site.id, code="T1", name="Harbour Tower", floors=20)
+        db.session.add(tower)
+        db.session.flush()
+        rooms = {}
+        for floor in (11, 12):
+            for n in range(1, 5):
+                unit = Unit(
+                    site_id=site.id,
+                    building_id=tower.id,
+                    floor=floor,
+                    number=f"{floor}{n:02d}",
+                    room_type="Deluxe King",
+                )
+                db.session.add(unit)
+                db.session.flush()
+                rooms[unit.number] = unit.id
+        password_hash = hash_password(PASSWORD)
+        people = {}
+        for username, (name, role) in TEAM.items():
+            user = User(
+                organization_id=org.id,
+                username=username,
+                display_name=name,
+                password_hash=password_hash,
+            )
+            db.session.add(user)
+            db.session.flush()
+            db.session.add(Membership(site_id=site.id, user_id=user.id, role=role))
+            people[username] = user
+        db.session.add(PluginEnablement(site_id=site.id, plugin="housekeeping", enabled=True))
+        today = site_today(site)
+        for number, movement, status in (
+            ("1101", "departure", "vacant_dirty"),
+            ("1102", "stayover", "occupied_dirty"),
+        ):
+            db.session.add(HousekeepingRoom(site_id=site.id, unit_id=rooms[number], status=status))
+            db.session.add(
+                HousekeepingAssignment(
+                    site_id=site.id,
+                    day=today,
+                    unit_id=rooms[number],
+                    movement=movement,
+                    credits=3 if movement == "departure" else 2,
+                    attendant_id=people["ann"].id,
+                )
+            )
+        db.session.add(HousekeepingKey(site_id=site.id, code="MK-01", opens="Floors 11-12"))
+        db.session.commit()
+        db.session.remove()
+    return Hotel("grand-harbour", rooms)
+
+
+def log_in(page: Page, username: str, hotel: Hotel) -> None:
+    page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(rf"/s/{hotel.slug}/$"))
+
+
+def test_an_attendant_works_through_her_rooms_on_a_phone(
+    page: Page, hotel: Hotel, screenshot: Screenshots
+) -> None:
+    log_in(page, "ann", hotel)
+    page.get_by_role("link", name="My rooms").click()
+    expect(page.get_by_role("heading", name="My rooms", level=1)).to_be_visible()
+    expect(page.get_by_text("0 of 2 rooms cleaned")).to_be_visible()
+    screenshot("my-rooms")
+
+    page.get_by_role("button", name="Cleaned 1101").click()
+    row = page.locator("tr", has_text="1101")
+    expect(row.get_by_text(re.compile("Cleaned at"))).to_be_visible()
+    expect(row.get_by_text("Vacant clean")).to_be_visible()
+    screenshot("1101-cleaned")
+
+    page.get_by_role("button", name="Cleaned 1102").click()
+    expect(page.locator("tr", has_text="1102").get_by_text("Occupied", exact=True)).to_be_visible()
+    page.reload()
+    expect(page.get_by_text("2 of 2 rooms cleaned")).to_be_visible()
+    screenshot("all-cleaned")
+
+
+def test_a_supervisor_inspects_and_releases_a_room_from_the_board(
+    page: Page, hotel: Hotel, screenshot: Screenshots
+) -> None:
+    log_in(page, "sam", hotel)
+    page.get_by_role("link", name="Room board", exact=True).click()
+    expect(page.get_by_role("heading", name="Room board", level=1)).to_be_visible()
+    screenshot("board")
+
+    page.locator("select[name=floor]").select_option("11")
+    expect(page).to_have_url(re.compile(r"floor=11"))
+    expect(page.get_by_role("link", name=re.compile(r"^1201"))).to_have_count(0)
+    screenshot("board-floor-11")
+
+    # One tap: the card of 1101 comes back in place as cleaned.
+    page.get_by_role("button", name="Cleaned 1101").click()
+    expect(page.locator("#room-1")).to_contain_text("Vacant clean")
+    screenshot("1101-cleaned")
+    page.get_by_role("button", name="Inspect 1101").click()
+    expect(page.get_by_role("heading", name="Inspect room 1101")).to_be_visible()
+    for box in page.get_by_role("switch").all():
+        box.check()
+    screenshot("inspection")
+    page.get_by_role("button", name="Save the inspection").click()
+    expect(page.get_by_text("Room 1101 passed inspection.")).to_be_visible()
+    page.get_by_role("button", name="Release 1101").click()
+    expect(page.get_by_text("Room 1101 is released to the front desk.")).to_be_visible()
+    expect(page.locator(".facts").get_by_text("Released")).to_be_visible()
+    screenshot("released")
+
+
+def test_the_housekeeping_pages_are_valid_html_and_accessible(page: Page, hotel: Hotel) -> None:
+    java, axe_source = _tools()
+    folder = ARTIFACTS / "housekeeping-html"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    saved: dict[str, Path] = {}
+    found: list[str] = []
+    log_in(page, "amy", hotel)
+    s = f"/s/{hotel.slug}"
+    room = hotel.rooms["1101"]
+    for name, path in (
+        ("dashboard", f"{s}/"),
+        ("board", f"{s}/housekeeping/"),
+        ("room", f"{s}/housekeeping/rooms/{room}"),
+        ("my-rooms", f"{s}/housekeeping/my-rooms"),
+        ("assignments", f"{s}/housekeeping/assignments"),
+        ("keys", f"{s}/housekeeping/keys"),
+        ("report", f"{s}/housekeeping/reports/month"),
+    ):
+        response = page.goto(path)
+        assert response is not None and response.ok, f"{name}: {response and response.status}"
+        saved[name] = folder / f"{len(saved) + 1:02d}-{name}.html"
+        saved[name].write_text(response.text(), encoding="utf-8")
+        found.extend(axe_problems(page, name, axe_source))
+    # The inspection form, on a cleaned room.
+    page.goto(f"{s}/housekeeping/rooms/{room}")
+    page.get_by_role("button", name="Cleaned 1101").click()
+    response = page.goto(f"{s}/housekeeping/rooms/{room}/inspect")
+    saved["inspect"] = folder / "99-inspect.html"
+    saved["inspect"].write_text(response.text(), encoding="utf-8")
+    found.extend(axe_problems(page, "inspect", axe_source))
+    errors = run_vnu(java, saved)
+    assert not errors, "The Nu HTML Checker found errors:\n  " + "\n  ".join(errors)
+    assert not found, "axe found serious or critical violations:\n  " + "\n  ".join(found)
