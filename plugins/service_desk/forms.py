@@ -44,6 +44,8 @@ class IntakeForm(FlaskForm):
         coerce=int,
         validators=[InputRequired(message=_l("Choose a category."))],
         validate_choice=True,
+        # The first category is chosen already: "required" would ask for an empty choice.
+        render_kw={"required": False},
     )
     channel = SelectField(_l("Received by"), choices=_choices(CHANNEL_LABELS), default="phone")
     description = TextAreaField(

@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from core.extensions import db
 from core.models import ButlerAssignment, Site
-from plugins.service_desk.models import TYPES, ServiceDeskRequest
+from plugins.service_desk.models import OPEN_STATUSES, TYPES, ServiceDeskRequest
 
 PER_PAGE = 50
 VIEWS = ("mine", "open", "overdue", "callback", "closed", "all")
@@ -50,11 +50,11 @@ def _int(value: str | None) -> int | None:
     return number if number is not None and 0 < number < 2**31 else None
 
 
-def filter_from_args(args: MultiDict) -> RequestFilter:
-    view = args.get("view", "mine")
+def filter_from_args(args: MultiDict, default_view: str = "mine") -> RequestFilter:
+    view = args.get("view", default_view)
     page = _int(args.get("page")) or 1
     return RequestFilter(
-        view=view if view in VIEWS else "mine",
+        view=view if view in VIEWS else default_view,
         building_id=_int(args.get("building")),
         category_id=_int(args.get("category")),
         type=args.get("type", "") if args.get("type") in TYPES else "",
@@ -76,7 +76,8 @@ def mine(site_id: int, user_id: int):
 
 
 def is_open():
-    return R.status != "closed"
+    # An IN list, not "<> 'closed'": the (site_id, status) index then finds the open rows.
+    return R.status.in_(OPEN_STATUSES)
 
 
 def overdue(now: datetime):
@@ -111,22 +112,39 @@ def _filtered(stmt: Select, f: RequestFilter, site: Site, user_id: int, now: dat
     return stmt
 
 
-def rows_query(f: RequestFilter, site: Site, user_id: int, now: datetime) -> Select:
-    """One page of requests with their resident, unit, category and assignee, in one query."""
-    stmt = _filtered(select(R), f, site, user_id, now).options(
-        joinedload(R.resident),
-        joinedload(R.unit),
-        joinedload(R.building),
-        joinedload(R.category),
-        joinedload(R.assignee),
-    )
+def _order(f: RequestFilter) -> tuple:
     if f.view in ("closed", "all"):
-        stmt = stmt.order_by(R.received_at.desc(), R.id.desc())
-    elif f.view == "callback":
-        stmt = stmt.order_by(R.callback_due_at, R.id)
-    else:
-        stmt = stmt.order_by(R.complete_due_at, R.id)
-    return stmt.limit(PER_PAGE).offset((f.page - 1) * PER_PAGE)
+        return (R.received_at.desc(), R.id.desc())
+    if f.view == "callback":
+        return (R.callback_due_at, R.id)
+    return (R.complete_due_at, R.id)
+
+
+def rows_query(f: RequestFilter, site: Site, user_id: int, now: datetime) -> Select:
+    """One page of requests with their resident, unit, category and assignee, in one query.
+
+    The page's ids are chosen first, from the request table alone; only those rows are
+    joined to the rest (joining every open request before sorting costs ten times more).
+    """
+    page = (
+        _filtered(select(R.id), f, site, user_id, now)
+        .order_by(*_order(f))
+        .limit(PER_PAGE)
+        .offset((f.page - 1) * PER_PAGE)
+        .subquery("page")
+    )
+    return (
+        select(R)
+        .join(page, page.c.id == R.id)
+        .options(
+            joinedload(R.resident),
+            joinedload(R.unit),
+            joinedload(R.building),
+            joinedload(R.category),
+            joinedload(R.assignee),
+        )
+        .order_by(*_order(f))
+    )
 
 
 def count_query(f: RequestFilter, site: Site, user_id: int, now: datetime) -> Select:

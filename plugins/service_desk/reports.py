@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from core.exports import neutralise
@@ -20,11 +20,12 @@ from core.models import Site
 from core.security import requires
 from core.tenancy import current_site
 from plugins.service_desk import flow, labels
-from plugins.service_desk.models import ServiceDeskCategory, ServiceDeskRequest
+from plugins.service_desk.models import OPEN_STATUSES, ServiceDeskCategory, ServiceDeskRequest
 from plugins.service_desk.views import bp
 
 PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 OPEN_ITEMS_LIMIT = 5000
+OPEN_ITEMS_PER_PAGE = 100
 R = ServiceDeskRequest
 
 
@@ -127,11 +128,19 @@ def monthly_report():
     ), (422 if error else 200)
 
 
-def open_items(site: Site) -> list[ServiceDeskRequest]:
-    """Every request not closed yet, oldest first."""
+def open_items(site: Site, page: int | None = None) -> list[ServiceDeskRequest]:
+    """The requests not closed yet, oldest first: one page of them, or all (for the export)."""
+    ids = select(R.id).where(R.site_id == site.id, R.status.in_(OPEN_STATUSES))
+    ids = ids.order_by(R.received_at, R.id)
+    if page is None:
+        ids = ids.limit(OPEN_ITEMS_LIMIT)
+    else:
+        ids = ids.limit(OPEN_ITEMS_PER_PAGE).offset((page - 1) * OPEN_ITEMS_PER_PAGE)
+    chosen = ids.subquery("chosen")
     return list(
         db.session.scalars(
             select(R)
+            .join(chosen, chosen.c.id == R.id)
             .options(
                 joinedload(R.resident),
                 joinedload(R.unit),
@@ -139,9 +148,7 @@ def open_items(site: Site) -> list[ServiceDeskRequest]:
                 joinedload(R.category),
                 joinedload(R.assignee),
             )
-            .where(R.site_id == site.id, R.status != "closed")
             .order_by(R.received_at, R.id)
-            .limit(OPEN_ITEMS_LIMIT)
         ).unique()
     )
 
@@ -158,9 +165,19 @@ def _assignee(item: ServiceDeskRequest) -> str:
 @requires("service_desk.reports")
 def open_items_report():
     site = current_site()
+    try:
+        page = max(1, min(int(request.args.get("page", 1)), 10_000))
+    except ValueError:
+        page = 1
+    total = db.session.scalar(
+        select(func.count(R.id)).where(R.site_id == site.id, R.status.in_(OPEN_STATUSES))
+    )
     return render_template(
         "service_desk/report_open_items.html",
-        items=open_items(site),
+        items=open_items(site, page),
+        total=total,
+        page=page,
+        pages=max(1, -(-total // OPEN_ITEMS_PER_PAGE)),
         now=flow.now(),
         assignee=_assignee,
         type_labels=labels.TYPE_LABELS,

@@ -21,7 +21,7 @@ from core import audit, htmx, uploads
 from core.extensions import db
 from core.formdata import takes_files
 from core.models import Building, Membership, Occupancy, Resident, Unit, User
-from core.residents import ResidentFilter
+from core.residents import ResidentFilter, has_buildings
 from core.residents import rows_query as resident_rows
 from core.security import can, requires
 from core.tenancy import current_site, get_or_404
@@ -56,7 +56,8 @@ PICKER_LIMIT = 8
 
 
 def _labels() -> dict:
-    return {
+    """The words for the codes, translated once for the page (not once per row)."""
+    words = {
         "type_labels": labels.TYPE_LABELS,
         "status_labels": labels.STATUS_LABELS,
         "channel_labels": labels.CHANNEL_LABELS,
@@ -66,6 +67,7 @@ def _labels() -> dict:
         "escalation_labels": labels.ESCALATION_LABELS,
         "action_labels": labels.ACTION_LABELS,
     }
+    return {name: {k: str(v) for k, v in table.items()} for name, table in words.items()}
 
 
 @bp.app_template_filter("sd_local")
@@ -103,7 +105,10 @@ def _buildings() -> list[Building]:
 def index():
     site = current_site()
     now = flow.now()
-    f = queries.filter_from_args(request.args)
+    # A butler starts from their own requests; others from every open one.
+    f = queries.filter_from_args(
+        request.args, default_view="mine" if has_buildings(site, current_user) else "open"
+    )
     rows = db.session.scalars(queries.rows_query(f, site, current_user.id, now)).unique().all()
     total = db.session.scalar(queries.count_query(f, site, current_user.id, now))
     context = {
@@ -283,9 +288,12 @@ def _forms(item: ServiceDeskRequest, **failed) -> dict:
         "photo_form": PhotoForm(),
     }
     forms.update(failed)
-    for form in forms.values():
+    for key, form in forms.items():
         if "version_id" in form:
             form.version_id.data = version
+        # Several forms on one page: each field's id names its form, so ids stay unique.
+        for field in form:
+            field.id = f"{key.removesuffix('_form')}-{field.name}"
     forms["assign_form"].assignee_id.choices = _staff_choices()
     return forms
 
