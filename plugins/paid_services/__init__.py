@@ -7,7 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from core.extensions import db
 from core.plugins import hookimpl
@@ -108,27 +108,26 @@ def butler_nav_items(site, user):
 
 
 def widget_counts(site) -> dict[str, int]:
-    """Open orders, orders to deliver this week and the unpaid amount, in one query."""
+    """Open orders, orders to deliver this week and the unpaid amount, in one query.
+
+    Each figure is its own subquery so that each reads its own index; the unpaid sum
+    reads only the orders that owe (a partial index).
+    """
     from plugins.paid_services import rules
     from plugins.paid_services.models import PaidServicesOrder as O  # noqa: N817
 
     today = rules.now().astimezone(ZoneInfo(site.timezone)).date()
     week_end = today + timedelta(days=6 - today.weekday())
     is_open = O.status.in_(("quoted", "accepted"))
+    open_count = select(func.count(O.id)).where(O.site_id == site.id, is_open)
+    week = open_count.where(O.scheduled_on <= week_end)
+    unpaid = select(func.coalesce(func.sum(O.total_minor - O.paid_minor), 0)).where(
+        O.site_id == site.id,
+        O.status.in_(("accepted", "delivered")),
+        O.paid_minor < O.total_minor,
+    )
     row = db.session.execute(
-        select(
-            func.count(case((is_open, 1))),
-            func.count(case((is_open & (O.scheduled_on <= week_end), 1))),
-            func.coalesce(
-                func.sum(
-                    case(
-                        (O.status.in_(("accepted", "delivered")), O.total_minor - O.paid_minor),
-                        else_=0,
-                    )
-                ),
-                0,
-            ),
-        ).where(O.site_id == site.id)
+        select(open_count.scalar_subquery(), week.scalar_subquery(), unpaid.scalar_subquery())
     ).one()
     return {"open": row[0], "week": row[1], "unpaid_minor": int(row[2])}
 

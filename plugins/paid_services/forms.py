@@ -104,9 +104,8 @@ class ServiceForm(FlaskForm):
 
 
 class LineForm(FlaskForm):
-    service_id = SelectField(
-        _l("Service"), coerce=int, validators=[InputRequired(message=_l("Choose a service."))]
-    )
+    # A choice outside the site's active services is refused as "Not a valid choice".
+    service_id = SelectField(_l("Service"), coerce=int)
     quantity = StringField(
         _l("Quantity"),
         default="1",
@@ -151,6 +150,12 @@ class DeliverForm(FlaskForm):
 
 
 class SatisfactionForm(FlaskForm):
+    """Prefixed: the order's page also has the delivery form, with its own note."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("prefix", "satisfaction")
+        super().__init__(*args, **kwargs)
+
     score = SelectField(_l("Satisfaction"), coerce=int, choices=SCORES)
     note = TextAreaField(
         _l("What the resident said"), filters=[_strip], validators=[Optional(), Length(max=2000)]
@@ -182,6 +187,12 @@ class PaymentForm(FlaskForm):
 
 
 class RefundForm(FlaskForm):
+    """Prefixed: the order's page also has the payment and cancel forms (amount, reason)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("prefix", "refund")
+        super().__init__(*args, **kwargs)
+
     amount = StringField(
         _l("Amount to give back"),
         validators=[Amount()],

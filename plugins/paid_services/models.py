@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -75,8 +76,22 @@ class PaidServicesOrder(SiteOwned, Timestamps, db.Model):
             "satisfaction IS NULL OR (satisfaction >= 1 AND satisfaction <= 5)",
             name="satisfaction",
         ),
-        Index("ix_paid_services_order_site_id_status", "site_id", "status"),
+        Index(
+            "ix_paid_services_order_site_id_status_scheduled_on",
+            "site_id",
+            "status",
+            "scheduled_on",
+        ),
         Index("ix_paid_services_order_site_id_resident_id", "site_id", "resident_id"),
+        Index("ix_paid_services_order_site_id_delivered_on", "site_id", "delivered_on"),
+        # The unpaid list and the dashboard's unpaid sum read only the orders that owe.
+        Index(
+            "ix_paid_services_order_unpaid",
+            "site_id",
+            "status",
+            sqlite_where=text("paid_minor < total_minor"),
+            postgresql_where=text("paid_minor < total_minor"),
+        ),
         Index("ix_paid_services_order_site_id_scheduled_on", "site_id", "scheduled_on"),
     )
 
@@ -154,6 +169,7 @@ class PaidServicesLine(SiteOwned, Timestamps, db.Model):
         CheckConstraint("total_minor >= 0", name="total_not_negative"),
         Index("ix_paid_services_line_site_id_order_id", "site_id", "order_id"),
         Index("ix_paid_services_line_site_id_service_id", "site_id", "service_id"),
+        Index("ix_paid_services_line_site_id_period", "site_id", "period"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

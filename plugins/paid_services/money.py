@@ -7,10 +7,12 @@ No float is ever involved: text becomes a ``Decimal`` and then an ``int`` of min
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
+from babel import Locale
 from babel.numbers import get_currency_precision
-from flask_babel import format_currency
+from flask_babel import format_currency, get_locale
 from flask_babel import gettext as _
 
 # Digits with optional thousands commas ("1,280.50") or none ("1280.5"); ASCII only.
@@ -96,6 +98,18 @@ def to_decimal(minor: int, currency: str) -> Decimal:
 def as_input(minor: int, currency: str) -> str:
     """The amount as a person would type it: "1280.50"."""
     return f"{to_decimal(minor, currency):f}"
+
+
+def formatter(currency: str) -> Callable[[int | None], str]:
+    """``show`` for many amounts: the locale's pattern is looked up once (lists, reports)."""
+    locale = get_locale() or Locale.parse("en")
+    pattern = locale.currency_formats["standard"]
+    places = exponent(currency)
+
+    def fmt(minor: int | None) -> str:
+        return pattern.apply(Decimal(minor or 0).scaleb(-places), locale, currency=currency)
+
+    return fmt
 
 
 def show(minor: int | None, currency: str) -> str:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select
+from sqlalchemy import case, func, select
 
 from core.exports import neutralise
 from core.extensions import db
@@ -34,7 +34,8 @@ from plugins.paid_services.views import bp
 
 PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 MONTHS = 12
-UNPAID_LIMIT = 500
+UNPAID_ON_PAGE = 100
+UNPAID_IN_EXPORT = 5000
 
 
 def months_ending(period: str, count: int = MONTHS) -> list[str]:
@@ -73,49 +74,88 @@ class Revenue:
         return sum(row.get(month, 0) for row in self.by_service.values())
 
 
+def _month_of_date(column, months: list[str]):
+    """SQL: the ``YYYY-MM`` label of a date column among ``months`` (it is within them)."""
+    return case(
+        *((column < _after(m), m) for m in months[:-1]),
+        else_=months[-1],
+    )
+
+
+def _month_of_time(column, months: list[str], tz: ZoneInfo):
+    """SQL: the ``YYYY-MM`` label, on the site's clock, of a UTC timestamp column."""
+    return case(
+        *((column < _utc(_after(m), tz), m) for m in months[:-1]),
+        else_=months[-1],
+    )
+
+
+def _signed(payment=PaidServicesPayment):
+    return case((payment.kind == "payment", payment.amount_minor), else_=-payment.amount_minor)
+
+
+def _delivered(columns, site: Site, first: date, after: date, months: list[str]):
+    """Two SELECTs of delivered work: quoted lines delivered between ``first`` and
+    ``after``, and rental charges of ``months``. Apart, each reads its own index."""
+    line, order = PaidServicesLine, PaidServicesOrder
+    base = (
+        select(*columns)
+        .select_from(line)
+        .join(order, order.id == line.order_id)
+        .where(line.site_id == site.id, order.site_id == site.id, order.status == "delivered")
+    )
+    quoted = base.where(
+        line.period.is_(None), order.delivered_on >= first, order.delivered_on < after
+    )
+    rentals = base.where(line.period >= months[0], line.period <= months[-1])
+    return quoted, rentals
+
+
 def revenue(site: Site, period: str) -> Revenue:
+    """Revenue by service and month and money collected by month, summed by the database."""
     months = months_ending(period)
     first, after = _first_day(months[0]), _after(months[-1])
     tz = ZoneInfo(site.timezone)
-    result = Revenue(months=months)
-    line, order = PaidServicesLine, PaidServicesOrder
-    rows = db.session.execute(
-        select(PaidServicesService.name, line.period, order.delivered_on, line.total_minor)
-        .join(order, order.id == line.order_id)
-        .join(PaidServicesService, PaidServicesService.id == line.service_id)
-        .where(
-            line.site_id == site.id,
-            order.status == "delivered",
-            or_(
-                and_(
-                    line.period.is_(None), order.delivered_on >= first, order.delivered_on < after
-                ),
-                and_(line.period >= months[0], line.period <= months[-1]),
-            ),
-        )
-    ).all()
+    line, order, payment = PaidServicesLine, PaidServicesOrder, PaidServicesPayment
     by_service: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for name, line_period, delivered_on, amount in rows:
-        month = line_period or delivered_on.strftime("%Y-%m")
-        by_service[name][month] += amount
-    result.by_service = {name: dict(by_service[name]) for name in sorted(by_service)}
-    payments = db.session.execute(
-        select(
-            PaidServicesPayment.received_at,
-            PaidServicesPayment.kind,
-            PaidServicesPayment.amount_minor,
-        ).where(
-            PaidServicesPayment.site_id == site.id,
-            PaidServicesPayment.received_at >= _utc(first, tz),
-            PaidServicesPayment.received_at < _utc(after, tz),
+    delivered_in = _month_of_date(order.delivered_on, months)
+    quoted, _ = _delivered(
+        (PaidServicesService.name, delivered_in, func.sum(line.total_minor)),
+        site,
+        first,
+        after,
+        months,
+    )
+    _, rentals = _delivered(
+        (PaidServicesService.name, line.period, func.sum(line.total_minor)),
+        site,
+        first,
+        after,
+        months,
+    )
+    for stmt, month in ((quoted, delivered_in), (rentals, line.period)):
+        rows = db.session.execute(
+            stmt.join(PaidServicesService, PaidServicesService.id == line.service_id).group_by(
+                PaidServicesService.name, month
+            )
+        ).all()
+        for name, label, amount in rows:
+            by_service[name][label] += int(amount)
+    received = _month_of_time(payment.received_at, months, tz)
+    collected = db.session.execute(
+        select(received, func.sum(_signed()))
+        .where(
+            payment.site_id == site.id,
+            payment.received_at >= _utc(first, tz),
+            payment.received_at < _utc(after, tz),
         )
+        .group_by(received)
     ).all()
-    collected: dict[str, int] = defaultdict(int)
-    for received_at, kind, amount in payments:
-        month = received_at.astimezone(tz).strftime("%Y-%m")
-        collected[month] += amount if kind == "payment" else -amount
-    result.collected = dict(collected)
-    return result
+    return Revenue(
+        months=months,
+        by_service={name: dict(by_service[name]) for name in sorted(by_service)},
+        collected={label: int(amount) for label, amount in collected},
+    )
 
 
 @dataclass
@@ -132,62 +172,52 @@ def by_butler(site: Site, period: str) -> list[ButlerRow]:
     tz = ZoneInfo(site.timezone)
     first, after = _first_day(period), _after(period)
     start, end = _utc(first, tz), _utc(after, tz)
-    o = PaidServicesOrder
+    o, line, payment = PaidServicesOrder, PaidServicesLine, PaidServicesPayment
     rows: dict[int, ButlerRow] = {}
 
     def row(user_id: int, name: str) -> ButlerRow:
         return rows.setdefault(user_id, ButlerRow(name))
 
     sold = db.session.execute(
-        select(o.sold_by_id, User.display_name, o.total_minor, o.status)
+        select(o.sold_by_id, User.display_name, func.count(o.id), func.sum(o.total_minor))
         .join(User, User.id == o.sold_by_id)
-        .where(o.site_id == site.id, o.created_at >= start, o.created_at < end)
-    ).all()
-    for user_id, name, total, status in sold:
-        if status != "cancelled":
-            r = row(user_id, name)
-            r.orders += 1
-            r.sold_minor += total
-    delivered = db.session.execute(
-        select(o.sold_by_id, User.display_name, PaidServicesLine.total_minor)
-        .join(User, User.id == o.sold_by_id)
-        .join(PaidServicesLine, PaidServicesLine.order_id == o.id)
         .where(
             o.site_id == site.id,
-            o.status == "delivered",
-            or_(
-                and_(
-                    PaidServicesLine.period.is_(None),
-                    o.delivered_on >= first,
-                    o.delivered_on < after,
-                ),
-                PaidServicesLine.period == period,
-            ),
+            o.created_at >= start,
+            o.created_at < end,
+            o.status != "cancelled",
         )
+        .group_by(o.sold_by_id, User.display_name)
     ).all()
+    for user_id, name, count, total in sold:
+        r = row(user_id, name)
+        r.orders, r.sold_minor = count, int(total or 0)
+    columns = (o.sold_by_id, User.display_name, func.sum(line.total_minor))
+    delivered = []
+    for stmt in _delivered(columns, site, first, after, [period]):
+        delivered += db.session.execute(
+            stmt.join(User, User.id == o.sold_by_id).group_by(o.sold_by_id, User.display_name)
+        ).all()
     for user_id, name, amount in delivered:
-        row(user_id, name).delivered_minor += amount
+        row(user_id, name).delivered_minor += int(amount or 0)
     paid = db.session.execute(
-        select(
-            o.sold_by_id,
-            User.display_name,
-            PaidServicesPayment.kind,
-            PaidServicesPayment.amount_minor,
-        )
-        .join(o, o.id == PaidServicesPayment.order_id)
+        select(o.sold_by_id, User.display_name, func.sum(_signed()))
+        .join(o, o.id == payment.order_id)
         .join(User, User.id == o.sold_by_id)
         .where(
-            PaidServicesPayment.site_id == site.id,
-            PaidServicesPayment.received_at >= start,
-            PaidServicesPayment.received_at < end,
+            payment.site_id == site.id,
+            payment.received_at >= start,
+            payment.received_at < end,
         )
+        .group_by(o.sold_by_id, User.display_name)
     ).all()
-    for user_id, name, kind, amount in paid:
-        row(user_id, name).collected_minor += amount if kind == "payment" else -amount
+    for user_id, name, amount in paid:
+        row(user_id, name).collected_minor = int(amount or 0)
     return sorted(rows.values(), key=lambda r: r.name)
 
 
-def unpaid(site: Site) -> list:
+def unpaid(site: Site, limit: int) -> list:
+    """The oldest ``limit`` orders with money still due, with who and where."""
     o = PaidServicesOrder
     return db.session.execute(
         select(o, Resident.name, Unit.number, Building.code, User.display_name)
@@ -201,7 +231,7 @@ def unpaid(site: Site) -> list:
             o.paid_minor < o.total_minor,
         )
         .order_by(o.id)
-        .limit(UNPAID_LIMIT)
+        .limit(limit)
     ).all()
 
 
@@ -221,8 +251,8 @@ def revenue_report():
     period, error = _period_arg()
     data = revenue(site, period)
     butlers = by_butler(site, period)
-    owed = unpaid(site)
     if request.args.get("export") == "xlsx" and not error:
+        owed = unpaid(site, UNPAID_IN_EXPORT)
         body = workbook(site, period, data, butlers, owed)
         name = f"paid-services-{site.slug}-{period}.xlsx"
         return Response(
@@ -230,13 +260,15 @@ def revenue_report():
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": f"attachment; filename={name}"},
         )
+    owed = unpaid(site, UNPAID_ON_PAGE + 1)
     return render_template(
         "paid_services/report.html",
+        more_unpaid=len(owed) > UNPAID_ON_PAGE,
         period=period,
         error=error,
         data=data,
         butlers=butlers,
-        unpaid=owed,
+        unpaid=owed[:UNPAID_ON_PAGE],
     ), (422 if error else 200)
 
 

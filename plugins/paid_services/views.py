@@ -15,6 +15,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -70,7 +71,11 @@ PANEL_LIMIT = 10
 
 @bp.context_processor
 def _helpers() -> dict:
+    site = g.get("site")
+    if site is None:  # an error page answered before the site was known
+        return {}
     return {
+        "amount": money.formatter(site.currency),
         "quantity": money.show_quantity,
         "unit_labels": UNIT_LABELS,
         "status_labels": STATUS_LABELS,
@@ -112,6 +117,14 @@ def list_filter(stmt, which: str, on: date):
     return stmt
 
 
+def list_order(which: str) -> tuple:
+    """Open work by its date (undated last); unpaid and all orders newest first."""
+    o = PaidServicesOrder
+    if which in ("open", "week"):
+        return (o.scheduled_on.is_(None), o.scheduled_on, o.id)
+    return (o.id.desc(),)
+
+
 @bp.route("/")
 @requires("paid_services.view")
 def index():
@@ -122,20 +135,22 @@ def index():
     on = today()
     o = PaidServicesOrder
     total = db.session.scalar(list_filter(tenancy.select(o, func.count(o.id)), which, on))
-    rows = db.session.execute(
-        list_filter(
-            select(o, Resident.name, Unit.number, Building.code, User.display_name)
-            .join(Resident, Resident.id == o.resident_id)
-            .outerjoin(Unit, Unit.id == o.unit_id)
-            .outerjoin(Building, Building.id == Unit.building_id)
-            .outerjoin(User, User.id == o.assigned_user_id)
-            .where(o.site_id == current_site().id),
-            which,
-            on,
-        )
-        .order_by(o.scheduled_on.is_(None), o.scheduled_on, o.id.desc())
+    # The page's ids first, from the index alone; then the 50 rows with their names.
+    page_ids = (
+        list_filter(tenancy.select(o, o.id), which, on)
+        .order_by(*list_order(which))
         .limit(PER_PAGE)
         .offset((page - 1) * PER_PAGE)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(o, Resident.name, Unit.number, Building.code, User.display_name)
+        .join(Resident, Resident.id == o.resident_id)
+        .outerjoin(Unit, Unit.id == o.unit_id)
+        .outerjoin(Building, Building.id == Unit.building_id)
+        .outerjoin(User, User.id == o.assigned_user_id)
+        .where(o.site_id == current_site().id, o.id.in_(page_ids))
+        .order_by(*list_order(which))
     ).all()
     context = {
         "which": which,
@@ -329,6 +344,8 @@ def order_new(resident_id: int):
         SelectChoice(0, "—")
     ]
     services = _service_choices(form)
+    if request.method == "GET" and units:
+        form.unit_id.data = units[0][0].id
     if form.validate_on_submit():
         unit = next((u for u, _b in units if u.id == form.unit_id.data), None)
         service = services.get(form.service_id.data)
@@ -345,7 +362,7 @@ def order_new(resident_id: int):
             )
             rules.add_line(order, service, hundredths, current_user)
             db.session.commit()
-            flash(_("Quote %(number)s is ready.", number=order.id), "success")
+            flash(_("Quote #%(number)s is ready.", number=order.id), "success")
             return redirect(url_for(".order", order_id=order.id), code=303)
     status = 422 if request.method == "POST" else 200
     return render_template(

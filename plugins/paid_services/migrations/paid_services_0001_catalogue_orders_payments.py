@@ -141,7 +141,19 @@ def upgrade():
             "ix_paid_services_order_site_id_scheduled_on", ["site_id", "scheduled_on"], unique=False
         )
         batch_op.create_index(
-            "ix_paid_services_order_site_id_status", ["site_id", "status"], unique=False
+            "ix_paid_services_order_site_id_status_scheduled_on",
+            ["site_id", "status", "scheduled_on"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_paid_services_order_site_id_delivered_on", ["site_id", "delivered_on"], unique=False
+        )
+        batch_op.create_index(
+            "ix_paid_services_order_unpaid",
+            ["site_id", "status"],
+            unique=False,
+            sqlite_where=sa.text("paid_minor < total_minor"),
+            postgresql_where=sa.text("paid_minor < total_minor"),
         )
 
     op.create_table(
@@ -201,6 +213,9 @@ def upgrade():
         )
         batch_op.create_index(
             "ix_paid_services_line_site_id_service_id", ["site_id", "service_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_paid_services_line_site_id_period", ["site_id", "period"], unique=False
         )
 
     op.create_table(
@@ -262,13 +277,16 @@ def downgrade():
 
     op.drop_table("paid_services_payment")
     with op.batch_alter_table("paid_services_line", schema=None) as batch_op:
+        batch_op.drop_index("ix_paid_services_line_site_id_period")
         batch_op.drop_index("ix_paid_services_line_site_id_service_id")
         batch_op.drop_index("ix_paid_services_line_site_id_order_id")
         batch_op.drop_index(batch_op.f("ix_paid_services_line_site_id"))
 
     op.drop_table("paid_services_line")
     with op.batch_alter_table("paid_services_order", schema=None) as batch_op:
-        batch_op.drop_index("ix_paid_services_order_site_id_status")
+        batch_op.drop_index("ix_paid_services_order_unpaid")
+        batch_op.drop_index("ix_paid_services_order_site_id_delivered_on")
+        batch_op.drop_index("ix_paid_services_order_site_id_status_scheduled_on")
         batch_op.drop_index("ix_paid_services_order_site_id_scheduled_on")
         batch_op.drop_index("ix_paid_services_order_site_id_resident_id")
         batch_op.drop_index(batch_op.f("ix_paid_services_order_site_id"))

@@ -106,8 +106,8 @@ def forms(kit) -> dict:
             lambda s: {"delivered_on": "2024-05-01", "note": "Done, resident present"},
         ),
         "paid_services.satisfaction": kit.Form(
-            kit.fields_of(SatisfactionForm),
-            lambda s: {"score": "5", "note": "Very tidy work"},
+            kit.fields_of(SatisfactionForm, prefix="satisfaction-"),
+            lambda s: {"satisfaction-score": "5", "satisfaction-note": "Very tidy work"},
             start=start(**delivered),
         ),
         "paid_services.cancel": kit.Form(
@@ -119,8 +119,12 @@ def forms(kit) -> dict:
             start=kit.log_in_as("butler"),
         ),
         "paid_services.refund": kit.Form(
-            kit.fields_of(RefundForm),
-            lambda s: {"amount": "50", "method": "cash", "reason": "One hour less than booked"},
+            kit.fields_of(RefundForm, prefix="refund-"),
+            lambda s: {
+                "refund-amount": "50",
+                "refund-method": "cash",
+                "refund-reason": "One hour less than booked",
+            },
             start=kit.log_in_as("manager"),
         ),
         "paid_services.end_rental": kit.Form(

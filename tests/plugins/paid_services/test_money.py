@@ -94,6 +94,8 @@ def test_quantities_are_read_in_hundredths(app):
 def test_amounts_are_shown_in_the_currency_of_the_site(app):
     with app.test_request_context():
         assert money.show(128050, "HKD") == "HK$1,280.50"
+        assert money.formatter("HKD")(-4000) == "-HK$40.00" == money.show(-4000, "HKD")
+        assert money.formatter("CNY")(9990) == "CN¥99.90"
         assert money.as_input(128050, "HKD") == "1280.50"
         assert money.show_quantity(150) == "1.5" and money.show_quantity(200) == "2"
 

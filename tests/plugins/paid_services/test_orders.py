@@ -101,7 +101,9 @@ def test_quote_accept_deliver_pay_in_two_parts_and_print_the_receipt(app, client
         assert seen in receipt
     assert "Still due" in receipt and "HK$0.00" in receipt
 
-    satisfied = client.post(f"{url}/satisfaction", data={"score": "5", "note": "Spotless"})
+    satisfied = client.post(
+        f"{url}/satisfaction", data={"satisfaction-score": "5", "satisfaction-note": "Spotless"}
+    )
     assert satisfied.status_code == 303
     assert "5/5" in text(client.get(url))
     with app.app_context():
@@ -234,7 +236,8 @@ def test_a_refund_larger_than_what_was_paid_is_refused_with_a_message(app, clien
     client.post("/logout")
     login(client, "mia")
     refused = client.post(
-        f"{url}/refunds", data={"amount": "100.01", "method": "cash", "reason": "Too much"}
+        f"{url}/refunds",
+        data={"refund-amount": "100.01", "refund-method": "cash", "refund-reason": "Too much"},
     )
     assert refused.status_code == 422
     assert "A refund cannot be more than what was paid." in text(refused)
@@ -244,7 +247,8 @@ def test_a_refund_larger_than_what_was_paid_is_refused_with_a_message(app, clien
         assert db.session.scalar(select(func.count(PaidServicesPayment.id))) == 1
 
     given = client.post(
-        f"{url}/refunds", data={"amount": "40", "method": "cash", "reason": "Half a job"}
+        f"{url}/refunds",
+        data={"refund-amount": "40", "refund-method": "cash", "refund-reason": "Half a job"},
     )
     assert given.status_code == 303
     assert order_of(app, order_id).paid_minor == 6000
@@ -261,7 +265,8 @@ def test_a_refund_needs_a_reason(app, client, estate):
     client.post("/logout")
     login(client, "mia")
     response = client.post(
-        f"{estate.base}/orders/{order_id}/refunds", data={"amount": "5", "method": "cash"}
+        f"{estate.base}/orders/{order_id}/refunds",
+        data={"refund-amount": "5", "refund-method": "cash"},
     )
     assert response.status_code == 422 and "Say why the money is given back." in text(response)
 
@@ -335,7 +340,9 @@ def test_a_butler_sells_but_may_not_refund_or_change_prices(app, client, estate)
     order_id = accepted(client, estate)
     url = f"{estate.base}/orders/{order_id}"
     client.post(f"{url}/payments", data={"amount": "10", "method": "cash"})
-    refund = client.post(f"{url}/refunds", data={"amount": "5", "method": "cash", "reason": "x"})
+    refund = client.post(
+        f"{url}/refunds", data={"refund-amount": "5", "refund-method": "cash", "refund-reason": "x"}
+    )
     assert refund.status_code == 403
     edit = client.post(
         f"{estate.base}/catalogue/{estate.cleaning.id}",
