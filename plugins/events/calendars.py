@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 from icalendar import Event as CalendarEvent
 
 from core.models import Site, utcnow
 from plugins.events.models import Event
 
-# How far back the feed reaches: calendars keep what they have already read.
-FEED_PAST = timedelta(days=90)
+# How far back the feed reaches: a month of past events stays in subscribed calendars.
+FEED_PAST = timedelta(days=31)
 PRODID = "-//Butler//events//EN"
+
+
+@lru_cache(maxsize=32)
+def vtimezone(name: str) -> Timezone:
+    """The VTIMEZONE of the zone ``name``; built once per process (building it reads the
+    zone's whole history, which costs more than a month of events)."""
+    return Timezone.from_tzid(name)
 
 
 def uid(site: Site, event: Event) -> str:
@@ -44,5 +52,5 @@ def ics(site: Site, events: list[Event]) -> bytes:
         item.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
         item.add("last-modified", event.updated_at)
         cal.add_component(item)
-    cal.add_missing_timezones()
+    cal.add_component(vtimezone(site.timezone))
     return cal.to_ical()

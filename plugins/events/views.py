@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
@@ -54,7 +56,7 @@ bp = Blueprint(NAME, __name__, template_folder="templates")
 
 SEARCH_LIMIT = 20
 PANEL_LIMIT = 10
-UPCOMING_LIMIT = 50
+PER_PAGE = 50  # registrations per page of an event
 
 
 # --- Times on the site's clock ------------------------------------------------------------
@@ -348,13 +350,78 @@ def cancel_event(event_id: int):
 # --- One event ----------------------------------------------------------------------------
 
 
-def _registrations(event: Event) -> list[Registration]:
-    return db.session.scalars(
-        sa.select(Registration)
+def _rows(
+    event: Event,
+    status: str | None = None,
+    registration_id: int | None = None,
+    active: bool = False,
+    page: int | None = None,
+):
+    """The event's registrations as light rows, in the order of the queue: the
+    registration's columns, the resident's ``name``, ``unit`` (where they live now) and
+    ``position`` (in the queue of their status: 3rd on the waiting list). ``active``
+    leaves out cancelled ones; ``page`` gives one page of ``PER_PAGE``."""
+    unit = (
+        sa.select(Building.code + " " + Unit.number)
+        .select_from(Occupancy)
+        .join(Unit, Unit.id == Occupancy.unit_id)
+        .join(Building, Building.id == Unit.building_id)
+        .where(
+            Occupancy.site_id == event.site_id,
+            Occupancy.resident_id == Registration.resident_id,
+            Occupancy.moved_out.is_(None),
+        )
+        .order_by(Occupancy.id)
+        .limit(1)
+        .correlate(Registration)
+        .scalar_subquery()
+    )
+    stmt = (
+        sa.select(
+            Registration.id,
+            Registration.resident_id,
+            Registration.places,
+            Registration.status,
+            Registration.channel,
+            Registration.attended,
+            Registration.feedback_score,
+            Resident.name,
+            unit.label("unit"),
+            sa.func.row_number()
+            .over(
+                partition_by=Registration.status,
+                order_by=(Registration.queued_at, Registration.id),
+            )
+            .label("position"),
+        )
+        .join(Resident, Resident.id == Registration.resident_id)
         .where(Registration.site_id == event.site_id, Registration.event_id == event.id)
-        .options(selectinload(Registration.resident))
         .order_by(Registration.queued_at, Registration.id)
-    ).all()
+    )
+    if status is not None:
+        stmt = stmt.where(Registration.status == status)
+    if registration_id is not None:
+        stmt = stmt.where(Registration.id == registration_id)
+    if active:
+        stmt = stmt.where(Registration.status != "cancelled")
+    if page is not None:
+        stmt = stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    return db.session.execute(stmt).all()
+
+
+MARK = 987654321987654321  # an id no row has, replaced in the URL built with it
+
+
+def url_maker(endpoint: str, argument: str, **values) -> Callable[[int], str]:
+    """``endpoint``'s URL for any value of ``argument``, built once with ``url_for``:
+    a list of 300 households needs 600 URLs, and building each costs more than a row."""
+    head, _mark, tail = url_for(endpoint, **values, **{argument: MARK}).partition(str(MARK))
+    return lambda value: f"{head}{value}{tail}"
+
+
+def _labels(labels: dict) -> dict[str, str]:
+    """Lazy labels translated once for the page, not once per row."""
+    return {code: str(label) for code, label in labels.items()}
 
 
 def _search(q: str) -> list[Resident]:
@@ -380,13 +447,24 @@ def _search(q: str) -> list[Resident]:
 
 def _show(event: Event, form: RegisterForm | None = None, status: int = 200, chosen=None):
     q = request.args.get("q", "")
-    registrations = _registrations(event)
     places = rules.places_of(event)
+    total = db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.site_id == event.site_id,
+            Registration.event_id == event.id,
+            Registration.status != "cancelled",
+        )
+    )
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    registrations = _rows(event, active=True, page=page)
     return (
         render_template(
             "events/show.html",
             event=event,
             registrations=registrations,
+            page=page,
+            pages=pages,
             places=places,
             q=q,
             found=_search(q),
@@ -396,8 +474,12 @@ def _show(event: Event, form: RegisterForm | None = None, status: int = 200, cho
             can_register=can(current_user, "events.register"),
             can_manage=can(current_user, "events.manage"),
             audience_labels=AUDIENCE_LABELS,
-            channel_labels=CHANNEL_LABELS,
-            status_labels=STATUS_LABELS,
+            channel_labels=_labels(CHANNEL_LABELS),
+            status_labels=_labels(STATUS_LABELS),
+            resident_url=url_maker("residents.show", "resident_id"),
+            cancel_url=url_maker(
+                "events.cancel_registration", "registration_id", event_id=event.id
+            ),
         ),
         status,
     )
@@ -475,7 +557,8 @@ def cancel_registration(event_id: int, registration_id: int):
         flash(_("The registration is cancelled."), "success")
         for r in promoted:
             flash(
-                _("%(name)s has moved up from the waiting list.", name=r.resident.name), "success"
+                _("%(name)s has moved up from the waiting list.", name=r.resident.name),
+                "success",
             )
     return redirect(url_for("events.show", event_id=event.id), 303)
 
@@ -499,51 +582,47 @@ def send_invitations(event_id: int):
 # --- Attendance at the door ---------------------------------------------------------------
 
 
-def _confirmed(event: Event) -> list[Registration]:
-    return [r for r in _registrations(event) if r.status == "confirmed"]
-
-
-def _attendance_counts(registrations: list[Registration]) -> dict[str, int]:
-    return {
-        "came": sum(r.places for r in registrations if r.attended),
-        "expected": sum(r.places for r in registrations),
-    }
-
-
-def _unit_labels(registrations: list[Registration]) -> dict[int, str]:
-    """Where each registered resident lives, for telling people with one name apart."""
-    ids = [r.resident_id for r in registrations]
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(Occupancy.resident_id, Building.code, Unit.number)
-        .join(Unit, Unit.id == Occupancy.unit_id)
-        .join(Building, Building.id == Unit.building_id)
-        .where(
-            Occupancy.site_id == current_site().id,
-            Occupancy.moved_out.is_(None),
-            Occupancy.resident_id.in_(ids),
+def _attendance_counts(event: Event) -> dict[str, int]:
+    """People expected (confirmed places) and people who came."""
+    expected, came = db.session.execute(
+        sa.select(
+            sa.func.coalesce(sa.func.sum(Registration.places), 0),
+            sa.func.coalesce(
+                sa.func.sum(sa.case((Registration.attended.is_(True), Registration.places))), 0
+            ),
+        ).where(
+            Registration.site_id == event.site_id,
+            Registration.event_id == event.id,
+            Registration.status == "confirmed",
         )
-        .order_by(Occupancy.id)
-    ).all()
-    labels: dict[int, str] = {}
-    for resident_id, code, number in rows:
-        labels.setdefault(resident_id, f"{code} {number}")
-    return labels
+    ).one()
+    return {"came": int(came), "expected": int(expected)}
+
+
+def _attended_url(event: Event) -> Callable[[int], str]:
+    return url_maker("events.mark_attended", "registration_id", event_id=event.id)
+
+
+def _people(rows) -> dict[int, str]:
+    """ "1 person", "3 people"… for the sizes of household on the list, translated once."""
+    return {n: ngettext("%(num)s person", "%(num)s people", n) for n in {r.places for r in rows}}
 
 
 @bp.route("/<int:event_id>/attendance")
 @requires("events.register")
 def attendance(event_id: int):
     event = get_or_404(Event, event_id)
-    registrations = _confirmed(event)
+    registrations = _rows(event, status="confirmed")
     return render_template(
         "events/attendance.html",
         event=event,
         registrations=registrations,
-        units=_unit_labels(registrations),
-        counts=_attendance_counts(registrations),
-        form=AttendedForm(),
+        counts={
+            "came": sum(r.places for r in registrations if r.attended),
+            "expected": sum(r.places for r in registrations),
+        },
+        attended_url=_attended_url(event),
+        people=_people(registrations),
     )
 
 
@@ -562,14 +641,14 @@ def mark_attended(event_id: int, registration_id: int):
         audit.record("events.attendance", registration, detail={"came": registration.attended})
         db.session.commit()
     if htmx.wants_partial():
-        registrations = _confirmed(event)
+        row = _rows(event, registration_id=registration.id)[0]
         return render_template(
             "events/_attendance_row.html",
             event=event,
-            r=registration,
-            units=_unit_labels([registration]),
-            counts=_attendance_counts(registrations),
-            form=AttendedForm(),
+            r=row,
+            people=_people([row]),
+            counts=_attendance_counts(event),
+            attended_url=_attended_url(event),
             oob=True,
         )
     return redirect(url_for("events.attendance", event_id=event.id), 303)
@@ -586,14 +665,18 @@ def _photos(event: Event) -> list[Photo]:
     ).all()
 
 
+def _feedback_url(event: Event) -> Callable[[int], str]:
+    return url_maker("events.feedback", "registration_id", event_id=event.id)
+
+
 def _report_page(event: Event, form: ReportForm, status: int = 200, problems=()):
-    registrations = [r for r in _registrations(event) if r.status == "confirmed"]
     return (
         render_template(
             "events/report.html",
             event=event,
             form=form,
-            attended=[r for r in registrations if r.attended],
+            attended=[r for r in _rows(event, status="confirmed") if r.attended],
+            feedback_url=_feedback_url(event),
             photos=_photos(event),
             figures=figures.of_event(event),
             feedback=FeedbackForm(formdata=None),
@@ -678,7 +761,11 @@ def feedback(event_id: int, registration_id: int):
         status = 422
     if htmx.wants_partial():
         return render_template(
-            "events/_feedback_row.html", event=event, r=registration, feedback=form
+            "events/_feedback_row.html",
+            event=event,
+            r=_rows(event, registration_id=registration.id)[0],
+            feedback=form,
+            feedback_url=_feedback_url(event),
         ), status
     page, _status = _report_page(event, ReportForm(obj=event), problems=form.score.errors)
     return page, status

@@ -492,3 +492,32 @@ def test_pages_cost_the_same_queries_with_10_or_100_rows(app, client, make, esta
             assert client.get(estate.url + path.format(event=event_id)).status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def test_the_event_page_numbers_the_waiting_list_and_pages_long_lists(app, client, estate):
+    event = add_event(app, estate.site, capacity=1)
+    for resident in estate.residents[:3]:
+        register(app, event, resident)
+    as_manager(client, estate)
+    page = client.get(f"{estate.url}/{event.id}").get_data(as_text=True)
+    assert "Waiting list (1)" in page and "Waiting list (2)" in page
+    assert "Page 1 of" not in page
+    with app.app_context():
+        for n in range(60):
+            resident = Resident(site_id=estate.site.id, name=f"Guest {n:02d}")
+            db.session.add(resident)
+            db.session.flush()
+            db.session.add(
+                Registration(
+                    site_id=estate.site.id,
+                    event_id=event.id,
+                    resident_id=resident.id,
+                    places=1,
+                    status="waiting",
+                    queued_at=NOW + timedelta(minutes=n),
+                )
+            )
+        db.session.commit()
+    page = client.get(f"{estate.url}/{event.id}?page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in page and "Guest 59" in page and "Guest 10" not in page
+    assert "Waiting list (62)" in page
