@@ -530,3 +530,47 @@ def test_the_rental_job_is_declared_monthly():
 
     (job,) = butler_jobs()
     assert (job.name, job.schedule) == ("rental_charges", "monthly")
+
+
+@pytest.mark.postgres_only
+def test_ten_payments_at_once_never_take_more_than_is_due(app, client, estate):
+    """Ten butlers record HK$100 on a HK$300 order at the same moment: three go through.
+
+    Written for PostgreSQL, where the transactions really overlap and the guarded UPDATE
+    decides; it also runs on SQLite, which lets one writer in at a time.
+    """
+    import threading
+
+    login(client, "ben")
+    order_id = accepted(client, estate)
+    clients = []
+    for n in range(10):
+        other = app.test_client()
+        assert login(other, "ben").status_code == 302, n
+        clients.append(other)
+    start = threading.Barrier(10)
+    answers: list[int] = []
+    errors: list[BaseException] = []
+
+    def press(other) -> None:
+        try:
+            start.wait(timeout=20)
+            response = other.post(
+                f"{estate.base}/orders/{order_id}/payments",
+                data={"amount": "100", "method": "cash"},
+            )
+            answers.append(response.status_code)
+        except BaseException as error:  # reported by the main thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=press, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sorted(answers) == [303] * 3 + [422] * 7
+    order = order_of(app, order_id)
+    assert (order.paid_minor, order.due_minor) == (30000, 0)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(PaidServicesPayment.id))) == 3
