@@ -48,6 +48,16 @@ PERMISSIONS = [
         _l("Add master keys and record lost ones"),
         EXECUTIVES | {"org_admin"},
     ),
+    Permission(
+        "housekeeping.linen",
+        _l("Move linen and count it"),
+        EXECUTIVES | {"linen_attendant"},
+    ),
+    Permission(
+        "housekeeping.linen_manage",
+        _l("Add linen items and set par levels"),
+        EXECUTIVES,
+    ),
     Permission("housekeeping.reports", _l("See housekeeping reports"), EXECUTIVES | ADMINS),
 ]
 
@@ -79,6 +89,10 @@ def butler_models():
         models.HousekeepingAssignment,
         models.HousekeepingKey,
         models.HousekeepingKeyIssue,
+        models.HousekeepingLinenItem,
+        models.HousekeepingLinenPar,
+        models.HousekeepingLinenMovement,
+        models.HousekeepingStocktake,
     ]
 
 
@@ -104,6 +118,7 @@ def butler_nav_items(site, user):
         NavItem(_l("My rooms"), "housekeeping.my_rooms", "housekeeping.clean", order=21),
         NavItem(_l("Assignments"), "housekeeping.assignments", "housekeeping.assign", order=22),
         NavItem(_l("Master keys"), "housekeeping.keys", "housekeeping.keys", order=23),
+        NavItem(_l("Linen"), "housekeeping.linen", "housekeeping.linen", order=24),
     ]
 
 
@@ -163,8 +178,8 @@ def butler_reports(site, period):
             endpoint="housekeeping.report",
             permission="housekeeping.reports",
             description=_l(
-                "Rooms cleaned per attendant per day, inspection pass rate, master keys "
-                "not returned after their shift."
+                "Rooms cleaned per attendant per day, inspection pass rate, linen loss "
+                "rate, master keys not returned after their shift."
             ),
         )
     ]

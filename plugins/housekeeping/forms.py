@@ -7,15 +7,29 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from plugins.housekeeping.logic import BLOCK_LABELS, CHECKLIST, SHIFT_LABELS, STATUS_LABELS
+from plugins.housekeeping.logic import (
+    BLOCK_LABELS,
+    CHECKLIST,
+    LINEN_MOVE_LABELS,
+    SHIFT_LABELS,
+    STATUS_LABELS,
+)
 
 MAX_LINES = 2000
 
@@ -115,4 +129,61 @@ class LostForm(FlaskForm):
     note = StringField(
         _l("What happened"),
         validators=[DataRequired(message=_l("Say how the key was lost.")), Length(max=300)],
+    )
+
+
+MAX_PIECES = 1_000_000
+
+
+def _count(label, message):
+    return IntegerField(
+        label,
+        validators=[
+            InputRequired(message=message),
+            NumberRange(min=0, max=MAX_PIECES, message=_l("Give a number from 0 up.")),
+        ],
+        render_kw={"inputmode": "numeric", "min": 0},
+    )
+
+
+class LinenItemForm(FlaskForm):
+    name = StringField(
+        _l("Item"),
+        validators=[DataRequired(message=_l("Name the item.")), Length(max=80)],
+    )
+    in_store = _count(_l("Pieces in the linen room now"), _l("Give the pieces in the store."))
+
+
+class MovementForm(FlaskForm):
+    item_id = SelectField(_l("Item"), coerce=int, render_kw={"required": False})
+    kind = SelectField(
+        _l("Movement"), choices=[SelectChoice(c, label) for c, label in LINEN_MOVE_LABELS.items()]
+    )
+    quantity = IntegerField(
+        _l("Pieces"),
+        validators=[
+            InputRequired(message=_l("Give the number of pieces.")),
+            NumberRange(min=1, max=MAX_PIECES, message=_l("Give a number from 1 up.")),
+        ],
+        render_kw={"inputmode": "numeric", "min": 1},
+    )
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+
+
+class StocktakeForm(FlaskForm):
+    counted_store = _count(_l("Counted in the linen room"), _l("Give the count."))
+    counted_floors = _count(_l("Counted on the floors"), _l("Give the count."))
+    counted_laundry = _count(_l("Counted at the laundry"), _l("Give the count."))
+    reason = StringField(_l("Reason for a difference"), validators=[Optional(), Length(max=300)])
+
+
+class ParForm(FlaskForm):
+    room_type = SelectField(_l("Room type"), render_kw={"required": False})
+    par = IntegerField(
+        _l("Pieces per room"),
+        validators=[
+            InputRequired(message=_l("Give the par level.")),
+            NumberRange(min=0, max=100, message=_l("Give a number from 0 to 100.")),
+        ],
+        render_kw={"inputmode": "numeric", "min": 0},
     )

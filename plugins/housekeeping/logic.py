@@ -38,6 +38,13 @@ MOVEMENT_LABELS = {
     "stayover": _l("Stay-over"),
     "arrival": _l("Arrival"),
 }
+LINEN_MOVE_LABELS = {
+    "purchased": _l("Purchased"),
+    "issued": _l("Issued to floors"),
+    "to_laundry": _l("Sent to laundry"),
+    "returned": _l("Returned from laundry"),
+    "discarded": _l("Discarded"),
+}
 BLOCK_LABELS = {"out_of_order": _l("Out of order"), "out_of_service": _l("Out of service")}
 # The inspection checklist, in the order a supervisor walks the room.
 CHECKLIST = {

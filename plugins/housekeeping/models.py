@@ -186,3 +186,113 @@ class HousekeepingKeyIssue(SiteOwned, db.Model):
 
     key: Mapped[HousekeepingKey] = relationship()
     holder: Mapped[User] = relationship(foreign_keys=[holder_id])
+
+
+# --- Linen -------------------------------------------------------------------------------
+
+LINEN_MOVES = ("purchased", "issued", "to_laundry", "returned", "discarded")
+# Where each movement takes pieces from and puts them: (column, sign).
+LINEN_EFFECTS: dict[str, tuple[tuple[str, int], ...]] = {
+    "purchased": (("in_store", 1),),
+    "issued": (("in_store", -1), ("on_floors", 1)),
+    "to_laundry": (("on_floors", -1), ("in_laundry", 1)),
+    "returned": (("in_laundry", -1), ("in_store", 1)),
+    "discarded": (("in_store", -1),),
+}
+
+
+class HousekeepingLinenItem(SiteOwned, db.Model):
+    """A kind of linen (bath towel, king sheet…) and where its pieces are.
+
+    Counts never go below zero: the CHECKs refuse it whatever the application does.
+    """
+
+    __tablename__ = "housekeeping_linen_item"
+    __table_args__ = (
+        UniqueConstraint("site_id", "name"),
+        CheckConstraint("in_store >= 0", name="in_store"),
+        CheckConstraint("on_floors >= 0", name="on_floors"),
+        CheckConstraint("in_laundry >= 0", name="in_laundry"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    in_store: Mapped[int] = mapped_column(Integer, default=0)
+    on_floors: Mapped[int] = mapped_column(Integer, default=0)
+    in_laundry: Mapped[int] = mapped_column(Integer, default=0)
+
+    @property
+    def total(self) -> int:
+        return self.in_store + self.on_floors + self.in_laundry
+
+
+class HousekeepingLinenPar(SiteOwned, db.Model):
+    """How many pieces of an item a room of a type has (its par level)."""
+
+    __tablename__ = "housekeeping_linen_par"
+    __table_args__ = (
+        UniqueConstraint("site_id", "item_id", "room_type"),
+        CheckConstraint("par >= 0", name="par"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("housekeeping_linen_item.id"))
+    room_type: Mapped[str] = mapped_column(String(40))
+    par: Mapped[int] = mapped_column(Integer)
+
+
+class HousekeepingLinenMovement(SiteOwned, db.Model):
+    """Pieces purchased, issued to floors, sent to laundry, returned or discarded."""
+
+    __tablename__ = "housekeeping_linen_movement"
+    __table_args__ = (
+        CheckConstraint(_in("kind", LINEN_MOVES), name="kind"),
+        CheckConstraint("quantity > 0", name="quantity"),
+        Index("ix_housekeeping_linen_movement_site_id_moved_at", "site_id", "moved_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("housekeeping_linen_item.id"))
+    kind: Mapped[str] = mapped_column(String(12))
+    quantity: Mapped[int] = mapped_column(Integer)
+    moved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+    item: Mapped[HousekeepingLinenItem] = relationship()
+    by: Mapped[User | None] = relationship()
+
+
+class HousekeepingStocktake(SiteOwned, db.Model):
+    """The month's count of an item with the linen room: counted against expected."""
+
+    __tablename__ = "housekeeping_stocktake"
+    __table_args__ = (
+        UniqueConstraint("site_id", "item_id", "period"),
+        CheckConstraint("expected >= 0", name="expected"),
+        CheckConstraint("counted_store >= 0", name="counted_store"),
+        CheckConstraint("counted_floors >= 0", name="counted_floors"),
+        CheckConstraint("counted_laundry >= 0", name="counted_laundry"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("housekeeping_linen_item.id"))
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    expected: Mapped[int] = mapped_column(Integer)
+    counted_store: Mapped[int] = mapped_column(Integer)
+    counted_floors: Mapped[int] = mapped_column(Integer)
+    counted_laundry: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    counted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    item: Mapped[HousekeepingLinenItem] = relationship()
+    by: Mapped[User | None] = relationship()
+
+    @property
+    def counted(self) -> int:
+        return self.counted_store + self.counted_floors + self.counted_laundry
+
+    @property
+    def discrepancy(self) -> int:
+        return self.counted - self.expected

@@ -18,6 +18,7 @@ from plugins.housekeeping.logic import site_today
 from plugins.housekeeping.models import (
     HousekeepingAssignment,
     HousekeepingKey,
+    HousekeepingLinenItem,
     HousekeepingRoom,
 )
 from tests.browser.conftest import ARTIFACTS, LiveServer, Screenshots
@@ -102,6 +103,10 @@ def hotel(live_server: LiveServer) -> Hotel:
                 )
             )
         db.session.add(HousekeepingKey(site_id=site.id, code="MK-01", opens="Floors 11-12"))
+        towels = HousekeepingLinenItem(site_id=site.id, name="Bath towel", in_store=80)
+        db.session.add(towels)
+        db.session.flush()
+        rooms["towels"] = towels.id
         db.session.commit()
         db.session.remove()
     return Hotel("grand-harbour", rooms)
@@ -185,6 +190,8 @@ def test_the_housekeeping_pages_are_valid_html_and_accessible(page: Page, hotel:
         ("assignments", f"{s}/housekeeping/assignments"),
         ("keys", f"{s}/housekeeping/keys"),
         ("report", f"{s}/housekeeping/reports/month"),
+        ("linen", f"{s}/housekeeping/linen"),
+        ("stocktake", f"{s}/housekeeping/linen/{hotel.rooms['towels']}/stocktake"),
     ):
         response = page.goto(path)
         assert response is not None and response.ok, f"{name}: {response and response.status}"

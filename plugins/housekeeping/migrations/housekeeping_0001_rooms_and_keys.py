@@ -1,4 +1,4 @@
-"""Housekeeping: rooms' status, blocks, inspections, assignments, master keys.
+"""Housekeeping: rooms' status, blocks, inspections, assignments, master keys, linen.
 
 Revision ID: housekeeping_0001
 Revises:
@@ -31,6 +31,31 @@ def upgrade():
     )
     op.create_index(
         op.f("ix_housekeeping_key_site_id"), "housekeeping_key", ["site_id"], unique=False
+    )
+    op.create_table(
+        "housekeeping_linen_item",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=80), nullable=False),
+        sa.Column("in_store", sa.Integer(), nullable=False),
+        sa.Column("on_floors", sa.Integer(), nullable=False),
+        sa.Column("in_laundry", sa.Integer(), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint("in_laundry >= 0", name=op.f("ck_housekeeping_linen_item_in_laundry")),
+        sa.CheckConstraint("in_store >= 0", name=op.f("ck_housekeeping_linen_item_in_store")),
+        sa.CheckConstraint("on_floors >= 0", name=op.f("ck_housekeeping_linen_item_on_floors")),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_housekeeping_linen_item_site_id_site")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_housekeeping_linen_item")),
+        sa.UniqueConstraint(
+            "site_id", "name", name=op.f("uq_housekeeping_linen_item_site_id_name")
+        ),
+    )
+    op.create_index(
+        op.f("ix_housekeeping_linen_item_site_id"),
+        "housekeeping_linen_item",
+        ["site_id"],
+        unique=False,
     )
     op.create_table(
         "housekeeping_key_issue",
@@ -88,6 +113,128 @@ def upgrade():
         unique=True,
         sqlite_where=sa.text("returned_at IS NULL"),
         postgresql_where=sa.text("returned_at IS NULL"),
+    )
+    op.create_table(
+        "housekeeping_linen_movement",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("moved_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("by_id", sa.Integer(), nullable=True),
+        sa.Column("note", sa.String(length=200), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('purchased', 'issued', 'to_laundry', 'returned', 'discarded')",
+            name=op.f("ck_housekeeping_linen_movement_kind"),
+        ),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_housekeeping_linen_movement_quantity")),
+        sa.ForeignKeyConstraint(
+            ["by_id"],
+            ["user_account.id"],
+            name=op.f("fk_housekeeping_linen_movement_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["item_id"],
+            ["housekeeping_linen_item.id"],
+            name=op.f("fk_housekeeping_linen_movement_item_id_housekeeping_linen_item"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_housekeeping_linen_movement_site_id_site")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_housekeeping_linen_movement")),
+    )
+    op.create_index(
+        op.f("ix_housekeeping_linen_movement_site_id"),
+        "housekeeping_linen_movement",
+        ["site_id"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_housekeeping_linen_movement_site_id_moved_at",
+        "housekeeping_linen_movement",
+        ["site_id", "moved_at"],
+        unique=False,
+    )
+    op.create_table(
+        "housekeeping_linen_par",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("room_type", sa.String(length=40), nullable=False),
+        sa.Column("par", sa.Integer(), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint("par >= 0", name=op.f("ck_housekeeping_linen_par_par")),
+        sa.ForeignKeyConstraint(
+            ["item_id"],
+            ["housekeeping_linen_item.id"],
+            name=op.f("fk_housekeeping_linen_par_item_id_housekeeping_linen_item"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_housekeeping_linen_par_site_id_site")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_housekeeping_linen_par")),
+        sa.UniqueConstraint(
+            "site_id",
+            "item_id",
+            "room_type",
+            name=op.f("uq_housekeeping_linen_par_site_id_item_id_room_type"),
+        ),
+    )
+    op.create_index(
+        op.f("ix_housekeeping_linen_par_site_id"),
+        "housekeeping_linen_par",
+        ["site_id"],
+        unique=False,
+    )
+    op.create_table(
+        "housekeeping_stocktake",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("period", sa.String(length=7), nullable=False),
+        sa.Column("expected", sa.Integer(), nullable=False),
+        sa.Column("counted_store", sa.Integer(), nullable=False),
+        sa.Column("counted_floors", sa.Integer(), nullable=False),
+        sa.Column("counted_laundry", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.String(length=300), nullable=False),
+        sa.Column("counted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("by_id", sa.Integer(), nullable=True),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "counted_floors >= 0", name=op.f("ck_housekeeping_stocktake_counted_floors")
+        ),
+        sa.CheckConstraint(
+            "counted_laundry >= 0", name=op.f("ck_housekeeping_stocktake_counted_laundry")
+        ),
+        sa.CheckConstraint(
+            "counted_store >= 0", name=op.f("ck_housekeeping_stocktake_counted_store")
+        ),
+        sa.CheckConstraint("expected >= 0", name=op.f("ck_housekeeping_stocktake_expected")),
+        sa.ForeignKeyConstraint(
+            ["by_id"],
+            ["user_account.id"],
+            name=op.f("fk_housekeeping_stocktake_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["item_id"],
+            ["housekeeping_linen_item.id"],
+            name=op.f("fk_housekeeping_stocktake_item_id_housekeeping_linen_item"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_housekeeping_stocktake_site_id_site")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_housekeeping_stocktake")),
+        sa.UniqueConstraint(
+            "site_id",
+            "item_id",
+            "period",
+            name=op.f("uq_housekeeping_stocktake_site_id_item_id_period"),
+        ),
+    )
+    op.create_index(
+        op.f("ix_housekeeping_stocktake_site_id"),
+        "housekeeping_stocktake",
+        ["site_id"],
+        unique=False,
     )
     op.create_table(
         "housekeeping_assignment",
@@ -275,6 +422,17 @@ def downgrade():
     )
     op.drop_index(op.f("ix_housekeeping_assignment_site_id"), table_name="housekeeping_assignment")
     op.drop_table("housekeeping_assignment")
+    op.drop_index(op.f("ix_housekeeping_stocktake_site_id"), table_name="housekeeping_stocktake")
+    op.drop_table("housekeeping_stocktake")
+    op.drop_index(op.f("ix_housekeeping_linen_par_site_id"), table_name="housekeeping_linen_par")
+    op.drop_table("housekeeping_linen_par")
+    op.drop_index(
+        "ix_housekeeping_linen_movement_site_id_moved_at", table_name="housekeeping_linen_movement"
+    )
+    op.drop_index(
+        op.f("ix_housekeeping_linen_movement_site_id"), table_name="housekeeping_linen_movement"
+    )
+    op.drop_table("housekeeping_linen_movement")
     op.drop_index(
         "uq_housekeeping_key_issue_open",
         table_name="housekeeping_key_issue",
@@ -286,5 +444,7 @@ def downgrade():
     )
     op.drop_index(op.f("ix_housekeeping_key_issue_site_id"), table_name="housekeeping_key_issue")
     op.drop_table("housekeeping_key_issue")
+    op.drop_index(op.f("ix_housekeeping_linen_item_site_id"), table_name="housekeeping_linen_item")
+    op.drop_table("housekeeping_linen_item")
     op.drop_index(op.f("ix_housekeeping_key_site_id"), table_name="housekeeping_key")
     op.drop_table("housekeeping_key")

@@ -91,7 +91,16 @@ def render(template: str, status: int = 200, **context):
             cleaned=CLEANED,
             may={
                 name: can(current_user, f"housekeeping.{name}")
-                for name in ("clean", "status", "inspect", "assign", "keys", "keys_manage")
+                for name in (
+                    "clean",
+                    "status",
+                    "inspect",
+                    "assign",
+                    "keys",
+                    "keys_manage",
+                    "linen",
+                    "linen_manage",
+                )
             },
             partial=htmx.wants_partial(),
             **context,

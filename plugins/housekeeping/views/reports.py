@@ -25,6 +25,9 @@ from plugins.housekeeping.models import (
     HousekeepingAssignment,
     HousekeepingInspection,
     HousekeepingKeyIssue,
+    HousekeepingLinenItem,
+    HousekeepingLinenMovement,
+    HousekeepingStocktake,
 )
 from plugins.housekeeping.views import bp
 from plugins.housekeeping.views.common import render
@@ -92,12 +95,59 @@ def month_figures(first: date, following: date) -> dict:
         .order_by(HousekeepingKeyIssue.issued_at)
     ).all()
     return {
+        "linen": linen_losses(first, following),
         "cleaned": cleaned,
         "passed": passed or 0,
         "inspections": total or 0,
         "pass_rate": round(100 * (passed or 0) / total) if total else None,
         "late_keys": late,
     }
+
+
+def linen_losses(first: date, following: date) -> list[dict]:
+    """Per item: pieces discarded in the month, pieces missing at its stocktake, and the
+    loss rate against the stock before those losses."""
+    discarded = dict(
+        db.session.execute(
+            tenancy.select(
+                HousekeepingLinenMovement,
+                HousekeepingLinenMovement.item_id,
+                func.sum(HousekeepingLinenMovement.quantity),
+            )
+            .where(
+                HousekeepingLinenMovement.kind == "discarded",
+                HousekeepingLinenMovement.moved_at >= _utc(first),
+                HousekeepingLinenMovement.moved_at < _utc(following),
+            )
+            .group_by(HousekeepingLinenMovement.item_id)
+        ).all()
+    )
+    takes = {
+        take.item_id: take
+        for take in db.session.scalars(
+            tenancy.select(HousekeepingStocktake).where(
+                HousekeepingStocktake.period == first.strftime("%Y-%m")
+            )
+        )
+    }
+    rows = []
+    for item in db.session.scalars(
+        tenancy.select(HousekeepingLinenItem).order_by(HousekeepingLinenItem.name)
+    ):
+        take = takes.get(item.id)
+        gone = int(discarded.get(item.id) or 0)
+        missing = max(0, -take.discrepancy) if take else 0
+        base = (take.expected if take else item.total) + gone
+        rows.append(
+            {
+                "item": item.name,
+                "discarded": gone,
+                "missing": missing,
+                "counted": take is not None,
+                "rate": round(100 * (gone + missing) / base, 1) if base else None,
+            }
+        )
+    return rows
 
 
 def _key_state(custody: HousekeepingKeyIssue) -> str:
@@ -126,6 +176,10 @@ def _xlsx(figures: dict) -> bytes:
     sheet = book.create_sheet(_("Inspections")[:31])
     sheet.append([_("Inspections"), _("Passed"), _("Pass rate (%)")])
     sheet.append([figures["inspections"], figures["passed"], figures["pass_rate"]])
+    sheet = book.create_sheet(_("Linen loss")[:31])
+    sheet.append([_("Item"), _("Discarded"), _("Missing at the stocktake"), _("Loss rate (%)")])
+    for row in figures["linen"]:
+        sheet.append([clean(row["item"]), row["discarded"], row["missing"], row["rate"]])
     sheet = book.create_sheet(_("Keys not returned")[:31])
     sheet.append([_("Key"), _("Holder"), _("Shift ended"), _("State")])
     zone = ZoneInfo(current_site().timezone)

@@ -9,10 +9,14 @@ from plugins.housekeeping.forms import (
     InspectionForm,
     IssueForm,
     KeyForm,
+    LinenItemForm,
     LostForm,
+    MovementForm,
     OccupancyForm,
+    ParForm,
     ReassignForm,
     StatusForm,
+    StocktakeForm,
     SuggestForm,
 )
 
@@ -93,6 +97,36 @@ def forms(kit) -> dict:
             start=supervisor,
         ),
         "housekeeping.return_key": Form({}, start=supervisor),
+        "housekeeping.add_linen": Form(
+            fields_of(LinenItemForm),
+            lambda s: {"name": "Pillowcase 枕袋", "in_store": "300"},
+            start=supervisor,
+        ),
+        "housekeeping.move_linen": Form(
+            fields_of(MovementForm),
+            lambda s: {
+                "item_id": s.id("item_id", plugin=NAME),
+                "kind": "issued",
+                "quantity": "5",
+                "note": "Floor 3",
+            },
+            start=supervisor,
+        ),
+        "housekeeping.stocktake": Form(
+            fields_of(StocktakeForm),
+            lambda s: {
+                "counted_store": "48",
+                "counted_floors": "10",
+                "counted_laundry": "5",
+                "reason": "Two towels torn",
+            },
+            start=supervisor,
+        ),
+        "housekeeping.linen_par": Form(
+            fields_of(ParForm),
+            lambda s: {"room_type": "Standard King", "par": "4"},
+            start=supervisor,
+        ),
         "housekeeping.key_lost": Form(
             fields_of(LostForm),
             lambda s: {"note": "Dropped in the laundry chute"},

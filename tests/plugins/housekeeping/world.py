@@ -9,14 +9,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from core.extensions import db
-from core.models import PluginEnablement, Site, utcnow
+from core.models import PluginEnablement, Site, Unit, utcnow
 from plugins.housekeeping.models import (
     HousekeepingAssignment,
     HousekeepingBlock,
     HousekeepingInspection,
     HousekeepingKey,
     HousekeepingKeyIssue,
+    HousekeepingLinenItem,
+    HousekeepingLinenMovement,
+    HousekeepingLinenPar,
     HousekeepingRoom,
+    HousekeepingStocktake,
 )
 
 NAME = "housekeeping"
@@ -25,6 +29,8 @@ NAME = "housekeeping"
 def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
     unit_id, user_id = ids["unit_id"], ids["user_id"]
     db.session.add(PluginEnablement(site_id=site.id, plugin=NAME, enabled=True))
+    # A room type, so that linen par levels have one to be set for.
+    db.session.get(Unit, unit_id).room_type = "Standard King"
     db.session.add(
         HousekeepingRoom(site_id=site.id, unit_id=unit_id, status="vacant_clean", vip=False)
     )
@@ -64,8 +70,35 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
         shift_ends_at=utcnow() + timedelta(hours=8),
     )
     db.session.add(custody)
+    item = HousekeepingLinenItem(
+        site_id=site.id, name="Bath towel", in_store=50, on_floors=10, in_laundry=5
+    )
+    db.session.add(item)
+    db.session.flush()
+    db.session.add_all(
+        [
+            HousekeepingLinenPar(
+                site_id=site.id, item_id=item.id, room_type="Standard King", par=4
+            ),
+            HousekeepingLinenMovement(
+                site_id=site.id, item_id=item.id, kind="purchased", quantity=20, by_id=user_id
+            ),
+            HousekeepingStocktake(
+                site_id=site.id,
+                item_id=item.id,
+                period="2026-10",
+                expected=66,
+                counted_store=50,
+                counted_floors=10,
+                counted_laundry=5,
+                reason="One lost by a guest",
+                by_id=user_id,
+            ),
+        ]
+    )
     db.session.flush()
     return {
+        "item_id": item.id,
         "block_id": block.id,
         "assignment_id": assignment.id,
         "key_id": key.id,
