@@ -1,11 +1,14 @@
-"""The service desk at scale: two years of requests for one 2,000-household estate."""
+"""The service desk at scale: a year of requests for a 2,000-household estate.
+
+Every row gets an explicit id and every column a value (COPY on PostgreSQL fills no
+defaults). The plugin is turned on by the seeder (bench/seed.py).
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from bench.seed import _bulk
-from core.models import PluginEnablement
 from plugins.service_desk.models import (
     ServiceDeskCallback,
     ServiceDeskCategory,
@@ -14,7 +17,7 @@ from plugins.service_desk.models import (
 )
 
 KIND = "residential"
-REQUESTS = 12_000  # about three a household a year, for two years
+REQUESTS = 6_000  # a year of requests, three a household
 OPEN_SHARE = 0.04  # the few still open at any time
 CATEGORIES = (
     ("inquiry", "一般咨詢", 30, 24),
@@ -31,18 +34,6 @@ def seed(site_id: int, ctx: dict) -> dict[str, int]:
     rng, now, ids = ctx["rng"], ctx["now"], ctx["ids"]
     residents, units = ctx["resident_ids"], ctx["unit_ids"]
     buildings, staff = ctx["building_ids"], ctx["staff_ids"]
-    _bulk(
-        PluginEnablement,
-        [
-            {
-                "id": ids.take(PluginEnablement, 1)[0],
-                "site_id": site_id,
-                "plugin": "service_desk",
-                "enabled": True,
-                "changed_at": now,
-            }
-        ],
-    )
     category_rows = [
         {
             "id": category_id,
@@ -63,7 +54,7 @@ def seed(site_id: int, ctx: dict) -> dict[str, int]:
     callback_ids = iter(ids.take(ServiceDeskCallback, REQUESTS))
     for request_id in ids.take(ServiceDeskRequest, REQUESTS):
         category = rng.choice(category_rows)
-        received = now - timedelta(minutes=rng.randrange(0, 2 * 365 * 24 * 60))
+        received = now - timedelta(minutes=rng.randrange(0, 365 * 24 * 60))
         who = rng.choice(staff)
         is_open = rng.random() < OPEN_SHARE or received > now - timedelta(days=2)
         replied = received + timedelta(minutes=rng.randrange(5, 2 * category["reply_minutes"]))

@@ -7,7 +7,16 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 
 from core.plugins import hookimpl
-from core.plugins.api import Job, NavItem, Panel, Permission, PluginInfo, Report, Widget
+from core.plugins.api import (
+    Job,
+    NavItem,
+    Panel,
+    Permission,
+    PluginInfo,
+    Report,
+    SearchResult,
+    Widget,
+)
 
 NAME = "service_desk"
 HERE = Path(__file__).resolve().parent
@@ -160,3 +169,24 @@ def butler_demo_data(site):
     from plugins.service_desk.setup import load_demo
 
     load_demo(site)
+
+
+@hookimpl
+def butler_search(site, user, query):
+    from flask import url_for
+
+    from core.security import can
+    from plugins.service_desk import queries
+    from plugins.service_desk.labels import TYPE_LABELS
+
+    if not can(user, f"{NAME}.view", site) or not query.strip():
+        return []
+    return [
+        SearchResult(
+            title=f"#{item.id} · {TYPE_LABELS[item.type]} · {item.category.name}",
+            url=url_for("service_desk.show", request_id=item.id),
+            kind=_l("Service request"),
+            detail=f"{item.resident.name}: {item.description[:80]}",
+        )
+        for item in queries.search(site, query)
+    ]

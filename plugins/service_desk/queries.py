@@ -174,3 +174,26 @@ def butler_counts(site: Site, user_id: int, now: datetime) -> dict[str, int]:
         ).where(R.site_id == site.id, is_open(), mine(site.id, user_id))
     ).one()
     return {"open": row[0], "overdue": int(row[1]), "callbacks": int(row[2])}
+
+
+SEARCH_LIMIT = 10
+
+
+def search(site: Site, query: str) -> list[ServiceDeskRequest]:
+    """Requests whose number is ``query`` ("#12" or "12") or whose description holds it."""
+    from core.search import like_escape
+
+    text = query.strip()
+    number = text.lstrip("#")
+    conditions = [R.description.ilike(f"%{like_escape(text)}%", escape="\\")]
+    if number.isdigit() and 0 < int(number) < 2**31:
+        conditions.append(R.id == int(number))
+    return list(
+        db.session.scalars(
+            select(R)
+            .options(joinedload(R.category), joinedload(R.resident))
+            .where(R.site_id == site.id, or_(*conditions))
+            .order_by(R.received_at.desc(), R.id.desc())
+            .limit(SEARCH_LIMIT)
+        )
+    )

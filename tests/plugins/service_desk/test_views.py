@@ -297,3 +297,15 @@ def test_callbacks_are_counted(app, butler, estate, monkeypatch):
     assert response.status_code == 422
     assert "Choose how satisfied the resident is." in response.get_data(as_text=True)
     assert _count(app, ServiceDeskCallback) == 0
+
+
+def test_the_site_search_finds_a_request_by_number_or_words(app, butler, estate, monkeypatch):
+    freeze(monkeypatch, T0)
+    request_id = _new_id(_log(butler, estate, description="Balcony drain blocked"))
+    for query in (f"%23{request_id}", "drain"):
+        page = butler.get(f"/s/{estate.site.slug}/search?q={query}").text
+        assert f"/service_desk/{request_id}" in page
+    assert (
+        f"/service_desk/{request_id}"
+        not in butler.get(f"/s/{estate.site.slug}/search?q=100%25").text
+    )
