@@ -109,14 +109,15 @@ class BookForm(FlaskForm):
     slot_id = SelectField(_l("Time"), coerce=int, validate_choice=True)
 
 
+ATTENDANCE = {"attended": _l("Came"), "missed": _l("Did not come"), "declined": _l("Declined")}
+
+
 class AttendanceForm(FlaskForm):
-    status = SelectField(
-        _l("Attendance"),
-        choices=choices_of(
-            {"attended": _l("Came"), "missed": _l("Did not come"), "declined": _l("Declined")}
-        ),
-        validate_choice=True,
-    )
+    status = SelectField(_l("Attendance"), choices=choices_of(ATTENDANCE), validate_choice=True)
+
+    @staticmethod
+    def status_choices() -> list[SelectChoice]:
+        return choices_of(ATTENDANCE)
 
 
 class ProfileForm(FlaskForm):

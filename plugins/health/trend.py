@@ -38,10 +38,13 @@ def trend_svg(check: HealthCheck, series: list[tuple[HealthResult, str]]) -> Mar
     seconds = [r.value2 for r in results if r.value2 is not None]
     last = results[-1]
     bounds = [*values, *seconds]
-    band = None
+    bands = []
     if last.range_low is not None and last.range_high is not None:
-        band = (last.range_low, last.range_high)
-        bounds += list(band)
+        bands.append((last.range_low, last.range_high, "#e3f2e6"))
+    if seconds and last.range_low2 is not None and last.range_high2 is not None:
+        bands.append((last.range_low2, last.range_high2, "#e6eef7"))
+    for band_low, band_high, _colour in bands:
+        bounds += [band_low, band_high]
     low, high = min(bounds), max(bounds)
     margin = max((high - low) * 0.1, 1)
     low, high = low - margin, high + margin
@@ -58,12 +61,12 @@ def trend_svg(check: HealthCheck, series: list[tuple[HealthResult, str]]) -> Mar
         f"<title>{title}</title>",
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff" stroke="#cccccc"/>',
     ]
-    if band is not None:
-        y_top = _points([band[1]], low, high)[0][1]
-        y_bottom = _points([band[0]], low, high)[0][1]
+    for band_low, band_high, colour in bands:
+        y_top = _points([band_high], low, high)[0][1]
+        y_bottom = _points([band_low], low, high)[0][1]
         parts.append(
             f'<rect x="{PAD}" y="{y_top:.1f}" width="{WIDTH - 2 * PAD}" '
-            f'height="{max(y_bottom - y_top, 1):.1f}" fill="#e3f2e6"/>'
+            f'height="{max(y_bottom - y_top, 1):.1f}" fill="{colour}"/>'
         )
     for line_values, dash in (
         (values, ""),

@@ -21,7 +21,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale
+from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, delete, func, select, update
@@ -121,7 +121,11 @@ def _check_name(check):
 
 
 def _audit_view(resident: Resident, page: str) -> None:
-    """Write down that the current user saw this resident's health values."""
+    """Write down that the current user saw this resident's health values.
+
+    Called once the page is rendered: the commit expires every loaded row, and a page
+    rendered after it would load each row again.
+    """
     audit.record("health.record.viewed", resident, detail={"page": page})
     db.session.commit()
 
@@ -234,22 +238,41 @@ def _slot_rows(campaign: HealthCampaign) -> list[tuple[HealthSlot, int]]:
     return [(slot, booked.get(slot.id, 0)) for slot in slots]
 
 
+INVITATIONS_PER_PAGE = 30
+
+
 def _campaign_page(campaign: HealthCampaign, status: int = 200, **forms):
+    page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
+    total = db.session.scalar(
+        tenancy.select(HealthInvitation, func.count(HealthInvitation.id)).where(
+            HealthInvitation.campaign_id == campaign.id
+        )
+    )
     invitations = db.session.execute(
         tenancy.select(HealthInvitation, HealthInvitation, Resident.name)
         .join(Resident, Resident.id == HealthInvitation.resident_id)
         .where(HealthInvitation.campaign_id == campaign.id)
         .order_by(Resident.name, HealthInvitation.id)
+        .limit(INVITATIONS_PER_PAGE)
+        .offset((page - 1) * INVITATIONS_PER_PAGE)
     ).all()
     slots = _slot_rows(campaign)
-    book_form = BookForm()
-    book_form.slot_id.choices = [SelectChoice(s.id, "") for s, _n in slots]
+    labels = {slot.id: format_datetime(slot.starts_at, "short") for slot, _n in slots}
     context = {
         "campaign": campaign,
         "invitations": invitations,
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // INVITATIONS_PER_PAGE)),
         "slots": slots,
+        "slot_labels": labels,
+        "slot_options": [
+            (slot.id, f"{labels[slot.id]} ({taken}/{slot.capacity})") for slot, taken in slots
+        ],
         "slot_form": forms.get("slot_form") or SlotForm(day=campaign.starts_on),
-        "attendance_form": AttendanceForm(),
+        "attendance_choices": [
+            (choice.value, str(choice.label)) for choice in AttendanceForm.status_choices()
+        ],
         "status_labels": status_labels(),
         "can_manage": can(current_user, "health.manage"),
         "can_enter": can(current_user, "health.records.edit"),
@@ -537,8 +560,9 @@ def results(invitation_id: int):
                 if check.kind == "pair":
                     data[f"{check.code}_2"] = show(existing[check.id].value2, 0)
         form = form_class(data=data)
+        page = _results_page(invitation, checks, form)
         _audit_view(invitation.resident, "results")
-        return _results_page(invitation, checks, form)
+        return page
     form = form_class()
     resident = invitation.resident
     profile = profile_of(resident)
@@ -652,13 +676,13 @@ def _assessment_context(invitation: HealthInvitation) -> dict:
 @requires("health.records.view")
 def assessment(invitation_id: int):
     invitation = _invitation(invitation_id)
-    context = _assessment_context(invitation)
-    _audit_view(invitation.resident, "assessment")
-    return render_template(
+    html = render_template(
         "health/assessment.html",
         form=AssessmentForm(assessment=invitation.assessment),
-        **context,
+        **_assessment_context(invitation),
     )
+    _audit_view(invitation.resident, "assessment")
+    return html
 
 
 @bp.route("/invitations/<int:invitation_id>/assessment", methods=["POST"])
@@ -762,9 +786,9 @@ def _record_context(resident: Resident, profile_form: ProfileForm | None = None)
 @requires("health.records.view")
 def record(resident_id: int):
     resident = tenancy.get_or_404(Resident, resident_id)
-    context = _record_context(resident)
+    html = render_template("health/record.html", **_record_context(resident))
     _audit_view(resident, "record")
-    return render_template("health/record.html", **context)
+    return html
 
 
 @bp.route("/residents/<int:resident_id>/profile", methods=["POST"])

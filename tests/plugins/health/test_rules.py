@@ -124,3 +124,32 @@ def test_residents_are_chosen_by_age_band_and_household(app, make, estate):
         assert names(0, 150, "elderly") == ["Granny Ho"]
         assert names(18, 64, "any") == ["Father Lau"]
         assert "Helper" not in names(0, 150, "any")
+
+
+def test_the_trend_chart_is_plain_svg_with_a_point_per_result():
+    from plugins.health.models import HealthResult
+    from plugins.health.trend import trend_svg
+
+    series = [
+        (
+            HealthResult(
+                measured_on=date(2024 + n, 5, 1),
+                value=value,
+                value2=80,
+                flag=flag,
+                range_low=90,
+                range_high=139,
+                range_low2=60,
+                range_high2=89,
+            ),
+            "Check",
+        )
+        for n, (value, flag) in enumerate(((128, "normal"), (145, "high"), (150, "high")))
+    ]
+    svg = str(trend_svg(_bp(), series))
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert svg.count("<circle") == 6  # systolic and diastolic, three visits
+    assert svg.count("<polyline") == 2
+    assert "2025-05-01: 145/80" in svg  # the accessible label lists the values
+    assert "<script" not in svg and "style=" not in svg
+    assert str(trend_svg(_bp(), [])) == ""
