@@ -183,3 +183,34 @@ def butler_demo_data(site):
     from plugins.paid_services.demo import add_demo_data
 
     add_demo_data(site)
+
+
+@hookimpl
+def butler_search(site, user, query):
+    """An order found by its number ("#123" or "123")."""
+    from flask import url_for
+
+    from core.plugins.api import SearchResult
+    from core.security import can
+    from plugins.paid_services.models import PaidServicesOrder
+
+    number = query.strip().lstrip("#")
+    if not number.isascii() or not number.isdigit() or len(number) > 18:
+        return []
+    if not can(user, "paid_services.view", site):
+        return []
+    order = db.session.scalar(
+        select(PaidServicesOrder).where(
+            PaidServicesOrder.site_id == site.id, PaidServicesOrder.id == int(number)
+        )
+    )
+    if order is None:
+        return []
+    return [
+        SearchResult(
+            title=f"#{order.id} · {order.resident.name}",
+            url=url_for("paid_services.order", order_id=order.id),
+            kind=_l("Paid service order"),
+            detail=order.lines[0].description if order.lines else "",
+        )
+    ]

@@ -574,3 +574,47 @@ def test_ten_payments_at_once_never_take_more_than_is_due(app, client, estate):
     assert (order.paid_minor, order.due_minor) == (30000, 0)
     with app.app_context():
         assert db.session.scalar(select(func.count(PaidServicesPayment.id))) == 3
+
+
+def test_the_runner_charges_rentals_only_where_the_plugin_is_on(app, client, estate, make):
+    from core import jobs
+    from core.models import JobRun
+
+    login(client, "ben")
+    order_id = accepted(client, estate, service=estate.plants, quantity="1")
+    client.post(f"{estate.base}/orders/{order_id}/deliver", data={"delivered_on": "2026-10-15"})
+    make.site(name="Plugin off")  # no rental there, and the job must not even run
+    first_of_december = datetime(2026, 11, 30, 23, 0, tzinfo=UTC)  # 07:00 in Hong Kong
+    with app.app_context():
+        jobs.run_due(first_of_december)
+        jobs.run_due(first_of_december)
+        runs = db.session.scalars(
+            select(JobRun.site_id).where(JobRun.job == "paid_services.rental_charges")
+        ).all()
+    assert runs == [estate.site.id]
+    assert order_of(app, order_id).total_minor == 8000 * 2
+
+
+def test_a_bad_quantity_is_refused_and_no_order_is_made(app, client, estate):
+    login(client, "ben")
+    response = client.post(
+        f"{estate.base}/residents/{estate.chan.id}/orders/new",
+        data={"unit_id": estate.flat.id, "service_id": estate.cleaning.id, "quantity": "1.255"},
+    )
+    assert response.status_code == 422
+    assert "A quantity has at most 2 decimals." in text(response)
+    empty = client.post(
+        f"{estate.base}/residents/{estate.chan.id}/orders/new",
+        data={"unit_id": estate.flat.id, "service_id": estate.cleaning.id, "quantity": ""},
+    )
+    assert empty.status_code == 422 and "Enter a quantity." in text(empty)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(PaidServicesOrder.id))) == 0
+
+
+def test_the_site_search_finds_an_order_by_its_number(app, client, estate):
+    login(client, "ben")
+    order_id = new_quote(client, estate)
+    html = text(client.get(f"/s/{estate.site.slug}/search?q=%23{order_id}"))
+    assert f"/paid_services/orders/{order_id}" in html and "Home cleaning" in html
+    assert "/paid_services/orders/" not in text(client.get(f"/s/{estate.site.slug}/search?q=9999"))
