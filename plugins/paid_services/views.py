@@ -477,7 +477,10 @@ def _saved(order: PaidServicesOrder, message: str):
     except StaleDataError:
         db.session.rollback()
         flash(_("Someone else changed this order at the same time. Look again and retry."))
-        return redirect(url_for(".order", order_id=order.id), code=303)
+        url = url_for(".order", order_id=order.id)
+        if htmx.is_htmx():
+            return htmx.set_headers(current_app.response_class(status=409), redirect=url)
+        return redirect(url, code=303)
     flash(message, "success")
     if htmx.wants_partial():
         return _show_order(order)
