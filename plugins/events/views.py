@@ -147,6 +147,7 @@ def index():
         following=next_month(first),
         weekdays=[weeks[0][i] for i in range(7)],
         can_manage=can(current_user, "events.manage"),
+        can_report=can(current_user, "events.report"),
     )
 
 

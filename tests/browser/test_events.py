@@ -73,7 +73,7 @@ def test_a_butler_registers_a_family_and_ticks_them_in_at_the_door(
     screenshot("month")
 
     page.get_by_role("link", name="Lantern evening").first.click()
-    expect(page.get_by_text("3 of 4 places taken")).to_be_visible()
+    expect(page.get_by_text("3 of 4 places registered")).to_be_visible()
     page.get_by_label("Name, phone or resident number").fill("Lee")
     page.get_by_role("button", name="Find").click()
     page.get_by_label("People coming").fill("2")

@@ -66,7 +66,7 @@ def test_manager_plans_an_event_and_sees_it_in_the_month_view(app, client, estat
     assert "Calligraphy class" in page
     assert "14:30" in page
     shown = client.get(response.location).get_data(as_text=True)
-    assert "HK$80.50" in shown and "0 of 12 places taken" in shown
+    assert "HK$80.50" in shown and "0 of 12 places registered" in shown
 
 
 def test_a_weekly_class_is_planned_as_a_series(app, client, estate):
@@ -143,7 +143,7 @@ def test_front_desk_finds_a_resident_and_registers_the_household(app, client, ma
         follow_redirects=True,
     )
     page = response.get_data(as_text=True)
-    assert "Resident 03 has a place." in page and "3 of 3 places taken" in page
+    assert "Resident 03 has a place." in page and "3 of 3 places registered" in page
 
     response = client.post(
         f"{estate.url}/{event.id}/register",
@@ -382,7 +382,7 @@ def test_the_resident_page_and_dashboard_show_events(app, client, estate):
     panel = client.get(f"{estate.url}/residents/{estate.residents[0].id}/panel")
     assert "Lantern evening" in panel.get_data(as_text=True)
     dashboard = client.get(f"/s/{estate.site.slug}/").get_data(as_text=True)
-    assert "Events this week" in dashboard and "1 of 10 places taken" in dashboard
+    assert "Events this week" in dashboard and "1 of 10 places registered" in dashboard
 
 
 # --- Tenancy and the plugin switched off ----------------------------------------------------
@@ -521,3 +521,37 @@ def test_the_event_page_numbers_the_waiting_list_and_pages_long_lists(app, clien
     page = client.get(f"{estate.url}/{event.id}?page=2").get_data(as_text=True)
     assert "Page 2 of 2" in page and "Guest 59" in page and "Guest 10" not in page
     assert "Waiting list (62)" in page
+
+
+def test_a_cancelled_event_refuses_registrations_and_says_so_in_calendars(app, client, estate):
+    event = add_event(app, estate.site)
+    as_manager(client, estate)
+    response = client.post(f"{estate.url}/{event.id}/cancel", follow_redirects=True)
+    assert "The event is cancelled." in response.get_data(as_text=True)
+    response = client.post(
+        f"{estate.url}/{event.id}/register",
+        data={"resident_id": estate.residents[0].id, "places": "1", "channel": "phone"},
+    )
+    assert response.status_code == 422
+    assert "This event has been cancelled." in response.get_data(as_text=True)
+    (item,) = Calendar.from_ical(client.get(f"{estate.url}/calendar.ics").data).walk("VEVENT")
+    assert item["status"] == "CANCELLED"
+
+
+def test_the_month_links_to_its_figures_for_the_manager_only(app, client, estate):
+    as_manager(client, estate)
+    page = client.get(f"{estate.url}/?month=2026-12").get_data(as_text=True)
+    assert "Figures of December 2026" in page
+    client.post("/logout")
+    assert login(client, estate.butler.username).status_code == 302
+    page = client.get(f"{estate.url}/?month=2026-12").get_data(as_text=True)
+    assert "Figures of" not in page
+
+
+def test_pages_speak_chinese_with_the_estates_times(app, client, make, estate):
+    event = add_event(app, estate.site)
+    register(app, event, estate.residents[0])
+    as_manager(client, estate)
+    client.post("/language", data={"locale": "zh_Hant"})
+    page = client.get(f"{estate.url}/{event.id}").get_data(as_text=True)
+    assert "10 個名額已報 1 個" in page and "為業戶報名" in page and "19:00" in page
