@@ -158,6 +158,20 @@ def butler_resident_panels(site, user, resident):
 
 
 @hookimpl
+def butler_unit_panels(site, user, unit):
+    return [
+        Panel(
+            key=f"{NAME}.unit_requests",
+            title=_l("Service requests"),
+            endpoint="service_desk.unit_panel",
+            permission=f"{NAME}.view",
+            url_args={"unit_id": unit.id},
+            order=20,
+        )
+    ]
+
+
+@hookimpl
 def butler_site_enabled(site):
     from plugins.service_desk.setup import seed_categories
 

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from core import audit, htmx, uploads
@@ -40,6 +41,7 @@ from plugins.service_desk.forms import (
     VisitForm,
 )
 from plugins.service_desk.models import (
+    OPEN_STATUSES,
     ServiceDeskCallback,
     ServiceDeskCategory,
     ServiceDeskEvent,
@@ -348,6 +350,13 @@ def show(request_id: int):
     return _page(_request(request_id))
 
 
+def _stale_message() -> str:
+    return _(
+        "Someone else changed this request while you were looking at it. "
+        "Here it is as it is now: check it, then try again."
+    )
+
+
 def _step(request_id: int, form_name: str, form, apply, done_message: str):
     """Validate ``form``, check the version, ``apply`` the step, commit, back to the page."""
     item = _request(request_id)
@@ -357,10 +366,7 @@ def _step(request_id: int, form_name: str, form, apply, done_message: str):
         return _page(
             item,
             409,
-            message=_(
-                "Someone else changed this request while you were looking at it. "
-                "Here it is as it is now: check it, then try again."
-            ),
+            message=_stale_message(),
         )
     try:
         apply(item, form, flow.now())
@@ -369,7 +375,12 @@ def _step(request_id: int, form_name: str, form, apply, done_message: str):
         item = _request(request_id)
         return _page(item, 422, message=str(refused), **{form_name: form})
     audit.record(f"service_desk.{form_name.removesuffix('_form')}", item)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError:
+        # Someone else's step was saved between our check and our save.
+        db.session.rollback()
+        return _page(_request(request_id), 409, message=_stale_message())
     flash(done_message, "success")
     return redirect(url_for("service_desk.show", request_id=item.id), code=303)
 
@@ -537,23 +548,20 @@ def photo(request_id: int, photo_id: int):
 PANEL_LIMIT = 20
 
 
-@bp.route("/residents/<int:resident_id>/panel")
-@requires("service_desk.view")
-def resident_panel(resident_id: int):
-    resident = get_or_404(Resident, resident_id)
+def _panel(where, resident: Resident | None = None):
     site = current_site()
     items = db.session.scalars(
         select(ServiceDeskRequest)
         .options(joinedload(ServiceDeskRequest.category))
-        .where(ServiceDeskRequest.site_id == site.id, ServiceDeskRequest.resident_id == resident.id)
+        .where(ServiceDeskRequest.site_id == site.id, where)
         .order_by(ServiceDeskRequest.received_at.desc(), ServiceDeskRequest.id.desc())
         .limit(PANEL_LIMIT)
     ).all()
     open_count = db.session.scalar(
         select(func.count(ServiceDeskRequest.id)).where(
             ServiceDeskRequest.site_id == site.id,
-            ServiceDeskRequest.resident_id == resident.id,
-            ServiceDeskRequest.status != "closed",
+            where,
+            ServiceDeskRequest.status.in_(OPEN_STATUSES),
         )
     )
     return render_template(
@@ -565,6 +573,20 @@ def resident_panel(resident_id: int):
         can_log=can(current_user, "service_desk.handle"),
         **_labels(),
     )
+
+
+@bp.route("/residents/<int:resident_id>/panel")
+@requires("service_desk.view")
+def resident_panel(resident_id: int):
+    resident = get_or_404(Resident, resident_id)
+    return _panel(ServiceDeskRequest.resident_id == resident.id, resident)
+
+
+@bp.route("/units/<int:unit_id>/panel")
+@requires("service_desk.view")
+def unit_panel(unit_id: int):
+    unit = get_or_404(Unit, unit_id)
+    return _panel(ServiceDeskRequest.unit_id == unit.id)
 
 
 # --- Categories ------------------------------------------------------------------------

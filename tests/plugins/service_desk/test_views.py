@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 
 from core.extensions import db
 from core.models import PluginEnablement
+from plugins.service_desk import flow
 from plugins.service_desk.models import (
     ServiceDeskCallback,
     ServiceDeskPhoto,
@@ -309,3 +310,38 @@ def test_the_site_search_finds_a_request_by_number_or_words(app, butler, estate,
         f"/service_desk/{request_id}"
         not in butler.get(f"/s/{estate.site.slug}/search?q=100%25").text
     )
+
+
+@pytest.mark.postgres_only
+def test_two_people_taking_the_same_step_at_once_get_409_not_an_error(
+    app, butler, estate, monkeypatch
+):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("needs PostgreSQL: SQLite lets one writer in at a time anyway")
+    freeze(monkeypatch, T0)
+    request_id = _new_id(_log(butler, estate))
+    real = flow.acknowledge
+
+    def someone_else_first(item, user, reply, at):
+        # Another desk saves its step between this one's check and its save.
+        with db.engine.begin() as other:
+            other.execute(
+                update(ServiceDeskRequest)
+                .where(ServiceDeskRequest.id == item.id)
+                .values(version_id=ServiceDeskRequest.version_id + 1)
+            )
+        real(item, user, reply, at)
+
+    monkeypatch.setattr(flow, "acknowledge", someone_else_first)
+    response = _step(app, butler, estate, request_id, "acknowledge", reply="Coming")
+    assert response.status_code == 409
+    assert "Someone else changed this request" in response.text
+
+
+def test_the_unit_page_shows_its_requests(app, butler, estate, monkeypatch):
+    freeze(monkeypatch, T0)
+    request_id = _new_id(_log(butler, estate))
+    page = butler.get(f"/s/{estate.site.slug}/units/{estate.unit.id}").text
+    assert "panel-service_desk-unit_requests" in page
+    panel = butler.get(f"{estate.base}/units/{estate.unit.id}/panel").text
+    assert f"#{request_id}" in panel and "1 open request" in panel
