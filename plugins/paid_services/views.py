@@ -89,12 +89,13 @@ def today() -> date:
     return rules.now().astimezone(ZoneInfo(current_site().timezone)).date()
 
 
-def _id_arg(name: str) -> int | None:
-    try:
-        value = int(request.args.get(name, ""))
-    except ValueError:
+def _id_arg(name: str, largest: int = MAX_ID) -> int | None:
+    """A positive whole number (ASCII digits) from the query string, or None."""
+    text = request.args.get(name, "")
+    if not (text.isascii() and text.isdigit() and len(text) <= 19):
         return None
-    return value if 0 < value <= MAX_ID else None
+    value = int(text)
+    return value if 0 < value <= largest else None
 
 
 # --- The lists -------------------------------------------------------------------------
@@ -337,7 +338,8 @@ def order_pick():
 @requires("paid_services.sell")
 def order_new(resident_id: int):
     resident = tenancy.get_or_404(Resident, resident_id)
-    request_id = _id_arg("service_desk_request_id")
+    # The column is a 32-bit INTEGER: a larger number names no request.
+    request_id = _id_arg("service_desk_request_id", largest=2**31 - 1)
     units = _current_units(resident)
     form = NewOrderForm()
     form.unit_id.choices = [SelectChoice(u.id, f"{b.code}-{u.number}") for u, b in units] + [

@@ -618,3 +618,15 @@ def test_the_site_search_finds_an_order_by_its_number(app, client, estate):
     html = text(client.get(f"/s/{estate.site.slug}/search?q=%23{order_id}"))
     assert f"/paid_services/orders/{order_id}" in html and "Home cleaning" in html
     assert "/paid_services/orders/" not in text(client.get(f"/s/{estate.site.slug}/search?q=9999"))
+
+
+@pytest.mark.parametrize("odd", ["2147483648", "-1", "abc", "9" * 30, "１２"])
+def test_an_odd_request_number_is_ignored(app, client, estate, odd):
+    login(client, "ben")
+    response = client.post(
+        f"{estate.base}/residents/{estate.chan.id}/orders/new?service_desk_request_id={odd}",
+        data={"unit_id": estate.flat.id, "service_id": estate.tubes.id, "quantity": "1"},
+    )
+    assert response.status_code == 303
+    order_id = int(response.location.rsplit("/", 1)[1])
+    assert order_of(app, order_id).service_desk_request_id is None
