@@ -13,12 +13,22 @@ from flask_babel import lazy_gettext as _l
 from core.extensions import db
 from core.models import utcnow
 from core.plugins import hookimpl
-from core.plugins.api import Job, NavItem, Panel, Permission, PluginInfo, Report, Widget
+from core.plugins.api import (
+    Job,
+    NavItem,
+    Panel,
+    Permission,
+    PluginInfo,
+    Report,
+    SearchResult,
+    Widget,
+)
 from core.roles import OFFICE_ROLES
 
 NAME = "events"
 HERE = Path(__file__).resolve().parent
 WIDGET_LIMIT = 8
+SEARCH_LIMIT = 10
 
 
 @hookimpl
@@ -175,6 +185,42 @@ def butler_reports(site, period):
             description=_l("Registered, attended, no-shows and satisfaction of each event."),
             order=60,
         )
+    ]
+
+
+@hookimpl
+def butler_search(site, user, query):
+    from flask import url_for
+
+    from core.search import like_escape
+    from core.security import can
+    from plugins.events.models import Event
+
+    query = query.strip()[:100]
+    if not query or not can(user, "events.view", site):
+        return []
+    pattern = f"%{like_escape(query)}%"
+    events = db.session.scalars(
+        sa.select(Event)
+        .where(
+            Event.site_id == site.id,
+            sa.or_(
+                Event.title.ilike(pattern, escape="\\"),
+                Event.place.ilike(pattern, escape="\\"),
+            ),
+        )
+        .order_by(Event.starts_at.desc(), Event.id)
+        .limit(SEARCH_LIMIT)
+    ).all()
+    zone = ZoneInfo(site.timezone)
+    return [
+        SearchResult(
+            title=event.title,
+            url=url_for("events.show", event_id=event.id),
+            kind=_l("Event"),
+            detail=f"{event.starts_at.astimezone(zone):%Y-%m-%d %H:%M} · {event.place}",
+        )
+        for event in events
     ]
 
 

@@ -555,3 +555,18 @@ def test_pages_speak_chinese_with_the_estates_times(app, client, make, estate):
     client.post("/language", data={"locale": "zh_Hant"})
     page = client.get(f"{estate.url}/{event.id}").get_data(as_text=True)
     assert "10 個名額已報 1 個" in page and "為業戶報名" in page and "19:00" in page
+
+
+def test_the_site_search_finds_events_for_staff_who_see_them(app, client, make, estate):
+    add_event(app, estate.site, title="Lantern evening 100%")
+    add_event(app, estate.site, title="Tai chi")
+    as_manager(client, estate)
+    page = client.get(f"/s/{estate.site.slug}/search?q=lantern").get_data(as_text=True)
+    assert "Lantern evening 100%" in page and "2026-11-28 19:00" in page
+    assert "Tai chi" not in page
+    assert "Tai chi" not in client.get(f"/s/{estate.site.slug}/search?q=%25").get_data(True)
+    health = make.user(role="health_staff", site=estate.site, username="hana")
+    client.post("/logout")
+    assert login(client, health.username).status_code == 302
+    page = client.get(f"/s/{estate.site.slug}/search?q=lantern").get_data(as_text=True)
+    assert "Lantern evening" not in page
