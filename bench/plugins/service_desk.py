@@ -108,7 +108,7 @@ def seed(site_id: int, ctx: dict) -> dict[str, int]:
         if done:
             steps.append(("done", done))
         if called:
-            steps.append(("called_back", called))
+            steps.append((f"called_back_{mood}", called))
         for action, at in steps:
             events.append(
                 {

@@ -129,7 +129,7 @@ def assign(
     if request.status == "acknowledged":
         request.status = "assigned"
     who = assignee.display_name if assignee is not None else request.contractor
-    _event(request, user, "assigned", at, f"{kind}: {who}".rstrip(": "))
+    _event(request, user, f"assigned_{kind}", at, who)
 
 
 def record_visit(
@@ -191,7 +191,7 @@ def call_back(
     db.session.add(callback)
     request.called_back_at = at
     request.satisfaction = satisfaction
-    _event(request, user, "called_back", at, f"{satisfaction}: {comment.strip()}".rstrip(": "))
+    _event(request, user, f"called_back_{satisfaction}", at, comment.strip())
     if satisfaction == "dissatisfied":
         request.status = "in_progress"
         request.done_at = None

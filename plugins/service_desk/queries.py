@@ -16,7 +16,7 @@ from core.models import ButlerAssignment, Site
 from plugins.service_desk.models import OPEN_STATUSES, TYPES, ServiceDeskRequest
 
 PER_PAGE = 50
-VIEWS = ("mine", "open", "overdue", "callback", "closed", "all")
+VIEWS = ("mine", "open", "overdue", "callback", "escalated", "closed", "all")
 R = ServiceDeskRequest
 
 
@@ -101,6 +101,8 @@ def _filtered(stmt: Select, f: RequestFilter, site: Site, user_id: int, now: dat
         stmt = stmt.where(overdue(now))
     elif f.view == "callback":
         stmt = stmt.where(R.status == "done")
+    elif f.view == "escalated":
+        stmt = stmt.where(is_open(), R.escalated_to.is_not(None))
     elif f.view == "closed":
         stmt = stmt.where(R.status == "closed")
     if f.building_id:

@@ -63,10 +63,10 @@ def test_a_repair_walks_from_intake_to_close_and_every_step_is_on_its_timeline(c
     assert actions == [
         "logged",
         "acknowledged",
-        "assigned",
+        "assigned_contractor",
         "visited",
         "done",
-        "called_back",
+        "called_back_satisfied",
         "closed",
     ]
 

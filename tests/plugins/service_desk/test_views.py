@@ -93,10 +93,10 @@ def test_a_repair_goes_from_intake_to_callback_and_close(app, butler, estate, mo
     for words in (
         "logged the request",
         "replied to the resident",
-        "assigned the request",
+        "assigned the request to the contractor: Ace Plumbing",
         "recorded a visit",
         "marked the work done",
-        "called the resident back",
+        "called the resident back (satisfied): Thanks",
         "closed the request",
     ):
         assert words in timeline
@@ -249,6 +249,22 @@ def test_plugin_off_its_pages_404_and_its_panel_and_widget_vanish(app, butler, e
     assert "panel-service_desk-requests" not in page
     dashboard = butler.get(f"/s/{estate.site.slug}/").get_data(as_text=True)
     assert "widget-service_desk-mine" not in dashboard and "Service requests" not in dashboard
+
+
+def test_an_escalation_is_on_the_timeline_and_in_the_escalated_list(
+    app, butler, estate, monkeypatch
+):
+    freeze(monkeypatch, T0)
+    request_id = _new_id(_log(butler, estate))
+    response = _step(
+        app, butler, estate, request_id, "escalate", to="manager", note="Owner wants compensation"
+    )
+    assert response.status_code == 303
+    page = butler.get(f"{estate.base}/{request_id}").text
+    assert "escalated to the manager: Owner wants compensation" in page
+    assert f"#{request_id}" in butler.get(f"{estate.base}/?view=escalated").text
+    response = _step(app, butler, estate, request_id, "escalate", to="manager", note=" ")
+    assert response.status_code == 422 and "Say why the request is escalated." in response.text
 
 
 def test_a_stale_step_answers_409_and_changes_nothing(app, butler, estate, monkeypatch):
