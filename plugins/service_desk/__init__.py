@@ -79,10 +79,9 @@ def butler_migration_dirs():
 
 @hookimpl
 def butler_nav_items(site, user):
-    return [
-        NavItem(_l("Service requests"), "service_desk.index", f"{NAME}.view", order=20),
-        NavItem(_l("Request categories"), "service_desk.categories", f"{NAME}.configure", 290),
-    ]
+    # One item: the bar marks a plugin's item active on all of its pages. Categories are
+    # linked from the requests page.
+    return [NavItem(_l("Service requests"), "service_desk.index", f"{NAME}.view", order=20)]
 
 
 @hookimpl
@@ -126,18 +125,22 @@ def butler_jobs():
 
 @hookimpl
 def butler_dashboard_widgets(site, user):
+    from core.residents import has_buildings
     from core.security import can
     from plugins.service_desk import flow, queries
 
     if not can(user, f"{NAME}.view", site):
         return []
+    # A butler sees their own buildings' requests; a manager or the front desk, the site's.
+    mine = has_buildings(site, user)
+    counts = queries.butler_counts(site, user.id if mine else None, flow.now())
     return [
         Widget(
             key=f"{NAME}.mine",
-            title=_l("My service requests"),
+            title=_l("My service requests") if mine else _l("Service requests"),
             template="service_desk/widget.html",
             permission=f"{NAME}.view",
-            context={"counts": queries.butler_counts(site, user.id, flow.now())},
+            context={"counts": counts, "list": "mine" if mine else "open"},
             order=20,
         )
     ]

@@ -160,8 +160,9 @@ def end_of_local_day(site: Site, now: datetime) -> datetime:
     return datetime.combine(local_day + timedelta(days=1), time(0), tzinfo=zone)
 
 
-def butler_counts(site: Site, user_id: int, now: datetime) -> dict[str, int]:
-    """A butler's open requests, those overdue, and callbacks due by the end of today."""
+def butler_counts(site: Site, user_id: int | None, now: datetime) -> dict[str, int]:
+    """A butler's open requests (the site's, without ``user_id``), those overdue, and the
+    callbacks due by the end of today."""
     today_ends = end_of_local_day(site, now)
     row = db.session.execute(
         select(
@@ -173,7 +174,11 @@ def butler_counts(site: Site, user_id: int, now: datetime) -> dict[str, int]:
                 ),
                 0,
             ),
-        ).where(R.site_id == site.id, is_open(), mine(site.id, user_id))
+        ).where(
+            R.site_id == site.id,
+            is_open(),
+            mine(site.id, user_id) if user_id is not None else True,
+        )
     ).one()
     return {"open": row[0], "overdue": int(row[1]), "callbacks": int(row[2])}
 

@@ -128,6 +128,7 @@ def index():
         buildings=_buildings(),
         categories=_categories(active_only=False),
         can_log=can(current_user, "service_desk.handle"),
+        can_configure=can(current_user, "service_desk.configure"),
         **context,
     )
 

@@ -114,7 +114,7 @@ def test_butler_logs_a_repair_on_a_phone_and_replies(
 
 
 def test_service_desk_pages_are_valid_html_and_accessible(
-    page: Page, seeded_site: Admin, live_server: LiveServer
+    page: Page, seeded_site: Admin, live_server: LiveServer, screenshot: Screenshots
 ) -> None:
     java, axe_source = _tools()
     _service_desk_on(live_server, seeded_site.site_slug)
@@ -158,6 +158,7 @@ def test_service_desk_pages_are_valid_html_and_accessible(
         path_saved.write_text(response.text(), encoding="utf-8")
         saved[name] = path_saved
         axe_found.extend(axe_problems(page, name, axe_source))
+        screenshot(name)
     # The resident's panel is fetched when it scrolls into view.
     page.goto(f"/s/{seeded_site.site_slug}/residents/{resident}")
     page.locator("#panel-service_desk-requests").scroll_into_view_if_needed()

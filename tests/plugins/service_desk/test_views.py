@@ -361,3 +361,16 @@ def test_the_unit_page_shows_its_requests(app, butler, estate, monkeypatch):
     assert "panel-service_desk-unit_requests" in page
     panel = butler.get(f"{estate.base}/units/{estate.unit.id}/panel").text
     assert f"#{request_id}" in panel and "1 open request" in panel
+
+
+def test_a_manager_without_buildings_sees_the_sites_counts(app, client, estate, monkeypatch):
+    freeze(monkeypatch, T0)
+    assert login(client, estate.butler.username).status_code == 302
+    _new_id(_log(client, estate))
+    manager = app.test_client()
+    assert login(manager, estate.manager.username).status_code == 302
+    page = manager.get(f"/s/{estate.site.slug}/").text
+    widget = page.split('id="widget-service_desk-mine"')[1].split("</section>")[0]
+    assert "Service requests" in widget and "My service requests" not in widget
+    assert re.findall(r'class="figure"><a [^>]*>(?:<mark>)?(\d+)', widget)[0] == "1"
+    assert "Request categories" in manager.get(f"{estate.base}/").text
