@@ -57,6 +57,7 @@ bp = Blueprint(NAME, __name__, template_folder="templates")
 SEARCH_LIMIT = 20
 PANEL_LIMIT = 10
 PER_PAGE = 50  # registrations per page of an event
+SERIES_LIMIT = 60  # other dates of a weekly series shown on an event's page
 
 
 # --- Times on the site's clock ------------------------------------------------------------
@@ -459,11 +460,24 @@ def _show(event: Event, form: RegisterForm | None = None, status: int = 200, cho
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     registrations = _rows(event, active=True, page=page)
+    series = []
+    if event.series_key:
+        series = db.session.scalars(
+            sa.select(Event)
+            .where(
+                Event.site_id == event.site_id,
+                Event.series_key == event.series_key,
+                Event.id != event.id,
+            )
+            .order_by(Event.starts_at, Event.id)
+            .limit(SERIES_LIMIT)
+        ).all()
     return (
         render_template(
             "events/show.html",
             event=event,
             registrations=registrations,
+            series=series,
             page=page,
             pages=pages,
             places=places,

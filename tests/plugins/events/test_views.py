@@ -79,6 +79,8 @@ def test_a_weekly_class_is_planned_as_a_series(app, client, estate):
         hk("2026-12-05T14:30") + timedelta(weeks=n) for n in range(4)
     ]
     assert len({e.series_key for e in events}) == 1 and events[0].series_key
+    page = client.get(f"{estate.url}/{events[0].id}").get_data(as_text=True)
+    assert "Other dates of this weekly series" in page and "Sat 26 Dec 2026, 14:30" in page
 
 
 @pytest.mark.parametrize(
