@@ -103,3 +103,22 @@ def test_the_job_warns_the_responsible_butler_once(app, estate):
         assert message.recipient == estate.butler.username
         assert f"#{item_id}" in message.body and "2026-11-02 09:30" in message.body
         assert warn_of_breaches(site, T0 + timedelta(hours=1)) == 0  # already late
+
+
+def test_the_job_emails_the_assignee_before_the_completion_time(app, make, estate):
+    [item_id] = _requests(app, estate, 1)
+    plumber = make.user(role="front_desk", site=estate.site, email="fiona@example.com")
+    with app.app_context():
+        item = db.session.get(ServiceDeskRequest, item_id)
+        butler = db.session.get(User, estate.butler.id)
+        flow.acknowledge(item, butler, "Coming", T0 + timedelta(minutes=5))
+        flow.assign(item, butler, "staff", T0, assignee=db.session.get(User, plumber.id))
+        db.session.commit()
+        site = db.session.get(Site, estate.site.id)
+        # Promised by 09:00 two days later: four hours ahead, the assignee is told.
+        assert warn_of_breaches(site, T0 + timedelta(hours=43)) == 0
+        assert warn_of_breaches(site, T0 + timedelta(hours=45)) == 1
+        db.session.commit()
+        message = db.session.scalar(select(OutboxMessage))
+        assert (message.channel, message.recipient) == ("email", "fiona@example.com")
+        assert "must be done by 2026-11-04 09:00" in message.body

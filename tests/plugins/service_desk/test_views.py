@@ -374,3 +374,23 @@ def test_a_manager_without_buildings_sees_the_sites_counts(app, client, estate, 
     assert "Service requests" in widget and "My service requests" not in widget
     assert re.findall(r'class="figure"><a [^>]*>(?:<mark>)?(\d+)', widget)[0] == "1"
     assert "Request categories" in manager.get(f"{estate.base}/").text
+
+
+def test_a_photo_is_served_only_through_its_own_request(app, butler, estate, monkeypatch):
+    freeze(monkeypatch, T0)
+    with_photo = _new_id(_log(butler, estate, photo=(io.BytesIO(PNG), "tap.png")))
+    without = _new_id(_log(butler, estate))
+    with app.app_context():
+        photo_id = db.session.scalar(select(ServiceDeskPhoto.id))
+    response = butler.get(f"{estate.base}/{with_photo}/photos/{photo_id}")
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    assert response.data == PNG
+    assert "no-store" in response.headers["Cache-Control"]
+    assert butler.get(f"{estate.base}/{without}/photos/{photo_id}").status_code == 404
+    # A second photo added on the request's page.
+    response = butler.post(
+        f"{estate.base}/{with_photo}/photos",
+        data={"photo": (io.BytesIO(PNG), "more.png")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303 and _count(app, ServiceDeskPhoto) == 2
