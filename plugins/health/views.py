@@ -25,6 +25,7 @@ from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
@@ -429,32 +430,48 @@ def invite(campaign_id: int):
             )
         )
     )
-    sent = 0
+    invited = 0
     for rid in new_ids:
-        tenancy.new(
-            HealthInvitation,
-            campaign_id=campaign.id,
-            resident_id=rid,
-            status="invited",
-            invited_at=now(),
-            invited_by_id=current_user.id,
-        )
-        sent += send_invitation(campaign, residents[rid], rid in consents)
+        if not _add_invitation(campaign, rid):
+            continue  # someone else invited them a moment ago: theirs is the one
+        invited += 1
+        send_invitation(campaign, residents[rid], rid in consents)
     audit.record(
         "health.invitations.sent",
         campaign,
-        detail={"invited": len(new_ids), "age": f"{low}-{high}", "household": household},
+        detail={"invited": invited, "age": f"{low}-{high}", "household": household},
     )
     db.session.commit()
     flash(
         _(
             "%(new)s residents invited; %(old)s had been invited before.",
-            new=len(new_ids),
-            old=len(chosen) - len(new_ids),
+            new=invited,
+            old=len(chosen) - invited,
         ),
         "success",
     )
     return redirect(url_for("health.campaign", campaign_id=campaign.id), code=303)
+
+
+def _add_invitation(campaign: HealthCampaign, resident_id: int) -> bool:
+    """Invite the resident; False when they were invited meanwhile (the unique key says so).
+
+    Each insert has its own savepoint, so a colleague inviting the same people at the same
+    moment costs neither of them an error: each resident is invited once.
+    """
+    try:
+        with db.session.begin_nested():
+            tenancy.new(
+                HealthInvitation,
+                campaign_id=campaign.id,
+                resident_id=resident_id,
+                status="invited",
+                invited_at=now(),
+                invited_by_id=current_user.id,
+            )
+    except IntegrityError:
+        return False
+    return True
 
 
 def _invitation(invitation_id: int) -> HealthInvitation:
@@ -472,7 +489,17 @@ def book(invitation_id: int):
     if not form.validate():
         flash(_("Choose one of the health check's times."), "error")
         return _campaign_page(campaign, 422)
-    slot, taken = next((s, n) for s, n in slots if s.id == form.slot_id.data)
+    # The slot's row is locked until the commit (PostgreSQL), so two bookings of its last
+    # place are made one after the other and the second sees it full.
+    slot = db.session.execute(
+        tenancy.select(HealthSlot).where(HealthSlot.id == form.slot_id.data).with_for_update()
+    ).scalar_one()
+    taken = db.session.scalar(
+        tenancy.select(HealthInvitation, func.count(HealthInvitation.id)).where(
+            HealthInvitation.slot_id == slot.id,
+            HealthInvitation.status.in_(("booked", "attended")),
+        )
+    )
     if invitation.slot_id != slot.id and taken >= slot.capacity:
         flash(_("That time is full: choose another."), "error")
         return _campaign_page(campaign, 422)
@@ -637,7 +664,13 @@ def results(invitation_id: int):
     invitation.status = "attended"
     invitation.attended_at = invitation.attended_at or now()
     audit.record("health.results.entered", resident, detail={"campaign": invitation.campaign_id})
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # A colleague saved this resident's first results at the same moment.
+        db.session.rollback()
+        flash(_("Someone saved these results at the same time: check them and save again."))
+        return redirect(url_for("health.results", invitation_id=invitation_id), code=303)
     if flagged:
         flash(
             _("Saved. Outside the normal range: %(checks)s.", checks=", ".join(flagged)),
