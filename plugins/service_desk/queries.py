@@ -12,8 +12,13 @@ from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
 from core.extensions import db
-from core.models import ButlerAssignment, Site
-from plugins.service_desk.models import OPEN_STATUSES, TYPES, ServiceDeskRequest
+from core.models import Building, ButlerAssignment, Resident, Site, Unit, User
+from plugins.service_desk.models import (
+    OPEN_STATUSES,
+    TYPES,
+    ServiceDeskCategory,
+    ServiceDeskRequest,
+)
 
 PER_PAGE = 50
 VIEWS = ("mine", "open", "overdue", "callback", "escalated", "closed", "all")
@@ -122,6 +127,17 @@ def _order(f: RequestFilter) -> tuple:
     return (R.complete_due_at, R.id)
 
 
+def list_options() -> tuple:
+    """Load with each request only what a list shows of its resident, unit and the rest."""
+    return (
+        joinedload(R.resident).load_only(Resident.name, Resident.phone),
+        joinedload(R.unit).load_only(Unit.number),
+        joinedload(R.building).load_only(Building.code),
+        joinedload(R.category).load_only(ServiceDeskCategory.type, ServiceDeskCategory.name),
+        joinedload(R.assignee).load_only(User.display_name),
+    )
+
+
 def rows_query(f: RequestFilter, site: Site, user_id: int, now: datetime) -> Select:
     """One page of requests with their resident, unit, category and assignee, in one query.
 
@@ -135,18 +151,7 @@ def rows_query(f: RequestFilter, site: Site, user_id: int, now: datetime) -> Sel
         .offset((f.page - 1) * PER_PAGE)
         .subquery("page")
     )
-    return (
-        select(R)
-        .join(page, page.c.id == R.id)
-        .options(
-            joinedload(R.resident),
-            joinedload(R.unit),
-            joinedload(R.building),
-            joinedload(R.category),
-            joinedload(R.assignee),
-        )
-        .order_by(*_order(f))
-    )
+    return select(R).join(page, page.c.id == R.id).options(*list_options()).order_by(*_order(f))
 
 
 def count_query(f: RequestFilter, site: Site, user_id: int, now: datetime) -> Select:

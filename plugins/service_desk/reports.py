@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 from flask import Response, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from core.exports import neutralise
 from core.extensions import db
@@ -21,11 +20,12 @@ from core.security import requires
 from core.tenancy import current_site
 from plugins.service_desk import flow, labels
 from plugins.service_desk.models import OPEN_STATUSES, ServiceDeskCategory, ServiceDeskRequest
+from plugins.service_desk.queries import list_options
 from plugins.service_desk.views import bp
 
 PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 OPEN_ITEMS_LIMIT = 5000
-OPEN_ITEMS_PER_PAGE = 100
+OPEN_ITEMS_PER_PAGE = 50
 R = ServiceDeskRequest
 
 
@@ -141,13 +141,7 @@ def open_items(site: Site, page: int | None = None) -> list[ServiceDeskRequest]:
         db.session.scalars(
             select(R)
             .join(chosen, chosen.c.id == R.id)
-            .options(
-                joinedload(R.resident),
-                joinedload(R.unit),
-                joinedload(R.building),
-                joinedload(R.category),
-                joinedload(R.assignee),
-            )
+            .options(*list_options())
             .order_by(R.received_at, R.id)
         ).unique()
     )
