@@ -394,3 +394,23 @@ def test_a_photo_is_served_only_through_its_own_request(app, butler, estate, mon
         content_type="multipart/form-data",
     )
     assert response.status_code == 303 and _count(app, ServiceDeskPhoto) == 2
+
+
+def test_a_london_site_shows_the_same_promise_on_its_own_clock(app, client, make, monkeypatch):
+    estate = build_estate(app, make, timezone="Europe/London")
+    assert login(client, estate.butler.username).status_code == 302
+    freeze(monkeypatch, T0)  # 01:00 in London
+    request_id = _new_id(_log(client, estate))
+    freeze(monkeypatch, T0 + timedelta(minutes=31))
+    page = client.get(f"{estate.base}/{request_id}").text
+    assert "<mark>2026-11-02 01:30</mark>" in page and "09:30" not in page
+    # The callback due "today" is counted to midnight in London, not in Hong Kong.
+    _step(app, client, estate, request_id, "acknowledge", reply="Coming")
+    _step(app, client, estate, request_id, "done", note="")
+    # It is due at 01:31 on the 3rd. At 23:58 on the 2nd (already the 3rd in Hong Kong)
+    # it is not due today in London; two minutes later it is.
+    for at, due_today in ((timedelta(hours=22, minutes=58), "0"), (timedelta(hours=23), "1")):
+        freeze(monkeypatch, T0 + at)
+        dashboard = client.get(f"/s/{estate.site.slug}/").text
+        widget = dashboard.split('id="widget-service_desk-mine"')[1].split("</section>")[0]
+        assert re.findall(r'class="figure"><a [^>]*>(?:<mark>)?(\d+)', widget)[2] == due_today
