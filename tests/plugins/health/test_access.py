@@ -226,3 +226,22 @@ def test_with_the_programme_on_the_nav_widget_and_panel_show(client, estate, eld
     assert "Health checks" in dashboard and "Next health check" in dashboard
     resident = client.get(f"/s/{estate.site.slug}/residents/{elder.id}").get_data(as_text=True)
     assert f"/health/residents/{elder.id}/panel" in resident
+
+
+def test_the_reports_page_leads_managers_to_the_summaries_of_the_month(
+    app, client, estate, elder, measured
+):
+    login(client, "mia")
+    reports = client.get(f"/s/{estate.site.slug}/reports?period=2026-12").get_data(as_text=True)
+    assert "Health-check summary" in reports
+    december = client.get(f"{estate.base}/summary?period=2026-12").get_data(as_text=True)
+    assert "Winter health check" in december and "1 of 1 came" in december
+    january = client.get(f"{estate.base}/summary?period=2027-01").get_data(as_text=True)
+    assert "No health check in this period." in january
+    odd = client.get(f"{estate.base}/summary?period=2027-13")
+    assert odd.status_code == 200 and "Winter health check" in odd.get_data(as_text=True)
+    client.post("/logout")
+    login(client, "ben")
+    assert "Health-check summary" not in client.get(
+        f"/s/{estate.site.slug}/reports?period=2026-12"
+    ).get_data(as_text=True)
