@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import date
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
@@ -19,7 +23,14 @@ from core.security import requires
 from core.tenancy import current_site
 from plugins.housekeeping import logic
 from plugins.housekeeping.forms import MAX_LINES, OccupancyForm, ReassignForm, SuggestForm
-from plugins.housekeeping.logic import BLOCKED, CLEANED, Load, fair_split, site_today
+from plugins.housekeeping.logic import (
+    BLOCKED,
+    CLEANED,
+    MOVEMENT_LABELS,
+    Load,
+    fair_split,
+    site_today,
+)
 from plugins.housekeeping.models import (
     CREDITS,
     HousekeepingAssignment,
@@ -27,6 +38,7 @@ from plugins.housekeeping.models import (
 )
 from plugins.housekeeping.views import bp
 from plugins.housekeeping.views.common import (
+    ID,
     change_status,
     members,
     parse_day,
@@ -78,8 +90,64 @@ def _attendant_choices(form: ReassignForm, staff: list[User]) -> None:
     ]
 
 
+def assignment_kit(staff: list[User], rows: list) -> SimpleNamespace:
+    """What every row of the day needs, worked out once: URLs, labels, the attendants to
+    choose from, the times rooms were cleaned (in the site's zone)."""
+    zone = ZoneInfo(current_site().timezone)
+    return SimpleNamespace(
+        room=url_for("housekeeping.room", unit_id=ID).replace(str(ID), "__ID__"),
+        reassign=url_for("housekeeping.reassign", assignment_id=ID).replace(str(ID), "__ID__"),
+        csrf=generate_csrf(),
+        # The attendants' <option>s, escaped once; each row marks its own as selected.
+        options=Markup("").join(
+            Markup('<option value="{}">{}</option>').format(value, label)
+            for value, label in [(0, "—")] + [(u.id, u.display_name) for u in staff]
+        ),
+        movements={code: str(label) for code, label in MOVEMENT_LABELS.items()},
+        times={r.id: r.cleaned_at.astimezone(zone).strftime("%H:%M") for r in rows if r.cleaned_at},
+        t=SimpleNamespace(
+            room=_("Room"),
+            floor=_("Floor"),
+            movement=_("Movement"),
+            credits=_("Credits"),
+            attendant=_("Attendant"),
+            attendant_for=_("Attendant for room"),
+            cleaned=_("Cleaned"),
+            save=_("Save"),
+            saved=_("Saved."),
+            choose=_("Choose an attendant from the list."),
+            vip=_("VIP"),
+        ),
+    )
+
+
+def day_rows(day: date, assignment_id: int | None = None) -> list:
+    """The rooms of the day as plain rows (id, unit_id, number, floor, movement, vip,
+    credits, attendant_id, cleaned_at), in floor order: no ORM objects for 600 rooms."""
+    stmt = (
+        tenancy.select(
+            HousekeepingAssignment,
+            HousekeepingAssignment.id,
+            HousekeepingAssignment.unit_id,
+            Unit.number,
+            Unit.floor,
+            HousekeepingAssignment.movement,
+            HousekeepingAssignment.vip,
+            HousekeepingAssignment.credits,
+            HousekeepingAssignment.attendant_id,
+            HousekeepingAssignment.cleaned_at,
+        )
+        .join(Unit, Unit.id == HousekeepingAssignment.unit_id)
+        .where(HousekeepingAssignment.day == day)
+        .order_by(Unit.floor, Unit.number, HousekeepingAssignment.id)
+    )
+    if assignment_id is not None:
+        stmt = stmt.where(HousekeepingAssignment.id == assignment_id)
+    return list(db.session.execute(stmt))
+
+
 def _page(day: date, status: int = 200, occupancy_form=None, suggest_form=None):
-    rows = _rows(day)
+    rows = day_rows(day)
     staff = members()
     attendants = role_holders("room_attendant")
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
@@ -92,8 +160,6 @@ def _page(day: date, status: int = 200, occupancy_form=None, suggest_form=None):
         on_duty = sorted({r.attendant_id for r in rows if r.attendant_id}) or sorted(attendants)
         suggest_form = SuggestForm(formdata=None, day=day, attendants=on_duty)
     suggest_form.attendants.choices = [SelectChoice(u.id, u.display_name) for u in staff]
-    reassign = ReassignForm(formdata=None)
-    _attendant_choices(reassign, staff)
     return render(
         "housekeeping/assignments.html",
         status,
@@ -104,7 +170,7 @@ def _page(day: date, status: int = 200, occupancy_form=None, suggest_form=None):
         total_credits=sum(r.credits for r in rows),
         occupancy_form=occupancy_form,
         suggest_form=suggest_form,
-        reassign=reassign,
+        akit=assignment_kit(staff, rows),
     )
 
 
@@ -226,6 +292,12 @@ def suggest():
     return redirect(url_for("housekeeping.assignments", day=day.isoformat()), code=303)
 
 
+def _row(assignment: HousekeepingAssignment, status: int = 200, **flags):
+    [row] = day_rows(assignment.day, assignment.id)
+    akit = assignment_kit(members(), [row])
+    return render("housekeeping/_assignment_row.html", status, row=row, akit=akit, **flags)
+
+
 @bp.route("/assignments/<int:assignment_id>", methods=["POST"])
 @requires("housekeeping.assign")
 def reassign(assignment_id: int):
@@ -234,7 +306,7 @@ def reassign(assignment_id: int):
     _attendant_choices(form, members())
     if not form.validate_on_submit():
         if htmx.wants_partial():
-            return render("housekeeping/_assignment_row.html", 422, row=row, reassign=form)
+            return _row(row, 422, error=True)
         return _page(row.day, 422)
     row.attendant_id = form.attendant_id.data or None
     audit.record(
@@ -244,7 +316,7 @@ def reassign(assignment_id: int):
     )
     db.session.commit()
     if htmx.wants_partial():
-        return render("housekeeping/_assignment_row.html", row=row, reassign=form, saved=True)
+        return _row(row, saved=True)
     return redirect(url_for("housekeeping.assignments", day=row.day.isoformat()), code=303)
 
 

@@ -1,0 +1,249 @@
+"""Hotel housekeeping at scale: a year of a 600-room hotel.
+
+Every room has its housekeeping status; each day about three rooms in four are worked
+(departures, stay-overs, arrivals) and shared out among twelve attendants, a third of
+them inspected; twenty master keys go out every shift; ten linen items move every day
+and are counted every month. The pages are measured on today's work.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bench.seed import _bulk
+from plugins.housekeeping.models import (
+    CREDITS,
+    STATUSES,
+    HousekeepingAssignment,
+    HousekeepingBlock,
+    HousekeepingInspection,
+    HousekeepingKey,
+    HousekeepingKeyIssue,
+    HousekeepingLinenItem,
+    HousekeepingLinenMovement,
+    HousekeepingLinenPar,
+    HousekeepingRoom,
+    HousekeepingStocktake,
+)
+
+KIND = "hotel"
+DAYS = 365
+WORKED = 0.75
+INSPECTED = 0.33
+KEYS = 20
+LINEN = ("Bath towel", "Hand towel", "Face towel", "Bath mat", "King sheet", "Twin sheet")
+LINEN += ("Duvet cover", "Pillowcase", "Bathrobe", "Pool towel")
+MOVEMENTS = ("departure", "stayover", "stayover", "arrival")
+
+
+def seed(site_id: int, ctx: dict) -> dict[str, int]:
+    rng, now, ids = ctx["rng"], ctx["now"], ctx["ids"]
+    rooms, staff = ctx["unit_ids"], ctx["staff_ids"]
+    supervisor, attendants = staff[1], staff[2:]
+    today = now.astimezone(ZoneInfo("Asia/Hong_Kong")).date()  # the hotel's day
+    statuses = [s for s in STATUSES if not s.startswith("out_")]
+
+    room_rows = [
+        {
+            "id": room_id,
+            "site_id": site_id,
+            "unit_id": unit_id,
+            "status": rng.choice(statuses),
+            "vip": rng.random() < 0.03,
+            "released_at": None,
+            "changed_at": now,
+            "changed_by_id": supervisor,
+        }
+        for room_id, unit_id in zip(ids.take(HousekeepingRoom, len(rooms)), rooms, strict=True)
+    ]
+    _bulk(HousekeepingRoom, room_rows)
+
+    blocks = []
+    for block_id in ids.take(HousekeepingBlock, 100):
+        start = today - timedelta(days=rng.randrange(DAYS))
+        blocks.append(
+            {
+                "id": block_id,
+                "site_id": site_id,
+                "unit_id": rng.choice(rooms),
+                "kind": rng.choice(("out_of_order", "out_of_service")),
+                "reason": "冷氣維修",
+                "starts_on": start,
+                "ends_on": start + timedelta(days=2),
+                "agreed_with": "前臺 Joyce",
+                "created_by_id": supervisor,
+                "created_at": now - timedelta(days=(today - start).days),
+                "ended_at": now - timedelta(days=(today - start).days - 2),
+            }
+        )
+    _bulk(HousekeepingBlock, blocks)
+
+    assignments, inspections = [], []
+    for back in range(DAYS):
+        day = today - timedelta(days=back)
+        worked = rng.sample(rooms, int(len(rooms) * WORKED))
+        worked.sort()
+        share = -(-len(worked) // len(attendants))
+        for n, unit_id in enumerate(worked):
+            movement = rng.choice(MOVEMENTS)
+            at = now - timedelta(days=back, hours=rng.randrange(1, 6))
+            assignments.append(
+                {
+                    "site_id": site_id,
+                    "day": day,
+                    "unit_id": unit_id,
+                    "movement": movement,
+                    "vip": False,
+                    "credits": CREDITS[movement],
+                    "attendant_id": attendants[n // share],
+                    "cleaned_at": None if back == 0 and n % 2 else at,
+                }
+            )
+            if rng.random() < INSPECTED:
+                passed = rng.random() < 0.92
+                inspections.append(
+                    {
+                        "site_id": site_id,
+                        "unit_id": unit_id,
+                        "inspector_id": supervisor,
+                        "inspected_at": at + timedelta(minutes=30),
+                        "passed": passed,
+                        "failed_items": "" if passed else "bathroom",
+                        "note": "",
+                    }
+                )
+    for row_id, row in zip(
+        ids.take(HousekeepingAssignment, len(assignments)), assignments, strict=True
+    ):
+        row["id"] = row_id
+    for row_id, row in zip(
+        ids.take(HousekeepingInspection, len(inspections)), inspections, strict=True
+    ):
+        row["id"] = row_id
+    _bulk(HousekeepingAssignment, assignments)
+    _bulk(HousekeepingInspection, inspections)
+
+    key_ids = list(ids.take(HousekeepingKey, KEYS))
+    _bulk(
+        HousekeepingKey,
+        [
+            {
+                "id": key_id,
+                "site_id": site_id,
+                "code": f"MK-{n + 1:02d}",
+                "opens": f"Floors {n + 1}",
+                "lost_at": None,
+                "lost_note": "",
+            }
+            for n, key_id in enumerate(key_ids)
+        ],
+    )
+    custodies = []
+    for back in range(DAYS):
+        for key_id in key_ids[:15]:
+            issued = now - timedelta(days=back, hours=8)
+            still_out = back == 0
+            # Most keys come back before the shift ends; one in twenty a little late.
+            back_at = issued + timedelta(hours=8, minutes=10 if rng.random() < 0.05 else -10)
+            custodies.append(
+                {
+                    "site_id": site_id,
+                    "key_id": key_id,
+                    "holder_id": rng.choice(attendants),
+                    "issued_by_id": supervisor,
+                    "issued_at": issued,
+                    "shift_ends_at": issued + timedelta(hours=8),
+                    "returned_at": None if still_out else back_at,
+                    "returned_to_id": None if still_out else supervisor,
+                    "lost": False,
+                }
+            )
+    for row_id, row in zip(ids.take(HousekeepingKeyIssue, len(custodies)), custodies, strict=True):
+        row["id"] = row_id
+    _bulk(HousekeepingKeyIssue, custodies)
+
+    item_ids = list(ids.take(HousekeepingLinenItem, len(LINEN)))
+    _bulk(
+        HousekeepingLinenItem,
+        [
+            {
+                "id": item_id,
+                "site_id": site_id,
+                "name": name,
+                "in_store": 1500,
+                "on_floors": 1200,
+                "in_laundry": 600,
+            }
+            for item_id, name in zip(item_ids, LINEN, strict=True)
+        ],
+    )
+    pars = [
+        {"site_id": site_id, "item_id": item_id, "room_type": room_type, "par": par}
+        for item_id in item_ids
+        for room_type, par in (("standard", 2), ("deluxe", 3), ("suite", 4))
+    ]
+    for row_id, row in zip(ids.take(HousekeepingLinenPar, len(pars)), pars, strict=True):
+        row["id"] = row_id
+    _bulk(HousekeepingLinenPar, pars)
+    moves = []
+    for back in range(DAYS):
+        for item_id in item_ids:
+            for kind in ("issued", "to_laundry", "returned"):
+                moves.append(
+                    {
+                        "site_id": site_id,
+                        "item_id": item_id,
+                        "kind": kind,
+                        "quantity": rng.randrange(50, 200),
+                        "moved_at": now - timedelta(days=back, hours=rng.randrange(12)),
+                        "by_id": staff[0],
+                        "note": "",
+                    }
+                )
+    for row_id, row in zip(ids.take(HousekeepingLinenMovement, len(moves)), moves, strict=True):
+        row["id"] = row_id
+    _bulk(HousekeepingLinenMovement, moves)
+    takes = []
+    for back in range(1, 13):
+        period = (today.replace(day=1) - timedelta(days=28 * back)).strftime("%Y-%m")
+        for item_id in item_ids:
+            takes.append(
+                {
+                    "site_id": site_id,
+                    "item_id": item_id,
+                    "period": period,
+                    "expected": 3300,
+                    "counted_store": 1500 - rng.randrange(10),
+                    "counted_floors": 1200,
+                    "counted_laundry": 600,
+                    "reason": "破損",
+                    "counted_at": now - timedelta(days=30 * back),
+                    "by_id": staff[0],
+                }
+            )
+    takes = list({(t["item_id"], t["period"]): t for t in takes}.values())
+    for row_id, row in zip(ids.take(HousekeepingStocktake, len(takes)), takes, strict=True):
+        row["id"] = row_id
+    _bulk(HousekeepingStocktake, takes)
+    return {
+        "housekeeping_room": len(room_rows),
+        "housekeeping_block": len(blocks),
+        "housekeeping_assignment": len(assignments),
+        "housekeeping_inspection": len(inspections),
+        "housekeeping_key_issue": len(custodies),
+        "housekeeping_linen_movement": len(moves),
+        "housekeeping_stocktake": len(takes),
+    }
+
+
+def pages(base: str) -> list[tuple[str, str]]:
+    hk = f"{base}/housekeeping"
+    return [
+        ("housekeeping room board (600 rooms)", f"{hk}/"),
+        ("housekeeping room board, one floor", f"{hk}/?floor=12"),
+        ("housekeeping assignments of today", f"{hk}/assignments"),
+        ("housekeeping master keys", f"{hk}/keys"),
+        ("housekeeping linen", f"{hk}/linen"),
+        ("housekeeping month report", f"{hk}/reports/month"),
+    ]
