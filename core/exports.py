@@ -77,15 +77,23 @@ def csv_chunks(values: Iterable[tuple[Any, ...]], lines_per_chunk: int = 200) ->
         yield "".join(buffer).encode("utf-8")
 
 
-def xlsx_bytes(values: Iterable[tuple[Any, ...]], sheet_title: str) -> bytes:
-    """A workbook of one sheet: the header row, then one row per resident."""
+def xlsx_bytes(
+    values: Iterable[tuple[Any, ...]],
+    sheet_title: str,
+    header: Iterable[Any] | None = None,
+) -> bytes:
+    """A workbook of one sheet: the header row (the residents' columns unless ``header``
+    is given), then one row per item of ``values``. Text is neutralised, dates formatted.
+
+    Plugins' reports use it too: ``xlsx_bytes(rows, title, header=[...])``.
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(sheet_title[:31])
-    sheet.append(list(COLUMNS))
+    sheet.append([str(h) for h in (COLUMNS if header is None else header)])
     for row in values:
         cells = []
         for value in row:

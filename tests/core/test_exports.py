@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -202,3 +202,16 @@ def test_an_export_can_be_imported_again_and_changes_nothing(app, client, estate
     finally:
         app.config.pop("BUTLER_IMPORT_DIR")
     assert "0 created" in report and "3 unchanged" in report, report
+
+
+def test_a_report_workbook_has_its_own_header_and_neutralised_text():
+    data = exports.xlsx_bytes(
+        [("Plumbing", 12, date(2026, 11, 1)), ('=HYPERLINK("x")', 3, None)],
+        "Requests",
+        header=["Category", "Open", "Since"],
+    )
+    sheet = load_workbook(io.BytesIO(data)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["Category", "Open", "Since"]
+    assert rows[1][:2] == ["Plumbing", 12]
+    assert rows[2][0].startswith("'=")
