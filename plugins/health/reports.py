@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from core.exports import neutralise
 from core.extensions import db
@@ -20,7 +20,7 @@ from plugins.health.models import (
     HealthProfile,
     HealthResult,
 )
-from plugins.health.rules import AGE_BANDS, age_band, check_name, show
+from plugins.health.rules import AGE_BANDS, check_name, show
 
 # A cell counting fewer people than this is not shown: a tiny group can name a person.
 SMALLEST_GROUP = 3
@@ -42,18 +42,26 @@ def campaign_summary(campaign: HealthCampaign, checks: list[HealthCheck]) -> dic
         ).all()
     )
     invited = sum(statuses.values())
+    # Counted by the database, per check and age band: a campaign holds thousands of rows.
+    band = case(
+        *[
+            (HealthResult.age.between(low, high), f"{low}+" if high >= 150 else f"{low}-{high}")
+            for low, high in AGE_BANDS
+        ],
+        else_="?",
+    )
+    out_of_range = func.sum(case((HealthResult.flag.in_(("high", "low")), 1), else_=0))
     rows = db.session.execute(
-        select(HealthResult.check_id, HealthResult.age, HealthResult.flag).where(
-            HealthResult.site_id == site_id, HealthResult.campaign_id == campaign.id
-        )
+        select(HealthResult.check_id, band, func.count(HealthResult.id), out_of_range)
+        .where(HealthResult.site_id == site_id, HealthResult.campaign_id == campaign.id)
+        .group_by(HealthResult.check_id, band)
     ).all()
     cells: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for check_id, age, flag in rows:
-        out = 1 if flag in ("high", "low") else 0
-        for key, store in (((check_id, age_band(age)), cells), (check_id, totals)):
-            store[key][0] += 1
-            store[key][1] += out
+    for check_id, age_group, measured, out in rows:
+        for key, store in (((check_id, age_group), cells), (check_id, totals)):
+            store[key][0] += measured
+            store[key][1] += int(out or 0)
     bands = _bands()
 
     def cell(counts: list[int]) -> dict[str, Any]:
