@@ -22,17 +22,17 @@ STATUS_LABELS = {
 }
 CHANNEL_LABELS = {
     "phone": _l("Phone"),
-    "visit": _l("Visit"),
+    "visit": _l("Home visit"),
     "wechat": _l("WeChat"),
     "app": _l("App"),
-    "walk_in": _l("Walk-in"),
+    "walk_in": _l("Walk-in at the front desk"),
 }
 ASSIGNEE_KIND_LABELS = {
     "staff": _l("A staff member"),
     "front_desk": _l("The front desk"),
     "contractor": _l("A contractor"),
 }
-CALLBACK_METHOD_LABELS = {"call": _l("Call"), "visit": _l("Visit")}
+CALLBACK_METHOD_LABELS = {"call": _l("Call"), "visit": _l("Home visit")}
 SATISFACTION_LABELS = {
     "satisfied": _l("Satisfied"),
     "neutral": _l("Neutral"),
