@@ -17,6 +17,8 @@ from plugins.housekeeping.models import (
     STATUSES,
     HousekeepingAssignment,
     HousekeepingBlock,
+    HousekeepingCleaningCycle,
+    HousekeepingDeepClean,
     HousekeepingInspection,
     HousekeepingKey,
     HousekeepingKeyIssue,
@@ -226,7 +228,32 @@ def seed(site_id: int, ctx: dict) -> dict[str, int]:
     for row_id, row in zip(ids.take(HousekeepingStocktake, len(takes)), takes, strict=True):
         row["id"] = row_id
     _bulk(HousekeepingStocktake, takes)
+    cycles = [
+        {"site_id": site_id, "kind": kind, "every_days": days, "starts_on": today}
+        for kind, days in (("carpet", 90), ("curtains", 180), ("furniture", 120))
+    ]
+    for row_id, row in zip(ids.take(HousekeepingCleaningCycle, 3), cycles, strict=True):
+        row["id"] = row_id
+    _bulk(HousekeepingCleaningCycle, cycles)
+    cleans = []
+    for cycle in cycles:
+        for unit_id in rooms:
+            for back in range(0, DAYS, cycle["every_days"]):
+                cleans.append(
+                    {
+                        "site_id": site_id,
+                        "unit_id": unit_id,
+                        "kind": cycle["kind"],
+                        "done_on": today
+                        - timedelta(days=back + rng.randrange(cycle["every_days"])),
+                        "by_id": supervisor,
+                    }
+                )
+    for row_id, row in zip(ids.take(HousekeepingDeepClean, len(cleans)), cleans, strict=True):
+        row["id"] = row_id
+    _bulk(HousekeepingDeepClean, cleans)
     return {
+        "housekeeping_deep_clean": len(cleans),
         "housekeeping_room": len(room_rows),
         "housekeeping_block": len(blocks),
         "housekeeping_assignment": len(assignments),
@@ -246,4 +273,5 @@ def pages(base: str) -> list[tuple[str, str]]:
         ("housekeeping master keys", f"{hk}/keys"),
         ("housekeeping linen", f"{hk}/linen"),
         ("housekeeping month report", f"{hk}/reports/month"),
+        ("housekeeping deep cleaning due this week", f"{hk}/deep-cleaning"),
     ]

@@ -93,6 +93,9 @@ def butler_models():
         models.HousekeepingLinenPar,
         models.HousekeepingLinenMovement,
         models.HousekeepingStocktake,
+        models.HousekeepingCleaningCycle,
+        models.HousekeepingDeepClean,
+        models.HousekeepingUniformIssue,
     ]
 
 
@@ -119,6 +122,8 @@ def butler_nav_items(site, user):
         NavItem(_l("Assignments"), "housekeeping.assignments", "housekeeping.assign", order=22),
         NavItem(_l("Master keys"), "housekeeping.keys", "housekeeping.keys", order=23),
         NavItem(_l("Linen"), "housekeeping.linen", "housekeeping.linen", order=24),
+        NavItem(_l("Uniforms"), "housekeeping.uniforms", "housekeeping.linen", order=25),
+        NavItem(_l("Deep cleaning"), "housekeeping.deep_cleaning", "housekeeping.view", order=26),
     ]
 
 

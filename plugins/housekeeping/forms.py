@@ -26,9 +26,12 @@ from wtforms.validators import (
 from plugins.housekeeping.logic import (
     BLOCK_LABELS,
     CHECKLIST,
+    DEEP_CLEAN_LABELS,
     LINEN_MOVE_LABELS,
     SHIFT_LABELS,
     STATUS_LABELS,
+    UNIFORM_CONDITION_LABELS,
+    UNIFORM_SIZES,
 )
 
 MAX_LINES = 2000
@@ -186,4 +189,58 @@ class ParForm(FlaskForm):
             NumberRange(min=0, max=100, message=_l("Give a number from 0 to 100.")),
         ],
         render_kw={"inputmode": "numeric", "min": 0},
+    )
+
+
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(code, label) for code, label in labels.items()]
+
+
+class CycleForm(FlaskForm):
+    kind = SelectField(_l("Deep cleaning"), choices=_choices(DEEP_CLEAN_LABELS))
+    every_days = IntegerField(
+        _l("Every (days)"),
+        validators=[
+            InputRequired(message=_l("Give the cycle in days.")),
+            NumberRange(min=1, max=3650, message=_l("Give a number of days from 1 to 3650.")),
+        ],
+        render_kw={"inputmode": "numeric", "min": 1},
+    )
+    starts_on = DateField(
+        _l("First round from"), validators=[InputRequired(message=_l("Give the first day."))]
+    )
+
+
+class DeepCleanForm(FlaskForm):
+    unit_id = IntegerField(validators=[InputRequired()])
+    kind = SelectField(choices=_choices(DEEP_CLEAN_LABELS))
+
+
+class UniformForm(FlaskForm):
+    holder_id = SelectField(
+        _l("Issued to"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose who takes the uniform."))],
+        render_kw={"required": False},
+    )
+    item = StringField(
+        _l("Item"),
+        validators=[DataRequired(message=_l("Name the item.")), Length(max=80)],
+    )
+    size = SelectField(_l("Size"), choices=[SelectChoice(s, s) for s in UNIFORM_SIZES])
+    quantity = IntegerField(
+        _l("Pieces"),
+        default=1,
+        validators=[
+            InputRequired(message=_l("Give the number of pieces.")),
+            NumberRange(min=1, max=20, message=_l("Give a number from 1 to 20.")),
+        ],
+        render_kw={"inputmode": "numeric", "min": 1},
+    )
+    condition_out = SelectField(_l("Condition"), choices=_choices(UNIFORM_CONDITION_LABELS))
+
+
+class UniformReturnForm(FlaskForm):
+    condition_in = SelectField(
+        _l("Condition on return"), choices=_choices(UNIFORM_CONDITION_LABELS)
     )

@@ -45,6 +45,18 @@ LINEN_MOVE_LABELS = {
     "returned": _l("Returned from laundry"),
     "discarded": _l("Discarded"),
 }
+DEEP_CLEAN_LABELS = {
+    "carpet": _l("Carpet shampoo"),
+    "curtains": _l("Curtains"),
+    "furniture": _l("Furniture"),
+}
+UNIFORM_CONDITION_LABELS = {
+    "new": _l("New"),
+    "good": _l("Good"),
+    "worn": _l("Worn"),
+    "damaged": _l("Damaged"),
+}
+UNIFORM_SIZES = ("XS", "S", "M", "L", "XL", "XXL")
 BLOCK_LABELS = {"out_of_order": _l("Out of order"), "out_of_service": _l("Out of service")}
 # The inspection checklist, in the order a supervisor walks the room.
 CHECKLIST = {
@@ -134,3 +146,14 @@ def fair_split(rooms: Sequence[Load], attendants: Sequence[int]) -> dict[int, in
         split[room.id] = attendants[who]
         done += room.credits
     return split
+
+
+def week_end(day: date) -> date:
+    """The Sunday that ends ``day``'s week."""
+    return day + timedelta(days=6 - day.weekday())
+
+
+def next_due(last_done: date | None, starts_on: date, every_days: int) -> date:
+    """When a room's next deep cleaning of a kind is due: a cycle after the last one, or
+    the cycle's first day when the room has never had one."""
+    return last_done + timedelta(days=every_days) if last_done else starts_on

@@ -296,3 +296,69 @@ class HousekeepingStocktake(SiteOwned, db.Model):
     @property
     def discrepancy(self) -> int:
         return self.counted - self.expected
+
+
+# --- Deep cleaning and uniforms ------------------------------------------------------------
+
+DEEP_CLEAN_KINDS = ("carpet", "curtains", "furniture")
+UNIFORM_CONDITIONS = ("new", "good", "worn", "damaged")
+
+
+class HousekeepingCleaningCycle(SiteOwned, db.Model):
+    """How often every room gets one kind of deep cleaning (carpet shampoo every 90 days…)."""
+
+    __tablename__ = "housekeeping_cleaning_cycle"
+    __table_args__ = (
+        UniqueConstraint("site_id", "kind"),
+        CheckConstraint(_in("kind", DEEP_CLEAN_KINDS), name="kind"),
+        CheckConstraint("every_days > 0", name="every_days"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    every_days: Mapped[int] = mapped_column(Integer)
+    starts_on: Mapped[date] = mapped_column(Date)
+
+
+class HousekeepingDeepClean(SiteOwned, db.Model):
+    """One deep cleaning done in one room."""
+
+    __tablename__ = "housekeeping_deep_clean"
+    __table_args__ = (
+        CheckConstraint(_in("kind", DEEP_CLEAN_KINDS), name="kind"),
+        Index("ix_housekeeping_deep_clean_site_id_unit_id_kind", "site_id", "unit_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    done_on: Mapped[date] = mapped_column(Date)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class HousekeepingUniformIssue(SiteOwned, db.Model):
+    """Uniform pieces issued to a member of staff, and their return."""
+
+    __tablename__ = "housekeeping_uniform_issue"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity"),
+        CheckConstraint(_in("condition_out", UNIFORM_CONDITIONS), name="condition_out"),
+        CheckConstraint(
+            "condition_in IS NULL OR " + _in("condition_in", UNIFORM_CONDITIONS),
+            name="condition_in",
+        ),
+        Index("ix_housekeeping_uniform_issue_site_id_holder_id", "site_id", "holder_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    item: Mapped[str] = mapped_column(String(80))
+    size: Mapped[str] = mapped_column(String(10))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    condition_out: Mapped[str] = mapped_column(String(10))
+    issued_on: Mapped[date] = mapped_column(Date)
+    returned_on: Mapped[date | None] = mapped_column(Date)
+    condition_in: Mapped[str | None] = mapped_column(String(10))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    holder: Mapped[User] = relationship(foreign_keys=[holder_id])

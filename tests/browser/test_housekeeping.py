@@ -17,9 +17,11 @@ from core.models import Building, Membership, Organization, PluginEnablement, Si
 from plugins.housekeeping.logic import site_today
 from plugins.housekeeping.models import (
     HousekeepingAssignment,
+    HousekeepingCleaningCycle,
     HousekeepingKey,
     HousekeepingLinenItem,
     HousekeepingRoom,
+    HousekeepingUniformIssue,
 )
 from tests.browser.conftest import ARTIFACTS, LiveServer, Screenshots
 from tests.browser.test_outside_checks import _tools, axe_problems, run_vnu
@@ -103,6 +105,22 @@ def hotel(live_server: LiveServer) -> Hotel:
                 )
             )
         db.session.add(HousekeepingKey(site_id=site.id, code="MK-01", opens="Floors 11-12"))
+        db.session.add(
+            HousekeepingCleaningCycle(
+                site_id=site.id, kind="carpet", every_days=90, starts_on=today
+            )
+        )
+        db.session.add(
+            HousekeepingUniformIssue(
+                site_id=site.id,
+                holder_id=people["ann"].id,
+                item="Tunic",
+                size="S",
+                quantity=2,
+                condition_out="new",
+                issued_on=today,
+            )
+        )
         towels = HousekeepingLinenItem(site_id=site.id, name="Bath towel", in_store=80)
         db.session.add(towels)
         db.session.flush()
@@ -191,6 +209,8 @@ def test_the_housekeeping_pages_are_valid_html_and_accessible(page: Page, hotel:
         ("keys", f"{s}/housekeeping/keys"),
         ("report", f"{s}/housekeeping/reports/month"),
         ("linen", f"{s}/housekeeping/linen"),
+        ("uniforms", f"{s}/housekeeping/uniforms"),
+        ("deep-cleaning", f"{s}/housekeeping/deep-cleaning"),
         ("stocktake", f"{s}/housekeeping/linen/{hotel.rooms['towels']}/stocktake"),
     ):
         response = page.goto(path)

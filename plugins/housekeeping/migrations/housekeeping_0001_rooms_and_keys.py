@@ -1,4 +1,5 @@
-"""Housekeeping: rooms' status, blocks, inspections, assignments, master keys, linen.
+"""Housekeeping: rooms' status, blocks, inspections, assignments, master keys, linen,
+deep cleaning and uniforms.
 
 Revision ID: housekeeping_0001
 Revises:
@@ -15,6 +16,34 @@ depends_on = "core_0006"
 
 
 def upgrade():
+    op.create_table(
+        "housekeeping_cleaning_cycle",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("every_days", sa.Integer(), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('carpet', 'curtains', 'furniture')",
+            name=op.f("ck_housekeeping_cleaning_cycle_kind"),
+        ),
+        sa.CheckConstraint(
+            "every_days > 0", name=op.f("ck_housekeeping_cleaning_cycle_every_days")
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_housekeeping_cleaning_cycle_site_id_site")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_housekeeping_cleaning_cycle")),
+        sa.UniqueConstraint(
+            "site_id", "kind", name=op.f("uq_housekeeping_cleaning_cycle_site_id_kind")
+        ),
+    )
+    op.create_index(
+        op.f("ix_housekeeping_cleaning_cycle_site_id"),
+        "housekeeping_cleaning_cycle",
+        ["site_id"],
+        unique=False,
+    )
     op.create_table(
         "housekeeping_key",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -237,6 +266,55 @@ def upgrade():
         unique=False,
     )
     op.create_table(
+        "housekeeping_uniform_issue",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("holder_id", sa.Integer(), nullable=False),
+        sa.Column("item", sa.String(length=80), nullable=False),
+        sa.Column("size", sa.String(length=10), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("condition_out", sa.String(length=10), nullable=False),
+        sa.Column("issued_on", sa.Date(), nullable=False),
+        sa.Column("returned_on", sa.Date(), nullable=True),
+        sa.Column("condition_in", sa.String(length=10), nullable=True),
+        sa.Column("by_id", sa.Integer(), nullable=True),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "condition_in IS NULL OR condition_in IN ('new', 'good', 'worn', 'damaged')",
+            name=op.f("ck_housekeeping_uniform_issue_condition_in"),
+        ),
+        sa.CheckConstraint(
+            "condition_out IN ('new', 'good', 'worn', 'damaged')",
+            name=op.f("ck_housekeeping_uniform_issue_condition_out"),
+        ),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_housekeeping_uniform_issue_quantity")),
+        sa.ForeignKeyConstraint(
+            ["by_id"],
+            ["user_account.id"],
+            name=op.f("fk_housekeeping_uniform_issue_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["holder_id"],
+            ["user_account.id"],
+            name=op.f("fk_housekeeping_uniform_issue_holder_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_housekeeping_uniform_issue_site_id_site")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_housekeeping_uniform_issue")),
+    )
+    op.create_index(
+        op.f("ix_housekeeping_uniform_issue_site_id"),
+        "housekeeping_uniform_issue",
+        ["site_id"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_housekeeping_uniform_issue_site_id_holder_id",
+        "housekeeping_uniform_issue",
+        ["site_id", "holder_id"],
+        unique=False,
+    )
+    op.create_table(
         "housekeeping_assignment",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
@@ -317,6 +395,43 @@ def upgrade():
         "ix_housekeeping_block_site_id_unit_id",
         "housekeeping_block",
         ["site_id", "unit_id"],
+        unique=False,
+    )
+    op.create_table(
+        "housekeeping_deep_clean",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("done_on", sa.Date(), nullable=False),
+        sa.Column("by_id", sa.Integer(), nullable=True),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('carpet', 'curtains', 'furniture')",
+            name=op.f("ck_housekeeping_deep_clean_kind"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["by_id"],
+            ["user_account.id"],
+            name=op.f("fk_housekeeping_deep_clean_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_housekeeping_deep_clean_site_id_site")
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["unit.id"], name=op.f("fk_housekeeping_deep_clean_unit_id_unit")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_housekeeping_deep_clean")),
+    )
+    op.create_index(
+        op.f("ix_housekeeping_deep_clean_site_id"),
+        "housekeeping_deep_clean",
+        ["site_id"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_housekeeping_deep_clean_site_id_unit_id_kind",
+        "housekeeping_deep_clean",
+        ["site_id", "unit_id", "kind"],
         unique=False,
     )
     op.create_table(
@@ -414,6 +529,11 @@ def downgrade():
     )
     op.drop_index(op.f("ix_housekeeping_inspection_site_id"), table_name="housekeeping_inspection")
     op.drop_table("housekeeping_inspection")
+    op.drop_index(
+        "ix_housekeeping_deep_clean_site_id_unit_id_kind", table_name="housekeeping_deep_clean"
+    )
+    op.drop_index(op.f("ix_housekeeping_deep_clean_site_id"), table_name="housekeeping_deep_clean")
+    op.drop_table("housekeeping_deep_clean")
     op.drop_index("ix_housekeeping_block_site_id_unit_id", table_name="housekeeping_block")
     op.drop_index(op.f("ix_housekeeping_block_site_id"), table_name="housekeeping_block")
     op.drop_table("housekeeping_block")
@@ -422,6 +542,13 @@ def downgrade():
     )
     op.drop_index(op.f("ix_housekeeping_assignment_site_id"), table_name="housekeeping_assignment")
     op.drop_table("housekeeping_assignment")
+    op.drop_index(
+        "ix_housekeeping_uniform_issue_site_id_holder_id", table_name="housekeeping_uniform_issue"
+    )
+    op.drop_index(
+        op.f("ix_housekeeping_uniform_issue_site_id"), table_name="housekeeping_uniform_issue"
+    )
+    op.drop_table("housekeeping_uniform_issue")
     op.drop_index(op.f("ix_housekeeping_stocktake_site_id"), table_name="housekeeping_stocktake")
     op.drop_table("housekeeping_stocktake")
     op.drop_index(op.f("ix_housekeeping_linen_par_site_id"), table_name="housekeeping_linen_par")
@@ -448,3 +575,7 @@ def downgrade():
     op.drop_table("housekeeping_linen_item")
     op.drop_index(op.f("ix_housekeeping_key_site_id"), table_name="housekeeping_key")
     op.drop_table("housekeeping_key")
+    op.drop_index(
+        op.f("ix_housekeeping_cleaning_cycle_site_id"), table_name="housekeeping_cleaning_cycle"
+    )
+    op.drop_table("housekeeping_cleaning_cycle")

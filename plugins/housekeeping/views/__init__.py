@@ -6,4 +6,11 @@ from flask import Blueprint
 
 bp = Blueprint("housekeeping", __name__, template_folder="../templates")
 
-from plugins.housekeeping.views import assignments, keys, linen, reports, rooms  # noqa: E402, F401
+from plugins.housekeeping.views import (  # noqa: E402, F401
+    assignments,
+    keys,
+    linen,
+    reports,
+    rooms,
+    upkeep,
+)

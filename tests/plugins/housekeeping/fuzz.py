@@ -6,6 +6,8 @@ from datetime import date
 
 from plugins.housekeeping.forms import (
     BlockForm,
+    CycleForm,
+    DeepCleanForm,
     InspectionForm,
     IssueForm,
     KeyForm,
@@ -18,6 +20,8 @@ from plugins.housekeeping.forms import (
     StatusForm,
     StocktakeForm,
     SuggestForm,
+    UniformForm,
+    UniformReturnForm,
 )
 
 NAME = "housekeeping"
@@ -126,6 +130,30 @@ def forms(kit) -> dict:
             fields_of(ParForm),
             lambda s: {"room_type": "Standard King", "par": "4"},
             start=supervisor,
+        ),
+        "housekeeping.set_cycle": Form(
+            fields_of(CycleForm),
+            lambda s: {"kind": "curtains", "every_days": "180", "starts_on": "2026-12-01"},
+            start=supervisor,
+        ),
+        "housekeeping.deep_cleaned": Form(
+            fields_of(DeepCleanForm) | {"unit_id": kit.ID},
+            lambda s: {"unit_id": s.id("unit_id"), "kind": "carpet"},
+            start=supervisor,
+        ),
+        "housekeeping.issue_uniform": Form(
+            fields_of(UniformForm),
+            lambda s: {
+                "holder_id": s.id("user_id"),
+                "item": "Tunic 制服",
+                "size": "L",
+                "quantity": "2",
+                "condition_out": "new",
+            },
+            start=supervisor,
+        ),
+        "housekeeping.return_uniform": Form(
+            fields_of(UniformReturnForm), lambda s: {"condition_in": "worn"}, start=supervisor
         ),
         "housekeeping.key_lost": Form(
             fields_of(LostForm),

@@ -13,6 +13,8 @@ from core.models import PluginEnablement, Site, Unit, utcnow
 from plugins.housekeeping.models import (
     HousekeepingAssignment,
     HousekeepingBlock,
+    HousekeepingCleaningCycle,
+    HousekeepingDeepClean,
     HousekeepingInspection,
     HousekeepingKey,
     HousekeepingKeyIssue,
@@ -21,6 +23,7 @@ from plugins.housekeeping.models import (
     HousekeepingLinenPar,
     HousekeepingRoom,
     HousekeepingStocktake,
+    HousekeepingUniformIssue,
 )
 
 NAME = "housekeeping"
@@ -96,8 +99,29 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
             ),
         ]
     )
+    uniform = HousekeepingUniformIssue(
+        site_id=site.id,
+        holder_id=user_id,
+        item="Tunic",
+        size="M",
+        quantity=2,
+        condition_out="new",
+        issued_on=date(2026, 11, 1),
+    )
+    db.session.add_all(
+        [
+            uniform,
+            HousekeepingCleaningCycle(
+                site_id=site.id, kind="carpet", every_days=90, starts_on=date(2026, 1, 1)
+            ),
+            HousekeepingDeepClean(
+                site_id=site.id, unit_id=unit_id, kind="carpet", done_on=date(2026, 10, 1)
+            ),
+        ]
+    )
     db.session.flush()
     return {
+        "uniform_id": uniform.id,
         "item_id": item.id,
         "block_id": block.id,
         "assignment_id": assignment.id,
