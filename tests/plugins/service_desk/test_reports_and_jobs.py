@@ -68,6 +68,10 @@ def test_the_month_shows_counts_and_rates(app, client, estate, monkeypatch):
         assert f'<p class="figure">{figure}</p>' in rates
     assert "Plumbing" in page
     assert client.get(f"{estate.base}/reports/monthly?period=2026-13").status_code == 422
+    book = client.get(f"{estate.base}/reports/monthly.xlsx?period=2026-11")
+    rows = list(load_workbook(io.BytesIO(book.data)).active.iter_rows(values_only=True))
+    assert rows[1][:2] == ("requests received", 3)
+    assert rows[-1] == ("Repair", "Plumbing", 3)
 
 
 def test_the_open_items_summary_and_its_xlsx(app, client, estate, monkeypatch):
