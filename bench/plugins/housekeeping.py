@@ -274,4 +274,5 @@ def pages(base: str) -> list[tuple[str, str]]:
         ("housekeeping linen", f"{hk}/linen"),
         ("housekeeping month report", f"{hk}/reports/month"),
         ("housekeeping deep cleaning due this week", f"{hk}/deep-cleaning"),
+        ("housekeeping supplies and machines", f"{hk}/supplies"),
     ]

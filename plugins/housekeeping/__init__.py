@@ -96,6 +96,11 @@ def butler_models():
         models.HousekeepingCleaningCycle,
         models.HousekeepingDeepClean,
         models.HousekeepingUniformIssue,
+        models.HousekeepingSupply,
+        models.HousekeepingSupplyUse,
+        models.HousekeepingRequisition,
+        models.HousekeepingRequisitionLine,
+        models.HousekeepingMachine,
     ]
 
 
@@ -123,6 +128,7 @@ def butler_nav_items(site, user):
         NavItem(_l("Master keys"), "housekeeping.keys", "housekeeping.keys", order=23),
         NavItem(_l("Linen"), "housekeeping.linen", "housekeeping.linen", order=24),
         NavItem(_l("Uniforms"), "housekeeping.uniforms", "housekeeping.linen", order=25),
+        NavItem(_l("Supplies"), "housekeeping.supplies", "housekeeping.linen", order=27),
         NavItem(_l("Deep cleaning"), "housekeeping.deep_cleaning", "housekeeping.view", order=26),
     ]
 

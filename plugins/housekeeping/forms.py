@@ -28,8 +28,10 @@ from plugins.housekeeping.logic import (
     CHECKLIST,
     DEEP_CLEAN_LABELS,
     LINEN_MOVE_LABELS,
+    MACHINE_CONDITION_LABELS,
     SHIFT_LABELS,
     STATUS_LABELS,
+    SUPPLY_KIND_LABELS,
     UNIFORM_CONDITION_LABELS,
     UNIFORM_SIZES,
 )
@@ -244,3 +246,39 @@ class UniformReturnForm(FlaskForm):
     condition_in = SelectField(
         _l("Condition on return"), choices=_choices(UNIFORM_CONDITION_LABELS)
     )
+
+
+class SupplyForm(FlaskForm):
+    name = StringField(
+        _l("Supply"), validators=[DataRequired(message=_l("Name the supply.")), Length(max=80)]
+    )
+    kind = SelectField(_l("Kind"), choices=_choices(SUPPLY_KIND_LABELS))
+    in_stock = _count(_l("In stock now"), _l("Give the stock."))
+    par = _count(_l("Stock to hold (par)"), _l("Give the par level."))
+
+
+class SupplyUseForm(FlaskForm):
+    supply_id = SelectField(_l("Supply"), coerce=int, render_kw={"required": False})
+    quantity = IntegerField(
+        _l("Taken to the floors"),
+        validators=[
+            InputRequired(message=_l("Give the number taken.")),
+            NumberRange(min=1, max=MAX_PIECES, message=_l("Give a number from 1 up.")),
+        ],
+        render_kw={"inputmode": "numeric", "min": 1},
+    )
+
+
+class MachineForm(FlaskForm):
+    code = StringField(
+        _l("Machine number"),
+        validators=[DataRequired(message=_l("Give the machine's number.")), Length(max=20)],
+    )
+    name = StringField(
+        _l("Machine"), validators=[DataRequired(message=_l("Name the machine.")), Length(max=80)]
+    )
+    location = StringField(_l("Kept at"), validators=[Optional(), Length(max=80)])
+
+
+class MachineCheckForm(FlaskForm):
+    condition = SelectField(_l("Condition"), choices=_choices(MACHINE_CONDITION_LABELS))

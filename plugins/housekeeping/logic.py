@@ -57,6 +57,17 @@ UNIFORM_CONDITION_LABELS = {
     "damaged": _l("Damaged"),
 }
 UNIFORM_SIZES = ("XS", "S", "M", "L", "XL", "XXL")
+SUPPLY_KIND_LABELS = {"cleaning": _l("Cleaning supply"), "guest": _l("Guest supply")}
+REQUISITION_LABELS = {
+    "draft": _l("Draft"),
+    "approved": _l("Approved"),
+    "received": _l("Received"),
+}
+MACHINE_CONDITION_LABELS = {
+    "working": _l("Working"),
+    "repair": _l("Under repair"),
+    "retired": _l("Retired"),
+}
 BLOCK_LABELS = {"out_of_order": _l("Out of order"), "out_of_service": _l("Out of service")}
 # The inspection checklist, in the order a supervisor walks the room.
 CHECKLIST = {
@@ -157,3 +168,13 @@ def next_due(last_done: date | None, starts_on: date, every_days: int) -> date:
     """When a room's next deep cleaning of a kind is due: a cycle after the last one, or
     the cycle's first day when the room has never had one."""
     return last_done + timedelta(days=every_days) if last_done else starts_on
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def to_order(par: int, in_stock: int, used_last_week: int) -> int:
+    """What the week's requisition asks for: back up to par after a week like the last."""
+    return max(0, par + used_last_week - in_stock)

@@ -362,3 +362,99 @@ class HousekeepingUniformIssue(SiteOwned, db.Model):
     by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     holder: Mapped[User] = relationship(foreign_keys=[holder_id])
+
+
+# --- Supplies, requisitions, machines ------------------------------------------------------
+
+SUPPLY_KINDS = ("cleaning", "guest")
+REQUISITION_STATUSES = ("draft", "approved", "received")
+MACHINE_CONDITIONS = ("working", "repair", "retired")
+
+
+class HousekeepingSupply(SiteOwned, db.Model):
+    """A cleaning or guest supply, its stock and the stock to hold (par)."""
+
+    __tablename__ = "housekeeping_supply"
+    __table_args__ = (
+        UniqueConstraint("site_id", "name"),
+        CheckConstraint(_in("kind", SUPPLY_KINDS), name="kind"),
+        CheckConstraint("in_stock >= 0", name="in_stock"),
+        CheckConstraint("par >= 0", name="par"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(10))
+    in_stock: Mapped[int] = mapped_column(Integer, default=0)
+    par: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class HousekeepingSupplyUse(SiteOwned, db.Model):
+    """Supplies taken from the store to the floors: the consumption requisitions learn from."""
+
+    __tablename__ = "housekeeping_supply_use"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity"),
+        Index("ix_housekeeping_supply_use_site_id_used_on", "site_id", "used_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supply_id: Mapped[int] = mapped_column(ForeignKey("housekeeping_supply.id"))
+    used_on: Mapped[date] = mapped_column(Date)
+    quantity: Mapped[int] = mapped_column(Integer)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class HousekeepingRequisition(SiteOwned, db.Model):
+    """The week's requisition: drafted, approved, received into stock."""
+
+    __tablename__ = "housekeeping_requisition"
+    __table_args__ = (
+        UniqueConstraint("site_id", "week_of"),
+        CheckConstraint(_in("status", REQUISITION_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week_of: Mapped[date] = mapped_column(Date)  # the Monday
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    drafted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    lines: Mapped[list[HousekeepingRequisitionLine]] = relationship(
+        back_populates="requisition", order_by="HousekeepingRequisitionLine.id"
+    )
+
+
+class HousekeepingRequisitionLine(SiteOwned, db.Model):
+    __tablename__ = "housekeeping_requisition_line"
+    __table_args__ = (
+        UniqueConstraint("site_id", "requisition_id", "supply_id"),
+        CheckConstraint("quantity >= 0", name="quantity"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requisition_id: Mapped[int] = mapped_column(ForeignKey("housekeeping_requisition.id"))
+    supply_id: Mapped[int] = mapped_column(ForeignKey("housekeeping_supply.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+
+    requisition: Mapped[HousekeepingRequisition] = relationship(back_populates="lines")
+    supply: Mapped[HousekeepingSupply] = relationship()
+
+
+class HousekeepingMachine(SiteOwned, db.Model):
+    """A cleaning machine of the inventory (vacuum, carpet extractor, floor scrubber…)."""
+
+    __tablename__ = "housekeeping_machine"
+    __table_args__ = (
+        UniqueConstraint("site_id", "code"),
+        CheckConstraint(_in("condition", MACHINE_CONDITIONS), name="condition"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(80))
+    location: Mapped[str] = mapped_column(String(80), default="")
+    condition: Mapped[str] = mapped_column(String(10), default="working")
+    checked_on: Mapped[date | None] = mapped_column(Date)

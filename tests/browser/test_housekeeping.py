@@ -20,7 +20,9 @@ from plugins.housekeeping.models import (
     HousekeepingCleaningCycle,
     HousekeepingKey,
     HousekeepingLinenItem,
+    HousekeepingMachine,
     HousekeepingRoom,
+    HousekeepingSupply,
     HousekeepingUniformIssue,
 )
 from tests.browser.conftest import ARTIFACTS, LiveServer, Screenshots
@@ -105,6 +107,10 @@ def hotel(live_server: LiveServer) -> Hotel:
                 )
             )
         db.session.add(HousekeepingKey(site_id=site.id, code="MK-01", opens="Floors 11-12"))
+        db.session.add(
+            HousekeepingSupply(site_id=site.id, name="Shampoo", kind="guest", in_stock=40, par=100)
+        )
+        db.session.add(HousekeepingMachine(site_id=site.id, code="V-01", name="Vacuum"))
         db.session.add(
             HousekeepingCleaningCycle(
                 site_id=site.id, kind="carpet", every_days=90, starts_on=today
@@ -211,6 +217,7 @@ def test_the_housekeeping_pages_are_valid_html_and_accessible(page: Page, hotel:
         ("linen", f"{s}/housekeeping/linen"),
         ("uniforms", f"{s}/housekeeping/uniforms"),
         ("deep-cleaning", f"{s}/housekeeping/deep-cleaning"),
+        ("supplies", f"{s}/housekeeping/supplies"),
         ("stocktake", f"{s}/housekeeping/linen/{hotel.rooms['towels']}/stocktake"),
     ):
         response = page.goto(path)
@@ -225,6 +232,13 @@ def test_the_housekeeping_pages_are_valid_html_and_accessible(page: Page, hotel:
     saved["inspect"] = folder / "99-inspect.html"
     saved["inspect"].write_text(response.text(), encoding="utf-8")
     found.extend(axe_problems(page, "inspect", axe_source))
+    # This week's requisition, drafted from the supplies page.
+    page.goto(f"{s}/housekeeping/supplies")
+    page.get_by_role("button", name=re.compile("Draft this week's requisition")).click()
+    expect(page.get_by_role("heading", name=re.compile("Requisition, week of"))).to_be_visible()
+    saved["requisition"] = folder / "98-requisition.html"
+    saved["requisition"].write_text(page.content(), encoding="utf-8")
+    found.extend(axe_problems(page, "requisition", axe_source))
     errors = run_vnu(java, saved)
     assert not errors, "The Nu HTML Checker found errors:\n  " + "\n  ".join(errors)
     assert not found, "axe found serious or critical violations:\n  " + "\n  ".join(found)

@@ -1,5 +1,5 @@
 """Housekeeping: rooms' status, blocks, inspections, assignments, master keys, linen,
-deep cleaning and uniforms.
+deep cleaning, uniforms, supplies and requisitions, machines.
 
 Revision ID: housekeeping_0001
 Revises:
@@ -85,6 +85,50 @@ def upgrade():
         "housekeeping_linen_item",
         ["site_id"],
         unique=False,
+    )
+    op.create_table(
+        "housekeeping_machine",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=20), nullable=False),
+        sa.Column("name", sa.String(length=80), nullable=False),
+        sa.Column("location", sa.String(length=80), nullable=False),
+        sa.Column("condition", sa.String(length=10), nullable=False),
+        sa.Column("checked_on", sa.Date(), nullable=True),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "condition IN ('working', 'repair', 'retired')",
+            name=op.f("ck_housekeeping_machine_condition"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_housekeeping_machine_site_id_site")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_housekeeping_machine")),
+        sa.UniqueConstraint("site_id", "code", name=op.f("uq_housekeeping_machine_site_id_code")),
+    )
+    op.create_index(
+        op.f("ix_housekeeping_machine_site_id"), "housekeeping_machine", ["site_id"], unique=False
+    )
+    op.create_table(
+        "housekeeping_supply",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=80), nullable=False),
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("in_stock", sa.Integer(), nullable=False),
+        sa.Column("par", sa.Integer(), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('cleaning', 'guest')", name=op.f("ck_housekeeping_supply_kind")
+        ),
+        sa.CheckConstraint("in_stock >= 0", name=op.f("ck_housekeeping_supply_in_stock")),
+        sa.CheckConstraint("par >= 0", name=op.f("ck_housekeeping_supply_par")),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_housekeeping_supply_site_id_site")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_housekeeping_supply")),
+        sa.UniqueConstraint("site_id", "name", name=op.f("uq_housekeeping_supply_site_id_name")),
+    )
+    op.create_index(
+        op.f("ix_housekeeping_supply_site_id"), "housekeeping_supply", ["site_id"], unique=False
     )
     op.create_table(
         "housekeeping_key_issue",
@@ -216,6 +260,44 @@ def upgrade():
         unique=False,
     )
     op.create_table(
+        "housekeeping_requisition",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("week_of", sa.Date(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("drafted_by_id", sa.Integer(), nullable=True),
+        sa.Column("approved_by_id", sa.Integer(), nullable=True),
+        sa.Column("approved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "status IN ('draft', 'approved', 'received')",
+            name=op.f("ck_housekeeping_requisition_status"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["approved_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_housekeeping_requisition_approved_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["drafted_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_housekeeping_requisition_drafted_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_housekeeping_requisition_site_id_site")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_housekeeping_requisition")),
+        sa.UniqueConstraint(
+            "site_id", "week_of", name=op.f("uq_housekeeping_requisition_site_id_week_of")
+        ),
+    )
+    op.create_index(
+        op.f("ix_housekeeping_requisition_site_id"),
+        "housekeeping_requisition",
+        ["site_id"],
+        unique=False,
+    )
+    op.create_table(
         "housekeeping_stocktake",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("item_id", sa.Integer(), nullable=False),
@@ -263,6 +345,42 @@ def upgrade():
         op.f("ix_housekeeping_stocktake_site_id"),
         "housekeeping_stocktake",
         ["site_id"],
+        unique=False,
+    )
+    op.create_table(
+        "housekeeping_supply_use",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("supply_id", sa.Integer(), nullable=False),
+        sa.Column("used_on", sa.Date(), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("by_id", sa.Integer(), nullable=True),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_housekeeping_supply_use_quantity")),
+        sa.ForeignKeyConstraint(
+            ["by_id"],
+            ["user_account.id"],
+            name=op.f("fk_housekeeping_supply_use_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_housekeeping_supply_use_site_id_site")
+        ),
+        sa.ForeignKeyConstraint(
+            ["supply_id"],
+            ["housekeeping_supply.id"],
+            name=op.f("fk_housekeeping_supply_use_supply_id_housekeeping_supply"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_housekeeping_supply_use")),
+    )
+    op.create_index(
+        op.f("ix_housekeeping_supply_use_site_id"),
+        "housekeeping_supply_use",
+        ["site_id"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_housekeeping_supply_use_site_id_used_on",
+        "housekeeping_supply_use",
+        ["site_id", "used_on"],
         unique=False,
     )
     op.create_table(
@@ -476,6 +594,41 @@ def upgrade():
         unique=False,
     )
     op.create_table(
+        "housekeeping_requisition_line",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("requisition_id", sa.Integer(), nullable=False),
+        sa.Column("supply_id", sa.Integer(), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint("quantity >= 0", name=op.f("ck_housekeeping_requisition_line_quantity")),
+        sa.ForeignKeyConstraint(
+            ["requisition_id"],
+            ["housekeeping_requisition.id"],
+            name=op.f("fk_housekeeping_requisition_line_requisition_id_housekeeping_requisition"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_housekeeping_requisition_line_site_id_site")
+        ),
+        sa.ForeignKeyConstraint(
+            ["supply_id"],
+            ["housekeeping_supply.id"],
+            name=op.f("fk_housekeeping_requisition_line_supply_id_housekeeping_supply"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_housekeeping_requisition_line")),
+        sa.UniqueConstraint(
+            "site_id",
+            "requisition_id",
+            "supply_id",
+            name=op.f("uq_housekeeping_requisition_line_site_id_requisition_id_supply_id"),
+        ),
+    )
+    op.create_index(
+        op.f("ix_housekeeping_requisition_line_site_id"),
+        "housekeeping_requisition_line",
+        ["site_id"],
+        unique=False,
+    )
+    op.create_table(
         "housekeeping_room",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=False),
@@ -522,6 +675,10 @@ def downgrade():
     op.drop_index(op.f("ix_housekeeping_room_site_id"), table_name="housekeeping_room")
     op.drop_table("housekeeping_room")
     op.drop_index(
+        op.f("ix_housekeeping_requisition_line_site_id"), table_name="housekeeping_requisition_line"
+    )
+    op.drop_table("housekeeping_requisition_line")
+    op.drop_index(
         "ix_housekeeping_inspection_site_id_unit_id", table_name="housekeeping_inspection"
     )
     op.drop_index(
@@ -549,8 +706,17 @@ def downgrade():
         op.f("ix_housekeeping_uniform_issue_site_id"), table_name="housekeeping_uniform_issue"
     )
     op.drop_table("housekeeping_uniform_issue")
+    op.drop_index(
+        "ix_housekeeping_supply_use_site_id_used_on", table_name="housekeeping_supply_use"
+    )
+    op.drop_index(op.f("ix_housekeeping_supply_use_site_id"), table_name="housekeeping_supply_use")
+    op.drop_table("housekeeping_supply_use")
     op.drop_index(op.f("ix_housekeeping_stocktake_site_id"), table_name="housekeeping_stocktake")
     op.drop_table("housekeeping_stocktake")
+    op.drop_index(
+        op.f("ix_housekeeping_requisition_site_id"), table_name="housekeeping_requisition"
+    )
+    op.drop_table("housekeeping_requisition")
     op.drop_index(op.f("ix_housekeeping_linen_par_site_id"), table_name="housekeeping_linen_par")
     op.drop_table("housekeeping_linen_par")
     op.drop_index(
@@ -571,6 +737,10 @@ def downgrade():
     )
     op.drop_index(op.f("ix_housekeeping_key_issue_site_id"), table_name="housekeeping_key_issue")
     op.drop_table("housekeeping_key_issue")
+    op.drop_index(op.f("ix_housekeeping_supply_site_id"), table_name="housekeeping_supply")
+    op.drop_table("housekeeping_supply")
+    op.drop_index(op.f("ix_housekeeping_machine_site_id"), table_name="housekeeping_machine")
+    op.drop_table("housekeeping_machine")
     op.drop_index(op.f("ix_housekeeping_linen_item_site_id"), table_name="housekeeping_linen_item")
     op.drop_table("housekeeping_linen_item")
     op.drop_index(op.f("ix_housekeeping_key_site_id"), table_name="housekeeping_key")

@@ -12,5 +12,6 @@ from plugins.housekeeping.views import (  # noqa: E402, F401
     linen,
     reports,
     rooms,
+    supplies,
     upkeep,
 )

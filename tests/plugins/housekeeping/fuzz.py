@@ -13,6 +13,8 @@ from plugins.housekeeping.forms import (
     KeyForm,
     LinenItemForm,
     LostForm,
+    MachineCheckForm,
+    MachineForm,
     MovementForm,
     OccupancyForm,
     ParForm,
@@ -20,6 +22,8 @@ from plugins.housekeeping.forms import (
     StatusForm,
     StocktakeForm,
     SuggestForm,
+    SupplyForm,
+    SupplyUseForm,
     UniformForm,
     UniformReturnForm,
 )
@@ -154,6 +158,27 @@ def forms(kit) -> dict:
         ),
         "housekeeping.return_uniform": Form(
             fields_of(UniformReturnForm), lambda s: {"condition_in": "worn"}, start=supervisor
+        ),
+        "housekeeping.add_supply": Form(
+            fields_of(SupplyForm),
+            lambda s: {"name": "Toothbrush 牙刷", "kind": "guest", "in_stock": "100", "par": "500"},
+            start=supervisor,
+        ),
+        "housekeeping.use_supply": Form(
+            fields_of(SupplyUseForm),
+            lambda s: {"supply_id": s.id("supply_id", plugin=NAME), "quantity": "20"},
+            start=supervisor,
+        ),
+        "housekeeping.draft_requisition": Form({}, start=supervisor),
+        "housekeeping.approve_requisition": Form({}, start=supervisor),
+        "housekeeping.receive_requisition": Form({}, start=supervisor),
+        "housekeeping.add_machine": Form(
+            fields_of(MachineForm),
+            lambda s: {"code": "S-02", "name": "Floor scrubber", "location": "B1"},
+            start=supervisor,
+        ),
+        "housekeeping.check_machine": Form(
+            fields_of(MachineCheckForm), lambda s: {"condition": "repair"}, start=supervisor
         ),
         "housekeeping.key_lost": Form(
             fields_of(LostForm),

@@ -21,8 +21,13 @@ from plugins.housekeeping.models import (
     HousekeepingLinenItem,
     HousekeepingLinenMovement,
     HousekeepingLinenPar,
+    HousekeepingMachine,
+    HousekeepingRequisition,
+    HousekeepingRequisitionLine,
     HousekeepingRoom,
     HousekeepingStocktake,
+    HousekeepingSupply,
+    HousekeepingSupplyUse,
     HousekeepingUniformIssue,
 )
 
@@ -119,8 +124,30 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
             ),
         ]
     )
+    supply = HousekeepingSupply(
+        site_id=site.id, name="Shampoo 30 ml", kind="guest", in_stock=400, par=600
+    )
+    machine = HousekeepingMachine(
+        site_id=site.id, code="V-01", name="Vacuum", location="Floor 3 pantry"
+    )
+    requisition = HousekeepingRequisition(site_id=site.id, week_of=date(2026, 11, 23))
+    db.session.add_all([supply, machine, requisition])
+    db.session.flush()
+    db.session.add_all(
+        [
+            HousekeepingSupplyUse(
+                site_id=site.id, supply_id=supply.id, used_on=date(2026, 11, 20), quantity=50
+            ),
+            HousekeepingRequisitionLine(
+                site_id=site.id, requisition_id=requisition.id, supply_id=supply.id, quantity=250
+            ),
+        ]
+    )
     db.session.flush()
     return {
+        "machine_id": machine.id,
+        "supply_id": supply.id,
+        "requisition_id": requisition.id,
         "uniform_id": uniform.id,
         "item_id": item.id,
         "block_id": block.id,
