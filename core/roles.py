@@ -83,6 +83,16 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
     Permission(
         "reports.view",
         _l("See the site's reports"),
-        {"org_admin", "manager", "assistant", "butler", "exec_housekeeper", "asst_housekeeper"},
+        # Each report on the page has its own permission too; health staff see the
+        # health programme's summary there.
+        {
+            "org_admin",
+            "manager",
+            "assistant",
+            "butler",
+            "health_staff",
+            "exec_housekeeper",
+            "asst_housekeeper",
+        },
     ),
 )
