@@ -862,10 +862,18 @@ def export(resident_id: int):
     audit.record("health.record.exported", resident)
     db.session.commit()
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    # <, > and & only ever occur inside JSON strings, so escaping them as \uXXXX keeps the
+    # same JSON (it parses back to the same text) while no markup a resident typed is ever
+    # in the bytes, should a browser be led to show the file rather than save it.
+    for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
+        body = body.replace(char, escaped)
     return Response(
         body,
         mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="health-record-{resident.id}.json"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="health-record-{resident.id}.json"',
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 

@@ -246,6 +246,24 @@ def test_the_resident_export_holds_their_own_record(app, client, make, estate, e
         )
 
 
+def test_markup_in_a_name_is_escaped_in_the_export_and_reads_back_the_same(
+    app, client, make, estate
+):
+    typed = 'Lam <img src=x onerror="alert(1)"> & Co'
+    resident = make.resident(estate.site, estate.unit, name=typed)
+    login(client, "helen")
+
+    response = client.get(f"{estate.base}/residents/{resident.id}/export")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    raw = response.get_data(as_text=True)
+    assert "<" not in raw and ">" not in raw and "&" not in raw
+    assert "\\u003cimg" in raw
+    assert response.get_json()["resident"]["name"] == typed
+
+
 def test_the_day_before_booked_residents_are_reminded_once(app, client, estate, elder):
     from core.models import Site
     from plugins.health.jobs import send_reminders
