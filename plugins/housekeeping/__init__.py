@@ -58,6 +58,9 @@ PERMISSIONS = [
         _l("Add linen items and set par levels"),
         EXECUTIVES,
     ),
+    Permission(
+        "housekeeping.evaluate", _l("Evaluate housekeeping staff"), EXECUTIVES | {"org_admin"}
+    ),
     Permission("housekeeping.reports", _l("See housekeeping reports"), EXECUTIVES | ADMINS),
 ]
 
@@ -101,6 +104,8 @@ def butler_models():
         models.HousekeepingRequisition,
         models.HousekeepingRequisitionLine,
         models.HousekeepingMachine,
+        models.HousekeepingDuty,
+        models.HousekeepingEvaluation,
     ]
 
 
@@ -127,9 +132,6 @@ def butler_nav_items(site, user):
         NavItem(_l("Assignments"), "housekeeping.assignments", "housekeeping.assign", order=22),
         NavItem(_l("Master keys"), "housekeeping.keys", "housekeeping.keys", order=23),
         NavItem(_l("Linen"), "housekeeping.linen", "housekeeping.linen", order=24),
-        NavItem(_l("Uniforms"), "housekeeping.uniforms", "housekeeping.linen", order=25),
-        NavItem(_l("Supplies"), "housekeeping.supplies", "housekeeping.linen", order=27),
-        NavItem(_l("Deep cleaning"), "housekeeping.deep_cleaning", "housekeeping.view", order=26),
     ]
 
 

@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -20,6 +21,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    Regexp,
     ValidationError,
 )
 
@@ -27,8 +29,10 @@ from plugins.housekeeping.logic import (
     BLOCK_LABELS,
     CHECKLIST,
     DEEP_CLEAN_LABELS,
+    EMERGENCY_LABELS,
     LINEN_MOVE_LABELS,
     MACHINE_CONDITION_LABELS,
+    SCORE_LABELS,
     SHIFT_LABELS,
     STATUS_LABELS,
     SUPPLY_KIND_LABELS,
@@ -132,7 +136,7 @@ class IssueForm(FlaskForm):
 
 class LostForm(FlaskForm):
     note = StringField(
-        _l("What happened"),
+        _l("How it was lost"),
         validators=[DataRequired(message=_l("Say how the key was lost.")), Length(max=300)],
     )
 
@@ -252,7 +256,7 @@ class SupplyForm(FlaskForm):
     name = StringField(
         _l("Supply"), validators=[DataRequired(message=_l("Name the supply.")), Length(max=80)]
     )
-    kind = SelectField(_l("Kind"), choices=_choices(SUPPLY_KIND_LABELS))
+    kind = SelectField(_l("Kind of supply"), choices=_choices(SUPPLY_KIND_LABELS))
     in_stock = _count(_l("In stock now"), _l("Give the stock."))
     par = _count(_l("Stock to hold (par)"), _l("Give the par level."))
 
@@ -282,3 +286,43 @@ class MachineForm(FlaskForm):
 
 class MachineCheckForm(FlaskForm):
     condition = SelectField(_l("Condition"), choices=_choices(MACHINE_CONDITION_LABELS))
+
+
+class DutyForm(FlaskForm):
+    user_id = SelectField(
+        _l("On duty"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose who is on duty."))],
+        render_kw={"required": False},
+    )
+    emergency = SelectField(_l("Emergency"), choices=_choices(EMERGENCY_LABELS))
+    duty_on = DateField(_l("Day"), validators=[InputRequired(message=_l("Give the day."))])
+    shift = SelectField(_l("Shift"), choices=_choices(SHIFT_LABELS))
+    task = StringField(_l("Task"), validators=[Optional(), Length(max=120)])
+
+
+PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+
+
+class EvaluationForm(FlaskForm):
+    user_id = SelectField(
+        _l("Member of staff"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose whom you evaluate."))],
+        render_kw={"required": False},
+    )
+    period = StringField(
+        _l("Month (YYYY-MM)"),
+        validators=[
+            DataRequired(message=_l("Give the month.")),
+            Regexp(PERIOD_PATTERN, message=_l("Write the month as 2026-11.")),
+        ],
+        render_kw={"inputmode": "numeric", "placeholder": "2026-11"},
+    )
+    score = RadioField(
+        _l("Score"),
+        coerce=int,
+        choices=[SelectChoice(n, label) for n, label in SCORE_LABELS.items()],
+        validators=[InputRequired(message=_l("Choose a score."))],
+    )
+    comments = TextAreaField(_l("Comments"), validators=[Optional(), Length(max=1000)])

@@ -61,12 +61,25 @@ SUPPLY_KIND_LABELS = {"cleaning": _l("Cleaning supply"), "guest": _l("Guest supp
 REQUISITION_LABELS = {
     "draft": _l("Draft"),
     "approved": _l("Approved"),
-    "received": _l("Received"),
+    "received": _l("Received into stock"),
 }
 MACHINE_CONDITION_LABELS = {
     "working": _l("Working"),
     "repair": _l("Under repair"),
     "retired": _l("Retired"),
+}
+EMERGENCY_LABELS = {
+    "typhoon": _l("Typhoon"),
+    "flood": _l("Flood"),
+    "fire": _l("Fire"),
+    "other": _l("Other emergency"),
+}
+SCORE_LABELS = {
+    1: _l("1 – poor"),
+    2: _l("2 – below standard"),
+    3: _l("3 – meets the standard"),
+    4: _l("4 – good"),
+    5: _l("5 – excellent"),
 }
 BLOCK_LABELS = {"out_of_order": _l("Out of order"), "out_of_service": _l("Out of service")}
 # The inspection checklist, in the order a supervisor walks the room.

@@ -458,3 +458,49 @@ class HousekeepingMachine(SiteOwned, db.Model):
     location: Mapped[str] = mapped_column(String(80), default="")
     condition: Mapped[str] = mapped_column(String(10), default="working")
     checked_on: Mapped[date | None] = mapped_column(Date)
+
+
+# --- Emergency duty roster and staff evaluations -----------------------------------------
+
+EMERGENCIES = ("typhoon", "flood", "fire", "other")
+SHIFT_CODES = ("morning", "afternoon", "night")
+
+
+class HousekeepingDuty(SiteOwned, db.Model):
+    """Who is on emergency duty (typhoon, flood, fire) on a day's shift."""
+
+    __tablename__ = "housekeeping_duty"
+    __table_args__ = (
+        UniqueConstraint("site_id", "duty_on", "shift", "user_id"),
+        CheckConstraint(_in("emergency", EMERGENCIES), name="emergency"),
+        CheckConstraint(_in("shift", SHIFT_CODES), name="shift"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    emergency: Mapped[str] = mapped_column(String(10))
+    duty_on: Mapped[date] = mapped_column(Date)
+    shift: Mapped[str] = mapped_column(String(10))
+    task: Mapped[str] = mapped_column(String(120), default="")
+
+    user: Mapped[User] = relationship()
+
+
+class HousekeepingEvaluation(SiteOwned, db.Model):
+    """A member of staff's evaluation for a period (a month, YYYY-MM)."""
+
+    __tablename__ = "housekeeping_evaluation"
+    __table_args__ = (
+        UniqueConstraint("site_id", "user_id", "period"),
+        CheckConstraint("score BETWEEN 1 AND 5", name="score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    period: Mapped[str] = mapped_column(String(7))
+    score: Mapped[int] = mapped_column(Integer)
+    comments: Mapped[str] = mapped_column(String(1000), default="")
+    evaluator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

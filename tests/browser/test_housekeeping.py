@@ -218,6 +218,8 @@ def test_the_housekeeping_pages_are_valid_html_and_accessible(page: Page, hotel:
         ("uniforms", f"{s}/housekeeping/uniforms"),
         ("deep-cleaning", f"{s}/housekeeping/deep-cleaning"),
         ("supplies", f"{s}/housekeeping/supplies"),
+        ("duty-roster", f"{s}/housekeeping/duty-roster"),
+        ("evaluations", f"{s}/housekeeping/evaluations"),
         ("stocktake", f"{s}/housekeeping/linen/{hotel.rooms['towels']}/stocktake"),
     ):
         response = page.goto(path)

@@ -1,5 +1,5 @@
 """Housekeeping: rooms' status, blocks, inspections, assignments, master keys, linen,
-deep cleaning, uniforms, supplies and requisitions, machines.
+deep cleaning, uniforms, supplies and requisitions, machines, duty roster, evaluations.
 
 Revision ID: housekeeping_0001
 Revises:
@@ -129,6 +129,78 @@ def upgrade():
     )
     op.create_index(
         op.f("ix_housekeeping_supply_site_id"), "housekeeping_supply", ["site_id"], unique=False
+    )
+    op.create_table(
+        "housekeeping_duty",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("emergency", sa.String(length=10), nullable=False),
+        sa.Column("duty_on", sa.Date(), nullable=False),
+        sa.Column("shift", sa.String(length=10), nullable=False),
+        sa.Column("task", sa.String(length=120), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "emergency IN ('typhoon', 'flood', 'fire', 'other')",
+            name=op.f("ck_housekeeping_duty_emergency"),
+        ),
+        sa.CheckConstraint(
+            "shift IN ('morning', 'afternoon', 'night')", name=op.f("ck_housekeeping_duty_shift")
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_housekeeping_duty_site_id_site")
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_housekeeping_duty_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_housekeeping_duty")),
+        sa.UniqueConstraint(
+            "site_id",
+            "duty_on",
+            "shift",
+            "user_id",
+            name=op.f("uq_housekeeping_duty_site_id_duty_on_shift_user_id"),
+        ),
+    )
+    op.create_index(
+        op.f("ix_housekeeping_duty_site_id"), "housekeeping_duty", ["site_id"], unique=False
+    )
+    op.create_table(
+        "housekeeping_evaluation",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("period", sa.String(length=7), nullable=False),
+        sa.Column("score", sa.Integer(), nullable=False),
+        sa.Column("comments", sa.String(length=1000), nullable=False),
+        sa.Column("evaluator_id", sa.Integer(), nullable=True),
+        sa.Column("evaluated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint("score BETWEEN 1 AND 5", name=op.f("ck_housekeeping_evaluation_score")),
+        sa.ForeignKeyConstraint(
+            ["evaluator_id"],
+            ["user_account.id"],
+            name=op.f("fk_housekeeping_evaluation_evaluator_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_housekeeping_evaluation_site_id_site")
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_housekeeping_evaluation_user_id_user_account"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_housekeeping_evaluation")),
+        sa.UniqueConstraint(
+            "site_id",
+            "user_id",
+            "period",
+            name=op.f("uq_housekeeping_evaluation_site_id_user_id_period"),
+        ),
+    )
+    op.create_index(
+        op.f("ix_housekeeping_evaluation_site_id"),
+        "housekeeping_evaluation",
+        ["site_id"],
+        unique=False,
     )
     op.create_table(
         "housekeeping_key_issue",
@@ -737,6 +809,10 @@ def downgrade():
     )
     op.drop_index(op.f("ix_housekeeping_key_issue_site_id"), table_name="housekeeping_key_issue")
     op.drop_table("housekeeping_key_issue")
+    op.drop_index(op.f("ix_housekeeping_evaluation_site_id"), table_name="housekeeping_evaluation")
+    op.drop_table("housekeeping_evaluation")
+    op.drop_index(op.f("ix_housekeeping_duty_site_id"), table_name="housekeeping_duty")
+    op.drop_table("housekeeping_duty")
     op.drop_index(op.f("ix_housekeeping_supply_site_id"), table_name="housekeeping_supply")
     op.drop_table("housekeeping_supply")
     op.drop_index(op.f("ix_housekeeping_machine_site_id"), table_name="housekeeping_machine")

@@ -10,6 +10,7 @@ from plugins.housekeeping.views import (  # noqa: E402, F401
     assignments,
     keys,
     linen,
+    people,
     reports,
     rooms,
     supplies,

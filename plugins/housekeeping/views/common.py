@@ -129,6 +129,7 @@ def render(template: str, status: int = 200, **context):
             "keys_manage",
             "linen",
             "linen_manage",
+            "evaluate",
         )
     }
     return (

@@ -8,6 +8,8 @@ from plugins.housekeeping.forms import (
     BlockForm,
     CycleForm,
     DeepCleanForm,
+    DutyForm,
+    EvaluationForm,
     InspectionForm,
     IssueForm,
     KeyForm,
@@ -179,6 +181,27 @@ def forms(kit) -> dict:
         ),
         "housekeeping.check_machine": Form(
             fields_of(MachineCheckForm), lambda s: {"condition": "repair"}, start=supervisor
+        ),
+        "housekeeping.add_duty": Form(
+            fields_of(DutyForm),
+            lambda s: {
+                "user_id": s.id("user_id"),
+                "emergency": "typhoon",
+                "duty_on": "2026-12-01",
+                "shift": "night",
+                "task": "Sandbags 沙包",
+            },
+            start=supervisor,
+        ),
+        "housekeeping.evaluate": Form(
+            fields_of(EvaluationForm),
+            lambda s: {
+                "user_id": s.id("user_id"),
+                "period": "2026-11",
+                "score": "4",
+                "comments": "Careful with VIP rooms",
+            },
+            start=supervisor,
         ),
         "housekeeping.key_lost": Form(
             fields_of(LostForm),

@@ -15,6 +15,8 @@ from plugins.housekeeping.models import (
     HousekeepingBlock,
     HousekeepingCleaningCycle,
     HousekeepingDeepClean,
+    HousekeepingDuty,
+    HousekeepingEvaluation,
     HousekeepingInspection,
     HousekeepingKey,
     HousekeepingKeyIssue,
@@ -131,7 +133,24 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
         site_id=site.id, code="V-01", name="Vacuum", location="Floor 3 pantry"
     )
     requisition = HousekeepingRequisition(site_id=site.id, week_of=date(2026, 11, 23))
-    db.session.add_all([supply, machine, requisition])
+    db.session.add_all(
+        [
+            supply,
+            machine,
+            requisition,
+            HousekeepingDuty(
+                site_id=site.id,
+                user_id=user_id,
+                emergency="typhoon",
+                duty_on=date(2030, 8, 1),
+                shift="night",
+                task="Sandbags, floor 1",
+            ),
+            HousekeepingEvaluation(
+                site_id=site.id, user_id=user_id, period="2026-10", score=4, evaluator_id=user_id
+            ),
+        ]
+    )
     db.session.flush()
     db.session.add_all(
         [

@@ -1,0 +1,151 @@
+"""The emergency duty roster (typhoon, flood, fire) and staff evaluations per period."""
+
+from __future__ import annotations
+
+import re
+
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
+
+from core import audit, tenancy
+from core.extensions import db
+from core.security import requires
+from core.tenancy import current_site
+from plugins.housekeeping import logic
+from plugins.housekeeping.forms import PERIOD_PATTERN, DutyForm, EvaluationForm
+from plugins.housekeeping.logic import EMERGENCY_LABELS, SCORE_LABELS, SHIFT_LABELS, site_today
+from plugins.housekeeping.models import HousekeepingDuty, HousekeepingEvaluation
+from plugins.housekeeping.views import bp
+from plugins.housekeeping.views.common import members, render
+
+
+def _staff_choices(form_field) -> None:
+    form_field.choices = [SelectChoice(u.id, u.display_name) for u in members()]
+
+
+def _roster_page(status: int = 200, form=None):
+    today = site_today(current_site())
+    form = form or DutyForm(formdata=None, duty_on=today)
+    _staff_choices(form.user_id)
+    duties = db.session.scalars(
+        tenancy.select(HousekeepingDuty)
+        .where(HousekeepingDuty.duty_on >= today)
+        .options(selectinload(HousekeepingDuty.user))
+        .order_by(HousekeepingDuty.duty_on, HousekeepingDuty.shift, HousekeepingDuty.id)
+        .limit(200)
+    ).all()
+    return render(
+        "housekeeping/duty_roster.html",
+        status,
+        duties=duties,
+        form=form,
+        emergencies=EMERGENCY_LABELS,
+        shifts=SHIFT_LABELS,
+    )
+
+
+@bp.route("/duty-roster")
+@requires("housekeeping.view")
+def duty_roster():
+    return _roster_page()
+
+
+@bp.route("/duty-roster", methods=["POST"])
+@requires("housekeeping.assign")
+def add_duty():
+    form = DutyForm()
+    _staff_choices(form.user_id)
+    if not form.validate_on_submit():
+        return _roster_page(422, form)
+    duty = tenancy.new(
+        HousekeepingDuty,
+        user_id=form.user_id.data,
+        emergency=form.emergency.data,
+        duty_on=form.duty_on.data,
+        shift=form.shift.data,
+        task=(form.task.data or "").strip(),
+    )
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        form = DutyForm()
+        _staff_choices(form.user_id)
+        form.validate()
+        form.shift.errors.append(_("This person is already on duty on that shift."))
+        return _roster_page(422, form)
+    audit.record(
+        "housekeeping.duty_added",
+        duty,
+        detail={"emergency": duty.emergency, "day": duty.duty_on.isoformat(), "shift": duty.shift},
+    )
+    db.session.commit()
+    flash(_("The duty is on the roster."), "success")
+    return redirect(url_for("housekeeping.duty_roster"), code=303)
+
+
+# --- Evaluations ---------------------------------------------------------------------------
+
+
+def _evaluations_page(status: int = 200, form=None):
+    period = request.args.get("period", "")
+    if not re.match(PERIOD_PATTERN, period):
+        period = site_today(current_site()).strftime("%Y-%m")
+    form = form or EvaluationForm(formdata=None, period=period)
+    _staff_choices(form.user_id)
+    evaluations = db.session.scalars(
+        tenancy.select(HousekeepingEvaluation)
+        .where(HousekeepingEvaluation.period == period)
+        .options(selectinload(HousekeepingEvaluation.user))
+        .order_by(HousekeepingEvaluation.id)
+    ).all()
+    return render(
+        "housekeeping/evaluations.html",
+        status,
+        period=period,
+        evaluations=evaluations,
+        form=form,
+        scores=SCORE_LABELS,
+    )
+
+
+@bp.route("/evaluations")
+@requires("housekeeping.evaluate")
+def evaluations():
+    return _evaluations_page()
+
+
+@bp.route("/evaluations", methods=["POST"])
+@requires("housekeeping.evaluate")
+def evaluate():
+    form = EvaluationForm()
+    _staff_choices(form.user_id)
+    if not form.validate_on_submit():
+        return _evaluations_page(422, form)
+    found = db.session.scalar(
+        tenancy.select(HousekeepingEvaluation).where(
+            HousekeepingEvaluation.user_id == form.user_id.data,
+            HousekeepingEvaluation.period == form.period.data,
+        )
+    )
+    # One evaluation per person and period: evaluating again replaces it.
+    evaluation = found or tenancy.new(
+        HousekeepingEvaluation, user_id=form.user_id.data, period=form.period.data
+    )
+    evaluation.score = form.score.data
+    evaluation.comments = (form.comments.data or "").strip()
+    evaluation.evaluator_id = current_user.id
+    evaluation.evaluated_at = logic.now()
+    db.session.flush()
+    audit.record(
+        "housekeeping.evaluated",
+        evaluation,
+        detail={"user": evaluation.user_id, "period": evaluation.period},
+    )
+    db.session.commit()
+    flash(_("The evaluation is saved."), "success")
+    return redirect(url_for("housekeeping.evaluations", period=evaluation.period), code=303)
