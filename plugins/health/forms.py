@@ -96,7 +96,7 @@ class InviteForm(FlaskForm):
         validators=[Optional(), NumberRange(0, 150, _l("Give an age from 0 to 150."))],
     )
     household = SelectField(
-        _l("Household"), choices=choices_of(HOUSEHOLDS), default="any", validate_choice=True
+        _l("Household type"), choices=choices_of(HOUSEHOLDS), default="any", validate_choice=True
     )
 
     def validate_age_max(self, field) -> None:
@@ -139,7 +139,7 @@ class CheckForm(FlaskForm):
     name = StringField(
         _l("Name"), validators=[DataRequired(_l("Give the check a name.")), Length(max=80)]
     )
-    unit = StringField(_l("Unit"), validators=[Length(max=20)])
+    unit = StringField(_l("Unit of measure"), validators=[Length(max=20)])
     decimals = SelectField(
         _l("Decimals"), choices=[SelectChoice(n, n) for n in "012"], validate_choice=True
     )

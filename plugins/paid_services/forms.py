@@ -116,7 +116,7 @@ class LineForm(FlaskForm):
 
 class NewOrderForm(LineForm):
     unit_id = SelectField(_l("Unit"), coerce=int, default=0)
-    note = TextAreaField(_l("Note"), filters=[_strip], validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(_l("Notes"), filters=[_strip], validators=[Optional(), Length(max=2000)])
 
 
 class AcceptForm(FlaskForm):

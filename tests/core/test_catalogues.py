@@ -55,3 +55,34 @@ def test_placeholders_survive_translation(name, folder, sources, locale):
         strings = m.string if isinstance(m.string, tuple) else (m.string,)
         for text in strings:
             assert set(pattern.findall(text)) == set(pattern.findall(source)), source
+
+
+# Pairs with housekeeping are left out while its engineer is still changing its catalogue:
+# the lead removes this (and the check that uses it) when housekeeping is done.
+NOT_YET_COMPARED = {"housekeeping"}
+
+
+@pytest.mark.parametrize("locale", ["zh_Hant", "zh_Hans"])
+def test_a_message_shared_by_two_catalogues_reads_the_same_in_both(locale):
+    # Flask-Babel merges every catalogue into one: a message that two catalogues both
+    # translate would read one way on one page and another way on the next. A message with
+    # a context (pgettext) is a different message from the same words without it.
+    seen: dict[tuple[str | None, str], list[tuple[str, object]]] = {}
+    for name, folder, _sources in PARTS:
+        with open(folder / locale / "LC_MESSAGES" / "messages.po", "rb") as f:
+            catalog = read_po(f, locale=locale)
+        for m in catalog:
+            if not m.id or not m.string:
+                continue
+            key = (m.context, m.id if isinstance(m.id, str) else m.id[0])
+            seen.setdefault(key, []).append((name, m.string))
+    differing = []
+    for (context, msgid), translations in seen.items():
+        for i, (name_a, string_a) in enumerate(translations):
+            for name_b, string_b in translations[i + 1 :]:
+                if NOT_YET_COMPARED & {name_a, name_b}:
+                    continue
+                if string_a != string_b:
+                    shown = f"{context}|{msgid}" if context else msgid
+                    differing.append(f"{shown!r}: {name_a} {string_a!r}, {name_b} {string_b!r}")
+    assert differing == [], "\n".join(differing)
