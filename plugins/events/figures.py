@@ -6,10 +6,8 @@ for events that are over.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -101,22 +99,3 @@ def total(rows: list[Figures]) -> Figures:
         scores=scores,
         satisfaction=weighted / scores if scores else None,
     )
-
-
-def xlsx(rows: list[tuple[Any, ...]], title: str) -> bytes:
-    """A one-sheet workbook of ``rows`` (the first is the header); text is neutralised so
-    that a title such as ``=1+2`` stays text."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    from core.exports import neutralise
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    for row in rows:
-        sheet.append(
-            [neutralise(ILLEGAL_CHARACTERS_RE.sub("", v)) if isinstance(v, str) else v for v in row]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

@@ -30,6 +30,7 @@ from wtforms.fields.choices import SelectChoice
 
 from core import audit, htmx, uploads
 from core.conflicts import is_stale
+from core.exports import xlsx_bytes
 from core.extensions import db
 from core.formdata import takes_files
 from core.models import Building, Membership, Occupancy, Resident, Unit, User
@@ -818,7 +819,7 @@ def figures_xlsx():
         _("Did not come"),
         _("Satisfaction (1 to 5)"),
     )
-    values = [header] + [
+    values = [
         (
             local(f.event.starts_at).strftime("%Y-%m-%d %H:%M"),
             f.event.title,
@@ -830,7 +831,7 @@ def figures_xlsx():
         )
         for f in rows
     ]
-    data = figures.xlsx(values, _("Events"))
+    data = xlsx_bytes(values, _("Events"), header=header)
     name = f"events-{current_site().slug}-{first:%Y-%m}.xlsx"
     return Response(
         data,
