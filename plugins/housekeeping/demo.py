@@ -18,10 +18,15 @@ from plugins.housekeeping.logic import Load, fair_split, now, shift_end, site_to
 from plugins.housekeeping.models import (
     CREDITS,
     HousekeepingAssignment,
+    HousekeepingCleaningCycle,
     HousekeepingInspection,
     HousekeepingKey,
     HousekeepingKeyIssue,
+    HousekeepingLinenItem,
+    HousekeepingLinenPar,
+    HousekeepingMachine,
     HousekeepingRoom,
+    HousekeepingSupply,
 )
 
 TEAM = (
@@ -33,6 +38,20 @@ TEAM = (
     ("hk.linen", "Kam Po Yip 葉金寶", "linen_attendant"),
 )
 KEYS = (("MK-01", "Floors 1–3"), ("MK-02", "Floors 4–6"), ("MK-03", "Floors 7–9"), ("GM-01", "All"))
+LINEN = (
+    ("Bath towel 浴巾", 420, 300, 120, 3),
+    ("Hand towel 手巾", 380, 300, 100, 2),
+    ("King sheet 大床床單", 160, 120, 60, 2),
+    ("Pillowcase 枕袋", 500, 320, 150, 4),
+)
+SUPPLIES = (
+    ("Shampoo 洗髮露 30 ml", "guest", 820, 1200),
+    ("Toothbrush kit 牙刷套裝", "guest", 640, 900),
+    ("Glass cleaner 玻璃清潔劑", "cleaning", 18, 24),
+    ("Toilet cleaner 潔廁劑", "cleaning", 30, 24),
+)
+MACHINES = (("V-01", "Vacuum 吸塵機", "11/F pantry"), ("CX-01", "Carpet extractor 洗地毯機", "B1"))
+CYCLES = (("carpet", 90), ("curtains", 180), ("furniture", 120))
 PATTERN = ("departure", "stayover", "stayover", "arrival", "departure", "stayover")
 
 
@@ -68,6 +87,7 @@ def load(site: Site) -> None:
     if not site.is_hotel:
         return
     people = _team(site)
+    load_stores(site)
     today = site_today(site)
     units = list(
         db.session.scalars(
@@ -171,3 +191,49 @@ def load(site: Site) -> None:
                         shift_ends_at=now() - timedelta(hours=12),
                     )
                 )
+
+
+def _find(model, site: Site, **key):
+    return db.session.scalar(select(model).filter_by(site_id=site.id, **key))
+
+
+def load_stores(site: Site) -> None:
+    """Linen, supplies, machines and deep-cleaning cycles, each found by its name first."""
+    room_types = [
+        t
+        for t in db.session.scalars(
+            select(Unit.room_type).where(Unit.site_id == site.id).distinct()
+        )
+        if t
+    ]
+    for name, store, floors, laundry, par in LINEN:
+        item = _find(HousekeepingLinenItem, site, name=name)
+        if item is None:
+            item = HousekeepingLinenItem(
+                site_id=site.id, name=name, in_store=store, on_floors=floors, in_laundry=laundry
+            )
+            db.session.add(item)
+            db.session.flush()
+            db.session.add_all(
+                HousekeepingLinenPar(site_id=site.id, item_id=item.id, room_type=t, par=par)
+                for t in room_types
+            )
+    for name, kind, stock, par in SUPPLIES:
+        if _find(HousekeepingSupply, site, name=name) is None:
+            db.session.add(
+                HousekeepingSupply(site_id=site.id, name=name, kind=kind, in_stock=stock, par=par)
+            )
+    for code, name, location in MACHINES:
+        if _find(HousekeepingMachine, site, code=code) is None:
+            db.session.add(
+                HousekeepingMachine(
+                    site_id=site.id, code=code, name=name, location=location, condition="working"
+                )
+            )
+    for kind, days in CYCLES:
+        if _find(HousekeepingCleaningCycle, site, kind=kind) is None:
+            db.session.add(
+                HousekeepingCleaningCycle(
+                    site_id=site.id, kind=kind, every_days=days, starts_on=site_today(site)
+                )
+            )

@@ -91,3 +91,28 @@ def test_the_board_costs_the_same_queries_for_ten_or_a_hundred_rooms(app, client
             assert client.get(hotel.url()).status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def test_demo_data_loads_twice_without_doubling(app, make):
+    from sqlalchemy import func
+
+    from core.models import Site
+    from plugins.housekeeping.demo import load
+    from plugins.housekeeping.models import HousekeepingAssignment, HousekeepingKey
+
+    site = make.site(kind="hotel", slug="demo-hotel")
+    tower = make.building(site, code="T1")
+    for n in range(12):
+        make.unit(tower, floor=1 + n // 6, number=f"{1 + n // 6}{n % 6:02d}", room_type="King")
+    counts = []
+    for _ in range(2):
+        with app.app_context():
+            load(db.session.get(Site, site.id))
+            db.session.commit()
+            counts.append(
+                (
+                    db.session.scalar(select(func.count(HousekeepingAssignment.id))),
+                    db.session.scalar(select(func.count(HousekeepingKey.id))),
+                )
+            )
+    assert counts[0] == counts[1] == (12, 4)
