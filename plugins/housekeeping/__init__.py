@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.plugins import hookimpl
-from core.plugins.api import NavItem, Panel, Permission, PluginInfo, Report, Widget
+from core.plugins.api import Job, NavItem, Panel, Permission, PluginInfo, Report, Widget
 from core.roles import HOTEL_LEADS
 from core.security import can
 from plugins.housekeeping import logic, models
@@ -112,6 +112,20 @@ def butler_models():
 @hookimpl
 def butler_permissions():
     return PERMISSIONS
+
+
+@hookimpl
+def butler_jobs():
+    from plugins.housekeeping.jobs import chase_overdue_keys
+
+    return [
+        Job(
+            "overdue_keys",
+            "hourly",
+            chase_overdue_keys,
+            description=_l("Text holders of master keys still out after their shift"),
+        )
+    ]
 
 
 @hookimpl

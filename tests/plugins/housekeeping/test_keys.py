@@ -192,3 +192,24 @@ def test_an_attendant_cannot_issue_keys(client, hotel, key):
     login(client, "ann")
     assert client.get(hotel.url("keys")).status_code == 403
     assert issue(client, hotel, key, "ann").status_code == 403
+
+
+def test_a_holder_still_out_after_the_shift_is_texted_once(app, client, hotel, key, clock, make):
+    from core.models import OutboxMessage
+    from plugins.housekeeping.jobs import chase_overdue_keys
+
+    make.update(hotel.staff["ann"], phone="+852 9123 4567")
+    login(client, "sam")
+    issue(client, hotel, key, "ann")
+    with app.app_context():
+        from core.models import Site
+
+        site = db.session.get(Site, hotel.site.id)
+        assert chase_overdue_keys(site, MORNING + timedelta(hours=4)) == 0  # shift not over
+        assert chase_overdue_keys(site, MORNING + timedelta(hours=6)) == 1
+        db.session.commit()
+        assert chase_overdue_keys(site, MORNING + timedelta(hours=7)) == 0  # never twice
+        db.session.commit()
+        [message] = db.session.scalars(select(OutboxMessage)).all()
+        assert message.recipient == "+852 9123 4567"
+        assert "master key MK-01 is still with you" in message.body
