@@ -19,7 +19,6 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     Regexp,
     ValidationError,
@@ -41,6 +40,18 @@ from plugins.housekeeping.logic import (
 )
 
 MAX_LINES = 2000
+
+
+def between(low: int, high: int, message) -> object:
+    """A range check for a whole number. WTForms' NumberRange calls math.isnan, which
+    overflows on a number of 400 digits; this compares integers and stays quiet when the
+    value did not parse (the field already says so)."""
+
+    def check(form: FlaskForm, field: IntegerField) -> None:
+        if field.data is not None and not low <= field.data <= high:
+            raise ValidationError(message)
+
+    return check
 
 
 class StatusForm(FlaskForm):
@@ -147,9 +158,10 @@ MAX_PIECES = 1_000_000
 def _count(label, message):
     return IntegerField(
         label,
+        invalid_value_message=_l("Write a whole number."),
         validators=[
             InputRequired(message=message),
-            NumberRange(min=0, max=MAX_PIECES, message=_l("Give a number from 0 up.")),
+            between(0, MAX_PIECES, _l("Give a number from 0 up.")),
         ],
         render_kw={"inputmode": "numeric", "min": 0},
     )
@@ -170,9 +182,10 @@ class MovementForm(FlaskForm):
     )
     quantity = IntegerField(
         _l("Pieces"),
+        invalid_value_message=_l("Write a whole number."),
         validators=[
             InputRequired(message=_l("Give the number of pieces.")),
-            NumberRange(min=1, max=MAX_PIECES, message=_l("Give a number from 1 up.")),
+            between(1, MAX_PIECES, _l("Give a number from 1 up.")),
         ],
         render_kw={"inputmode": "numeric", "min": 1},
     )
@@ -190,9 +203,10 @@ class ParForm(FlaskForm):
     room_type = SelectField(_l("Room type"), render_kw={"required": False})
     par = IntegerField(
         _l("Pieces per room"),
+        invalid_value_message=_l("Write a whole number."),
         validators=[
             InputRequired(message=_l("Give the par level.")),
-            NumberRange(min=0, max=100, message=_l("Give a number from 0 to 100.")),
+            between(0, 100, _l("Give a number from 0 to 100.")),
         ],
         render_kw={"inputmode": "numeric", "min": 0},
     )
@@ -206,9 +220,10 @@ class CycleForm(FlaskForm):
     kind = SelectField(_l("Deep cleaning"), choices=_choices(DEEP_CLEAN_LABELS))
     every_days = IntegerField(
         _l("Every (days)"),
+        invalid_value_message=_l("Write a whole number."),
         validators=[
             InputRequired(message=_l("Give the cycle in days.")),
-            NumberRange(min=1, max=3650, message=_l("Give a number of days from 1 to 3650.")),
+            between(1, 3650, _l("Give a number of days from 1 to 3650.")),
         ],
         render_kw={"inputmode": "numeric", "min": 1},
     )
@@ -236,10 +251,11 @@ class UniformForm(FlaskForm):
     size = SelectField(_l("Size"), choices=[SelectChoice(s, s) for s in UNIFORM_SIZES])
     quantity = IntegerField(
         _l("Pieces"),
+        invalid_value_message=_l("Write a whole number."),
         default=1,
         validators=[
             InputRequired(message=_l("Give the number of pieces.")),
-            NumberRange(min=1, max=20, message=_l("Give a number from 1 to 20.")),
+            between(1, 20, _l("Give a number from 1 to 20.")),
         ],
         render_kw={"inputmode": "numeric", "min": 1},
     )
@@ -265,9 +281,10 @@ class SupplyUseForm(FlaskForm):
     supply_id = SelectField(_l("Supply"), coerce=int, render_kw={"required": False})
     quantity = IntegerField(
         _l("Taken to the floors"),
+        invalid_value_message=_l("Write a whole number."),
         validators=[
             InputRequired(message=_l("Give the number taken.")),
-            NumberRange(min=1, max=MAX_PIECES, message=_l("Give a number from 1 up.")),
+            between(1, MAX_PIECES, _l("Give a number from 1 up.")),
         ],
         render_kw={"inputmode": "numeric", "min": 1},
     )
