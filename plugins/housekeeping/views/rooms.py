@@ -199,18 +199,17 @@ def set_status(unit_id: int):
     problem = _refusal(current, wanted)
     if problem:
         return _after_change(unit, "", problem)
-    if CLEANED.get(current) != wanted and wanted != current:
-        if not can(current_user, "housekeeping.status"):
+    if wanted != current:  # a second tap on the same status changes nothing
+        if CLEANED.get(current) != wanted and not can(current_user, "housekeeping.status"):
             abort(403)
-    room = room_for_write(unit)
-    change_status(room, wanted)
-    if wanted != current:
+        room = room_for_write(unit)
+        change_status(room, wanted)
         audit.record(
             "housekeeping.status_changed",
             room,
             detail={"room": unit.number, "from": current, "to": wanted},
         )
-    db.session.commit()
+        db.session.commit()
     return _after_change(
         unit, _("Room %(number)s: %(status)s.", number=unit.number, status=STATUS_LABELS[wanted])
     )
