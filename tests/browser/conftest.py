@@ -353,7 +353,10 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
             problems.append(f"console error: {message.text} ({where})")
 
     def on_request_failed(request: Request) -> None:
-        if request.resource_type in STATIC_RESOURCES:
+        # ERR_ABORTED is the browser dropping a load because the page moved on (a link
+        # followed while the previous page still fetched its script): not a missing file,
+        # which answers 404 and is caught in on_response.
+        if request.resource_type in STATIC_RESOURCES and request.failure != "net::ERR_ABORTED":
             problems.append(f"{request.resource_type} failed: {request.url} ({request.failure})")
 
     def on_response(response: Response) -> None:
