@@ -182,7 +182,7 @@ def plugin_pages(client, database: str) -> list[tuple[str, Timing]]:
         client.post("/login", data={"username": username, "password": PASSWORD})
         for _name, module in by_kind[kind]:
             for label, page in module.pages(base):
-                rows.append((database, measure(client, f"scale: {label}", page, runs=100)))
+                rows.append((database, measure(client, f"scale: {label}", page, runs=60)))
     return rows
 
 

@@ -322,6 +322,8 @@ def _seed_plugins(org_id: int, site_ids: list[int], shared: dict) -> dict[str, i
                 "unit_ids": shared["units"][site_id],
                 "building_ids": shared["buildings"][site_id],
                 "staff_ids": shared["staff"][site_id],
+                # The estate (or hotel) whose pages are timed: seeded first, in each run.
+                "measured": site_id == sites[0],
             }
             for table, count in module.seed(site_id, ctx).items():
                 counts[f"{name}.{table}"] = counts.get(f"{name}.{table}", 0) + count

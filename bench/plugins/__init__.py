@@ -2,7 +2,8 @@
 
 A module holds ``KIND`` (``"residential"`` or ``"hotel"``: the sites it is seeded on),
 ``seed(site_id, ctx) -> dict[str, int]`` (bulk inserts of a large site's rows, returning
-row counts) and ``pages(base) -> list[tuple[str, str]]`` (the plugin's main lists, as
+row counts; ``ctx["measured"]`` is true for the site whose pages are timed) and
+``pages(base) -> list[tuple[str, str]]`` (the plugin's main lists, as
 ``(label, url)`` under ``base = "/s/<slug>"``).
 """
 

@@ -40,7 +40,7 @@ def seed(site_id: int, ctx: dict) -> dict[str, int]:
     events, registrations = [], []
     event_ids = ids.take(Event, count)
     # The first site seeded gets the festival the pages are measured on: an event soon.
-    festival = event_ids[count - count * FUTURE_DAYS // days + 3] if not MEASURED else None
+    festival = event_ids[count - count * FUTURE_DAYS // days + 3] if ctx["measured"] else None
     for event_id, start in zip(event_ids, starts, strict=True):
         households = FESTIVAL_HOUSEHOLDS if event_id == festival else HOUSEHOLDS_PER_EVENT
         events.append(

@@ -86,7 +86,7 @@ def _checks(site_id: int, ids) -> list[dict]:
 def seed(site_id: int, ctx: dict) -> dict[str, int]:
     rng, now, ids = ctx["rng"], ctx["now"], ctx["ids"]
     residents, staff = ctx["resident_ids"], ctx["staff_ids"]
-    measured = not MEASURED
+    measured = ctx["measured"]
     checks = _checks(site_id, ids)
     count = YEARS * 2 if measured else 2
     invited = min(INVITED if measured else SMALL_INVITED, len(residents))
