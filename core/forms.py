@@ -12,6 +12,23 @@ from core.auth import MAX_PASSWORD, password_problems
 from core.i18n import LOCALE_NAMES, LOCALES
 
 
+class IntRange:
+    """A whole number from ``min`` to ``max`` (inclusive), for ``IntegerField``.
+
+    WTForms' ``NumberRange`` checks ``math.isnan`` first, which turns the number into a
+    float and fails with OverflowError (a 500) on a number of 400 digits; this compares
+    integers only. Same arguments as ``NumberRange``.
+    """
+
+    def __init__(self, min: int, max: int, message: object) -> None:  # noqa: A002
+        self.min, self.max, self.message = min, max, message
+
+    def __call__(self, form, field) -> None:
+        value = field.data
+        if value is not None and not (isinstance(value, int) and self.min <= value <= self.max):
+            raise ValidationError(self.message)
+
+
 class LoginForm(FlaskForm):
     username = StringField(
         _l("Username"),

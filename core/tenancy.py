@@ -68,7 +68,7 @@ def get_or_404(model: type[M], ident: Any) -> M:
         ident = int(ident)
     except (TypeError, ValueError):
         abort(404)
-    if not 0 < ident < 2**63:  # larger than any id a database column can hold
+    if not 0 < ident < _id_limit(model):  # larger than the id column can hold
         abort(404)
     obj = db.session.execute(
         sa.select(model).where(model.id == ident, model.site_id == current_site().id)
@@ -76,6 +76,13 @@ def get_or_404(model: type[M], ident: Any) -> M:
     if obj is None:
         abort(404)
     return obj
+
+
+def _id_limit(model: type) -> int:
+    """One past the largest id ``model``'s id column holds: PostgreSQL refuses to compare
+    an ``integer`` column with 2**31 or more, with an error instead of no row."""
+    column_type = model.__table__.c.id.type
+    return 2**63 if isinstance(column_type, sa.BigInteger) else 2**31
 
 
 def new(model: type[M], **fields: Any) -> M:

@@ -113,8 +113,9 @@ def index():
 # --- Creating ------------------------------------------------------------------------
 
 
-# Ids are 64-bit at most: a larger number names no building (and SQLite cannot bind it).
-MAX_ID = 2**63 - 1
+# Id columns are 32-bit integers: a larger number names no building (and PostgreSQL
+# refuses to compare one with an integer column).
+MAX_ID = 2**31 - 1
 
 
 def _find_unit(building_id: int | None, number: str) -> Unit | None:

@@ -515,7 +515,7 @@ def register(event_id: int):
     resident = None
     if form.validate_on_submit():
         resident_id = form.resident_id.data
-        if 0 < resident_id < 2**63:
+        if 0 < resident_id < 2**31:
             resident = db.session.scalar(
                 sa.select(Resident).where(
                     Resident.site_id == event.site_id, Resident.id == resident_id

@@ -20,12 +20,12 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from core.forms import IntRange
 from plugins.health.rules import HOUSEHOLDS
 
 SEX_LABELS = {"": _l("Not recorded"), "F": _l("Female"), "M": _l("Male")}
@@ -79,7 +79,7 @@ class SlotForm(FlaskForm):
         _l("Places"),
         validators=[
             InputRequired(_l("Give the number of places.")),
-            NumberRange(1, 500, _l("Give a number from 1 to 500.")),
+            IntRange(1, 500, _l("Give a number from 1 to 500.")),
         ],
     )
 
@@ -88,12 +88,12 @@ class InviteForm(FlaskForm):
     age_min = IntegerField(
         _l("From age"),
         default=0,
-        validators=[Optional(), NumberRange(0, 150, _l("Give an age from 0 to 150."))],
+        validators=[Optional(), IntRange(0, 150, _l("Give an age from 0 to 150."))],
     )
     age_max = IntegerField(
         _l("To age"),
         default=150,
-        validators=[Optional(), NumberRange(0, 150, _l("Give an age from 0 to 150."))],
+        validators=[Optional(), IntRange(0, 150, _l("Give an age from 0 to 150."))],
     )
     household = SelectField(
         _l("Household type"), choices=choices_of(HOUSEHOLDS), default="any", validate_choice=True
@@ -159,12 +159,12 @@ class RangeForm(FlaskForm):
     age_min = IntegerField(
         _l("From age"),
         default=0,
-        validators=[InputRequired(_l("Give an age.")), NumberRange(0, 150, _l("0 to 150."))],
+        validators=[InputRequired(_l("Give an age.")), IntRange(0, 150, _l("0 to 150."))],
     )
     age_max = IntegerField(
         _l("To age"),
         default=150,
-        validators=[InputRequired(_l("Give an age.")), NumberRange(0, 150, _l("0 to 150."))],
+        validators=[InputRequired(_l("Give an age.")), IntRange(0, 150, _l("0 to 150."))],
     )
     low = StringField(
         _l("Normal from"), validators=[InputRequired(_l("Give a value.")), Length(max=12)]

@@ -65,7 +65,7 @@ bp = Blueprint(NAME, __name__, template_folder="templates")
 
 PER_PAGE = 50
 LISTS = ("open", "week", "unpaid", "all")
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1
 PANEL_LIMIT = 10
 
 

@@ -16,8 +16,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from core.forms import IntRange
 from plugins.service_desk.labels import (
     ASSIGNEE_KIND_LABELS,
     CALLBACK_METHOD_LABELS,
@@ -173,7 +174,7 @@ class CategoryForm(FlaskForm):
         _l("Reply within (minutes)"),
         validators=[
             InputRequired(message=_l("Give the promised reply time.")),
-            NumberRange(min=1, max=10_080, message=_l("From 1 minute to 7 days.")),
+            IntRange(min=1, max=10_080, message=_l("From 1 minute to 7 days.")),
         ],
         default=30,
     )
@@ -181,7 +182,7 @@ class CategoryForm(FlaskForm):
         _l("Complete within (hours)"),
         validators=[
             InputRequired(message=_l("Give the promised completion time.")),
-            NumberRange(min=1, max=2_160, message=_l("From 1 hour to 90 days.")),
+            IntRange(min=1, max=2_160, message=_l("From 1 hour to 90 days.")),
         ],
         default=48,
     )

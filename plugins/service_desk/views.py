@@ -53,7 +53,7 @@ from plugins.service_desk.models import (
 NAME = "service_desk"
 bp = Blueprint(NAME, __name__, template_folder="templates")
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1
 PICKER_LIMIT = 8
 
 

@@ -109,3 +109,19 @@ def test_a_refused_view_answers_403_and_is_audited(app, make, make_app):
         ).one()
         assert denied.site_id == site.id
         assert "staff.manage" in denied.detail
+
+
+def test_a_whole_number_of_400_digits_is_refused_with_the_message_not_a_crash(app):
+    from werkzeug.datastructures import MultiDict
+    from wtforms import Form, IntegerField
+
+    from core.forms import IntRange
+
+    class AgeForm(Form):
+        age = IntegerField(validators=[IntRange(0, 150, "Give an age from 0 to 150.")])
+
+    assert AgeForm(MultiDict({"age": "70"})).validate()
+    for odd in ("9" * 400, "-1", "151"):
+        form = AgeForm(MultiDict({"age": odd}))
+        assert not form.validate()
+        assert form.age.errors == ["Give an age from 0 to 150."]

@@ -75,3 +75,14 @@ def test_an_id_too_large_for_the_database_is_404(client, make):
     login(client, "mia")
     assert client.get(f"/s/{site.slug}/residents/99999999999999999999").status_code == 404
     assert client.get(f"/s/{site.slug}/units/99999999999999999999").status_code == 404
+
+
+def test_an_id_too_large_for_the_column_is_not_found_on_any_database(client, make):
+    # PostgreSQL's integer columns end at 2**31 - 1; comparing one with a larger number is
+    # an error there, not an empty result. The page answers 404, as for any unknown id.
+    site = make.site(slug="tall")
+    make.user(role="manager", site=site, username="mia")
+    login(client, "mia")
+    for ident in (2**31, 2**40, 2**63 - 1):
+        assert client.get(f"/s/tall/residents/{ident}").status_code == 404
+        assert client.get(f"/s/tall/buildings/{ident}").status_code == 404

@@ -69,7 +69,9 @@ def test_a_key_is_issued_for_the_shift_and_signed_back(app, client, hotel, key, 
     assert "In the office" in html
     with app.app_context():
         actions = db.session.scalars(
-            select(AuditLog.action).where(AuditLog.action.like("housekeeping.key_%"))
+            select(AuditLog.action)
+            .where(AuditLog.action.like("housekeeping.key_%"))
+            .order_by(AuditLog.id)
         ).all()
     assert actions == ["housekeeping.key_issued", "housekeeping.key_returned"]
 
