@@ -192,9 +192,7 @@ def list_query(f: ResidentFilter, site: Site, user: User) -> Select:
 
 def rows_query(f: ResidentFilter, site: Site, user: User, paged: bool = True) -> Select:
     """Residents with their main current unit and building, filtered, sorted, paged."""
-    return _ordered(
-        _filtered(select(Resident, Occupancy, Unit, Building), f, site, user), f, paged
-    )
+    return _ordered(_filtered(select(Resident, Occupancy, Unit, Building), f, site, user), f, paged)
 
 
 def _ordered(stmt: Select, f: ResidentFilter, paged: bool) -> Select:
