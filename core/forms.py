@@ -29,6 +29,28 @@ class IntRange:
             raise ValidationError(self.message)
 
 
+def staff_choices(site) -> list[SelectChoice]:
+    """ "—" and the active staff of ``site`` by name: the choices of a "who does it" field.
+
+    With the field's ``validate_choice`` on (WTForms' default), a posted id of someone
+    who does not work on the site is refused.
+    """
+    import sqlalchemy as sa
+
+    from core.extensions import db
+    from core.models import Membership, User
+
+    rows = db.session.execute(
+        sa.select(User.id, User.display_name)
+        .where(
+            User.active.is_(True),
+            User.id.in_(sa.select(Membership.user_id).where(Membership.site_id == site.id)),
+        )
+        .order_by(User.display_name)
+    ).all()
+    return [SelectChoice(0, "—")] + [SelectChoice(uid, name) for uid, name in rows]
+
+
 class LoginForm(FlaskForm):
     username = StringField(
         _l("Username"),

@@ -78,11 +78,16 @@ def get_or_404(model: type[M], ident: Any) -> M:
     return obj
 
 
+# Id columns are 32-bit integers: a larger number names no row, and PostgreSQL refuses to
+# compare one with an integer column (an error, not an empty result).
+MAX_ID = 2**31 - 1
+
+
 def _id_limit(model: type) -> int:
     """One past the largest id ``model``'s id column holds: PostgreSQL refuses to compare
     an ``integer`` column with 2**31 or more, with an error instead of no row."""
     column_type = model.__table__.c.id.type
-    return 2**63 if isinstance(column_type, sa.BigInteger) else 2**31
+    return 2**63 if isinstance(column_type, sa.BigInteger) else MAX_ID + 1
 
 
 def new(model: type[M], **fields: Any) -> M:

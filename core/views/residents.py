@@ -48,7 +48,7 @@ from core.models import (
 from core.plugins.host import host
 from core.residents import count_query, filter_from_args, has_buildings, list_query
 from core.security import can, requires
-from core.tenancy import current_site, get_or_404
+from core.tenancy import MAX_ID, current_site, get_or_404
 
 bp = Blueprint("residents", __name__, url_prefix="/s/<site_slug>/residents")
 
@@ -111,11 +111,6 @@ def index():
 
 
 # --- Creating ------------------------------------------------------------------------
-
-
-# Id columns are 32-bit integers: a larger number names no building (and PostgreSQL
-# refuses to compare one with an integer column).
-MAX_ID = 2**31 - 1
 
 
 def _find_unit(building_id: int | None, number: str) -> Unit | None:

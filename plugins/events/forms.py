@@ -29,6 +29,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from core.forms import IntRange
+
 MAX_CAPACITY = 10_000
 MAX_PLACES = 50
 MAX_PRICE = Decimal("1000000")
@@ -51,17 +53,6 @@ def _is_text(form, field) -> None:
     """A file sent where text is expected (the report form takes files) is refused."""
     if field.data is not None and not isinstance(field.data, str):
         raise StopValidation(_l("Write text here."))
-
-
-def between(low: int, high: int, message):
-    """An integer from ``low`` to ``high``. (WTForms' NumberRange turns the number into a
-    float first, which overflows on a number of 400 digits.)"""
-
-    def check(form, field) -> None:
-        if field.data is not None and not low <= field.data <= high:
-            raise ValidationError(message)
-
-    return check
 
 
 def _price(form, field) -> None:
@@ -116,7 +107,7 @@ class EventForm(FlaskForm):
         _l("Places"),
         validators=[
             InputRequired(message=_l("Say how many people can come.")),
-            between(1, MAX_CAPACITY, _l("Write a number from 1 to 10,000.")),
+            IntRange(1, MAX_CAPACITY, _l("Write a number from 1 to 10,000.")),
         ],
         invalid_value_message=_l("Write a whole number."),
         render_kw={"min": 1, "inputmode": "numeric"},
@@ -131,7 +122,7 @@ class EventForm(FlaskForm):
         _l("Youngest age"),
         validators=[
             Optional(),
-            between(0, 130, _l("Write an age from 0 to 130.")),
+            IntRange(0, 130, _l("Write an age from 0 to 130.")),
         ],
         invalid_value_message=_l("Write a whole number."),
         render_kw={"min": 0, "inputmode": "numeric"},
@@ -140,7 +131,7 @@ class EventForm(FlaskForm):
         _l("Oldest age"),
         validators=[
             Optional(),
-            between(0, 130, _l("Write an age from 0 to 130.")),
+            IntRange(0, 130, _l("Write an age from 0 to 130.")),
         ],
         invalid_value_message=_l("Write a whole number."),
         render_kw={"min": 0, "inputmode": "numeric"},
@@ -168,7 +159,7 @@ class EventForm(FlaskForm):
         default=1,
         validators=[
             Optional(),
-            between(1, MAX_WEEKS, _l("Write a number from 1 to 52.")),
+            IntRange(1, MAX_WEEKS, _l("Write a number from 1 to 52.")),
         ],
         invalid_value_message=_l("Write a whole number."),
         render_kw={"min": 1, "max": MAX_WEEKS, "inputmode": "numeric"},
@@ -206,7 +197,7 @@ class RegisterForm(FlaskForm):
         default=1,
         validators=[
             InputRequired(message=_l("Say how many people are coming.")),
-            between(1, MAX_PLACES, _l("Write a number from 1 to 50.")),
+            IntRange(1, MAX_PLACES, _l("Write a number from 1 to 50.")),
         ],
         invalid_value_message=_l("Write a whole number."),
         render_kw={"min": 1, "max": MAX_PLACES, "inputmode": "numeric"},

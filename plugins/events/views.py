@@ -33,10 +33,11 @@ from core.conflicts import is_stale
 from core.exports import xlsx_bytes
 from core.extensions import db
 from core.formdata import takes_files
-from core.models import Building, Membership, Occupancy, Resident, Unit, User
+from core.forms import staff_choices
+from core.models import Building, Occupancy, Resident, Unit
 from core.search import like_escape
 from core.security import can, requires
-from core.tenancy import current_site, get_or_404
+from core.tenancy import MAX_ID, current_site, get_or_404
 from plugins.events import calendars, figures, rules
 from plugins.events.forms import (
     AUDIENCE_LABELS,
@@ -157,18 +158,7 @@ def index():
 
 
 def _staff_choices(form: EventForm) -> None:
-    site = current_site()
-    users = db.session.scalars(
-        sa.select(User)
-        .where(
-            User.active.is_(True),
-            User.id.in_(sa.select(Membership.user_id).where(Membership.site_id == site.id)),
-        )
-        .order_by(User.display_name)
-    ).all()
-    form.staff_id.choices = [SelectChoice(0, "—")] + [
-        SelectChoice(u.id, u.display_name) for u in users
-    ]
+    form.staff_id.choices = staff_choices(current_site())
 
 
 def _building_choices(form: EventForm) -> None:
@@ -515,7 +505,7 @@ def register(event_id: int):
     resident = None
     if form.validate_on_submit():
         resident_id = form.resident_id.data
-        if 0 < resident_id < 2**31:
+        if 0 < resident_id <= MAX_ID:
             resident = db.session.scalar(
                 sa.select(Resident).where(
                     Resident.site_id == event.site_id, Resident.id == resident_id

@@ -24,6 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from core.forms import IntRange
 from plugins.housekeeping.logic import (
     BLOCK_LABELS,
     CHECKLIST,
@@ -40,18 +41,6 @@ from plugins.housekeeping.logic import (
 )
 
 MAX_LINES = 2000
-
-
-def between(low: int, high: int, message) -> object:
-    """A range check for a whole number. WTForms' NumberRange calls math.isnan, which
-    overflows on a number of 400 digits; this compares integers and stays quiet when the
-    value did not parse (the field already says so)."""
-
-    def check(form: FlaskForm, field: IntegerField) -> None:
-        if field.data is not None and not low <= field.data <= high:
-            raise ValidationError(message)
-
-    return check
 
 
 class StatusForm(FlaskForm):
@@ -161,7 +150,7 @@ def _count(label, message):
         invalid_value_message=_l("Write a whole number."),
         validators=[
             InputRequired(message=message),
-            between(0, MAX_PIECES, _l("Give a number from 0 up.")),
+            IntRange(0, MAX_PIECES, _l("Give a number from 0 up.")),
         ],
         render_kw={"inputmode": "numeric", "min": 0},
     )
@@ -185,7 +174,7 @@ class MovementForm(FlaskForm):
         invalid_value_message=_l("Write a whole number."),
         validators=[
             InputRequired(message=_l("Give the number of pieces.")),
-            between(1, MAX_PIECES, _l("Give a number from 1 up.")),
+            IntRange(1, MAX_PIECES, _l("Give a number from 1 up.")),
         ],
         render_kw={"inputmode": "numeric", "min": 1},
     )
@@ -206,7 +195,7 @@ class ParForm(FlaskForm):
         invalid_value_message=_l("Write a whole number."),
         validators=[
             InputRequired(message=_l("Give the par level.")),
-            between(0, 100, _l("Give a number from 0 to 100.")),
+            IntRange(0, 100, _l("Give a number from 0 to 100.")),
         ],
         render_kw={"inputmode": "numeric", "min": 0},
     )
@@ -223,7 +212,7 @@ class CycleForm(FlaskForm):
         invalid_value_message=_l("Write a whole number."),
         validators=[
             InputRequired(message=_l("Give the cycle in days.")),
-            between(1, 3650, _l("Give a number of days from 1 to 3650.")),
+            IntRange(1, 3650, _l("Give a number of days from 1 to 3650.")),
         ],
         render_kw={"inputmode": "numeric", "min": 1},
     )
@@ -255,7 +244,7 @@ class UniformForm(FlaskForm):
         default=1,
         validators=[
             InputRequired(message=_l("Give the number of pieces.")),
-            between(1, 20, _l("Give a number from 1 to 20.")),
+            IntRange(1, 20, _l("Give a number from 1 to 20.")),
         ],
         render_kw={"inputmode": "numeric", "min": 1},
     )
@@ -284,7 +273,7 @@ class SupplyUseForm(FlaskForm):
         invalid_value_message=_l("Write a whole number."),
         validators=[
             InputRequired(message=_l("Give the number taken.")),
-            between(1, MAX_PIECES, _l("Give a number from 1 up.")),
+            IntRange(1, MAX_PIECES, _l("Give a number from 1 up.")),
         ],
         render_kw={"inputmode": "numeric", "min": 1},
     )

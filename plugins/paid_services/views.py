@@ -30,7 +30,8 @@ from wtforms.fields.choices import SelectChoice
 
 from core import audit, htmx, tenancy
 from core.extensions import db
-from core.models import Building, Membership, Occupancy, Resident, Unit, User
+from core.forms import staff_choices
+from core.models import Building, Occupancy, Resident, Unit, User
 from core.plugins.host import host
 from core.search import like_escape
 from core.security import can, requires
@@ -65,7 +66,6 @@ bp = Blueprint(NAME, __name__, template_folder="templates")
 
 PER_PAGE = 50
 LISTS = ("open", "week", "unpaid", "all")
-MAX_ID = 2**31 - 1
 PANEL_LIMIT = 10
 
 
@@ -89,7 +89,7 @@ def today() -> date:
     return rules.now().astimezone(ZoneInfo(current_site().timezone)).date()
 
 
-def _id_arg(name: str, largest: int = MAX_ID) -> int | None:
+def _id_arg(name: str, largest: int = tenancy.MAX_ID) -> int | None:
     """A positive whole number (ASCII digits) from the query string, or None."""
     text = request.args.get(name, "")
     if not (text.isascii() and text.isdigit() and len(text) <= 19):
@@ -339,7 +339,7 @@ def order_pick():
 def order_new(resident_id: int):
     resident = tenancy.get_or_404(Resident, resident_id)
     # The column is a 32-bit INTEGER: a larger number names no request.
-    request_id = _id_arg("service_desk_request_id", largest=2**31 - 1)
+    request_id = _id_arg("service_desk_request_id", largest=tenancy.MAX_ID)
     units = _current_units(resident)
     form = NewOrderForm()
     form.unit_id.choices = [SelectChoice(u.id, f"{b.code}-{u.number}") for u, b in units] + [
@@ -380,15 +380,8 @@ def order_new(resident_id: int):
 # --- An order's page -------------------------------------------------------------------
 
 
-def _staff_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(User.id, User.display_name)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.site_id == current_site().id, User.active.is_(True))
-        .distinct()
-        .order_by(User.display_name)
-    ).all()
-    return [SelectChoice(0, "—")] + [SelectChoice(r.id, r.display_name) for r in rows]
+def _staff_choices() -> list[SelectChoice]:
+    return staff_choices(current_site())
 
 
 def _forms(order: PaidServicesOrder, **given) -> dict:

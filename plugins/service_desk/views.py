@@ -21,11 +21,12 @@ from wtforms.fields.choices import SelectChoice
 from core import audit, htmx, uploads
 from core.extensions import db
 from core.formdata import takes_files
-from core.models import Building, Membership, Occupancy, Resident, Unit, User
+from core.forms import staff_choices
+from core.models import Building, Occupancy, Resident, Unit, User
 from core.residents import ResidentFilter, has_buildings
 from core.residents import rows_query as resident_rows
 from core.security import can, requires
-from core.tenancy import current_site, get_or_404
+from core.tenancy import MAX_ID, current_site, get_or_404
 from plugins.service_desk import flow, labels, queries
 from plugins.service_desk.forms import (
     AcknowledgeForm,
@@ -53,7 +54,6 @@ from plugins.service_desk.models import (
 NAME = "service_desk"
 bp = Blueprint(NAME, __name__, template_folder="templates")
 
-MAX_ID = 2**31 - 1
 PICKER_LIMIT = 8
 
 
@@ -266,14 +266,7 @@ def _add_photo(item: ServiceDeskRequest, stored) -> ServiceDeskPhoto:
 
 
 def _staff_choices() -> list[SelectChoice]:
-    users = db.session.execute(
-        select(User.id, User.display_name)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.site_id == current_site().id, User.active.is_(True))
-        .group_by(User.id, User.display_name)
-        .order_by(User.display_name)
-    ).all()
-    return [SelectChoice(0, "—")] + [SelectChoice(uid, name) for uid, name in users]
+    return staff_choices(current_site())
 
 
 def _forms(item: ServiceDeskRequest, **failed) -> dict:
