@@ -12,7 +12,6 @@ import platform
 import sys
 import tempfile
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -20,6 +19,7 @@ from sqlalchemy.engine import make_url
 
 from bench import throughput
 from bench.timing import Timing, measure, table
+from core import clock as core_clock
 from core import create_app
 from core.extensions import db
 
@@ -241,7 +241,7 @@ def main() -> None:
         on, off = by_label["dashboard, plugins on"], by_label["dashboard, plugins off"]
         ratios.append(f"- {database}: p50 {on.p50 / off.p50:.2f}×, p95 {on.p95 / off.p95:.2f}×")
     _, measured = plugins_under_test()
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = core_clock.now().strftime("%Y-%m-%d %H:%M UTC")
     machine = (
         f"{platform.node()} · {platform.machine()} · {os.cpu_count()} cores · "
         f"Python {platform.python_version()}"

@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import insert, text
 
+from core import clock as core_clock
 from core.auth import hash_password
 from core.extensions import db
 from core.models import (
@@ -93,7 +94,7 @@ class Ids:
 def seed(scale: Scale = Scale()) -> dict[str, int]:
     """Write a large company into the empty database of the current app context."""
     rng = random.Random(20261128)
-    now = datetime.now(UTC)
+    now = core_clock.now()
     stamps = {"created_at": now, "updated_at": now}
     org_id = db.session.execute(
         insert(Organization)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -22,8 +21,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 from sqlalchemy import select, update
 
+from core import clock
 from core.extensions import db, login_manager
-from core.models import User, UserSession, utcnow
+from core.models import User, UserSession
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 128
@@ -127,7 +127,7 @@ def start_session(user: User) -> None:
     )
     session.clear()
     session["sid"] = token
-    session["seen"] = int(time.time())
+    session["seen"] = int(clock.now().timestamp())
     session.permanent = True
     login_user(user)
 
@@ -139,7 +139,7 @@ def end_session() -> None:
         db.session.execute(
             update(UserSession)
             .where(UserSession.token_hash == _token_hash(token))
-            .values(revoked_at=utcnow())
+            .values(revoked_at=clock.now())
         )
     logout_user()
     session.clear()
@@ -151,7 +151,7 @@ def revoke_all_sessions(user: User) -> None:
     db.session.execute(
         update(UserSession)
         .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
+        .values(revoked_at=clock.now())
     )
 
 
@@ -160,10 +160,10 @@ def _session_is_valid(row: UserSession) -> bool:
         return False
     config = current_app.config
     absolute = timedelta(hours=config.get("BUTLER_SESSION_ABSOLUTE_HOURS", 12))
-    if utcnow() - row.created_at > absolute:
+    if clock.now() - row.created_at > absolute:
         return False
     idle = config.get("BUTLER_SESSION_IDLE_MINUTES", 120) * 60
-    now = int(time.time())
+    now = int(clock.now().timestamp())
     if now - int(session.get("seen", 0)) > idle:
         return False
     # The idle clock lives in the signed cookie: no database write on every request.

@@ -35,7 +35,7 @@ from sqlalchemy import Connection, Engine, create_engine, func, inspect, select,
 from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
-from core.models.base import utcnow
+from core import clock
 
 SUFFIXES = {"sqlite": ".db", "postgresql": ".dump"}
 PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
@@ -115,7 +115,7 @@ def manifest_path(backup_file: Path) -> Path:
 
 def default_path(instance_path: Path, dialect: str, now: datetime | None = None) -> Path:
     """Where a backup goes without ``--output``: ``backups/butler-<UTC time>.db|.dump``."""
-    stamp = (now or utcnow()).strftime("%Y%m%d-%H%M%S")
+    stamp = (now or clock.now()).strftime("%Y%m%d-%H%M%S")
     return instance_path / "backups" / f"butler-{stamp}{SUFFIXES[_supported(dialect)]}"
 
 
@@ -138,7 +138,7 @@ def create_backup(engine: Engine, output: Path) -> Manifest:
             tables, revisions = _backup_postgresql(engine, output)
         manifest = Manifest(
             database=dialect,
-            created_at=utcnow().isoformat(timespec="seconds"),
+            created_at=clock.now().isoformat(timespec="seconds"),
             revisions=revisions,
             tables=tables,
             size=output.stat().st_size,

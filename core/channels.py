@@ -12,11 +12,12 @@ import logging
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from core import clock
 from core.models import OutboxMessage
 from core.plugins.api import Channel
 
@@ -36,7 +37,7 @@ def deliver_email(message: OutboxMessage) -> None:
     mail["From"] = sender
     mail["To"] = recipient
     mail["Subject"] = message.subject
-    mail["Date"] = formatdate(localtime=False)
+    mail["Date"] = format_datetime(clock.now())
     mail["Message-ID"] = make_msgid(
         idstring=f"outbox-{message.id}", domain=sender.rpartition("@")[2] or "localhost"
     )

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
+from core import clock
 from core.auth import hash_password
 from core.extensions import db
 from core.models import (
@@ -292,7 +293,7 @@ def _load_residents(site: Site, count) -> None:
         .where(Unit.site_id == site.id)
         .order_by(Unit.building_id, Unit.floor, Unit.number)
     ).all()
-    today = date.today()
+    today = clock.today(site)
     serial = 0
     prefix = site.slug.split("-")[0][:2].upper()
     for unit in units:
@@ -379,7 +380,7 @@ def _assign_butler(site: Site, butler: User, codes: tuple[str, ...], count) -> N
                     site_id=site.id,
                     building_id=building.id,
                     user_id=butler.id,
-                    starts_on=date.today() - timedelta(days=365),
+                    starts_on=clock.today(site) - timedelta(days=365),
                 )
             )
             count("butler assignments", True)

@@ -11,12 +11,12 @@ import codecs
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select
 
+from core import clock
 from core.extensions import db
 from core.models import Site, User
 from core.residents import ResidentFilter, rows_query
@@ -116,5 +116,5 @@ def xlsx_bytes(
 
 def filename(site: Site, ext: str) -> str:
     """``residents-<site>-<date>.<ext>``, with the date of the site's own time zone."""
-    today = datetime.now(ZoneInfo(site.timezone)).date()
+    today = clock.today(site)
     return f"residents-{site.slug}-{today.isoformat()}.{ext}"

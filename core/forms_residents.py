@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,7 +17,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from core import clock
 from core.i18n import LOCALE_NAMES, LOCALES
+from core.tenancy import current_site
 
 ROLE_LABELS = {
     "owner": _l("Owner"),
@@ -50,7 +51,7 @@ def _email(form, field) -> None:
 
 
 def _not_future(form, field) -> None:
-    if field.data and field.data > date.today():
+    if field.data and field.data > clock.today(current_site()):
         raise ValidationError(_l("This date is in the future."))
 
 

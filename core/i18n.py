@@ -6,7 +6,7 @@ The locale is the user's own choice, else the site's default, else the browser's
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_tim
 from flask_babel import get_locale as babel_locale
 from flask_login import current_user
 
+from core import clock
 from core.extensions import babel
 
 LOCALES = ("en", "zh_Hant", "zh_Hans")
@@ -107,7 +108,7 @@ def money(minor_units: int, currency: str | None = None) -> str:
 
 def relative(when: datetime) -> str:
     """'3 hours ago' or 'in 2 days', in the current locale."""
-    return format_timedelta(when - datetime.now(UTC), add_direction=True, granularity="minute")
+    return format_timedelta(when - clock.now(), add_direction=True, granularity="minute")
 
 
 def locale_is_valid(code: str) -> bool:

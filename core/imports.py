@@ -29,7 +29,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import format_decimal
@@ -37,7 +36,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, text, update
 
-from core import audit
+from core import audit, clock
 from core.extensions import db
 from core.i18n import LOCALE_NAMES, match_language_tag
 from core.models import (
@@ -50,7 +49,6 @@ from core.models import (
     Site,
     Unit,
     User,
-    utcnow,
 )
 
 log = logging.getLogger(__name__)
@@ -660,7 +658,7 @@ def _area(value: str) -> Decimal:
     return area
 
 
-def _date(value: str, *, past: bool = False) -> date:
+def _date(value: str, *, latest: date | None = None) -> date:
     match = DATE.match(value)
     try:
         when = date(*(int(part) for part in match.groups())) if match else None
@@ -670,7 +668,7 @@ def _date(value: str, *, past: bool = False) -> date:
         raise CellError(_("Write the date as YYYY-MM-DD, e.g. 1985-03-31."))
     if when.year < 1900:
         raise CellError(_("Give a date after 1900."))
-    if past and when > date.today():
+    if latest is not None and when > latest:
         raise CellError(_("This date is in the future."))
     return when
 
@@ -1069,7 +1067,7 @@ class ResidentRows:
             "phone": reader.get("phone", _phone),
             "phone2": reader.get("phone2", _phone),
             "email": reader.get("email", _email),
-            "birth_date": reader.get("birth_date", _date, past=True),
+            "birth_date": reader.get("birth_date", _date, latest=clock.today(self.site)),
             "preferred_locale": reader.get("preferred_locale", _locale),
             "consent_sms": reader.get("consent_sms", _yes_no),
             "consent_email": reader.get("consent_email", _yes_no),
@@ -1200,7 +1198,7 @@ class ResidentRows:
             )
         ):
             current.setdefault((occupancy.resident_id, occupancy.unit_id), occupancy)
-        today = datetime.now(ZoneInfo(self.site.timezone)).date()
+        today = clock.today(self.site)
         rows: set[int] = set()
         new: list[Occupancy] = []
         for record in records:
@@ -1298,12 +1296,12 @@ def expire_abandoned(site: Site) -> None:
         select(ImportBatch).where(
             ImportBatch.site_id == site.id,
             ImportBatch.status == "validating",
-            ImportBatch.created_at < utcnow() - ABANDONED_AFTER,
+            ImportBatch.created_at < clock.now() - ABANDONED_AFTER,
         )
     ).all()
     for batch in stale:
         batch.status = "failed"
-        batch.finished_at = utcnow()
+        batch.finished_at = clock.now()
         batch.problems = json.dumps(
             [
                 Problem(
@@ -1372,9 +1370,9 @@ def _check_next(batch: ImportBatch, site: Site, table: Table) -> None:
                 ),
             ).as_dict()
         )
-        status, finished_at = "invalid", utcnow()
+        status, finished_at = "invalid", clock.now()
     elif end == batch.total_rows and problems:
-        status, finished_at = "invalid", utcnow()
+        status, finished_at = "invalid", clock.now()
     claimed = db.session.execute(
         update(ImportBatch)
         .where(
@@ -1461,7 +1459,7 @@ def _write(batch: ImportBatch, site: Site, user: User, table: Table) -> None:
     batch.status = "done"
     batch.created_rows = created
     batch.updated_rows = updated
-    batch.finished_at = utcnow()
+    batch.finished_at = clock.now()
     audit.record(
         "import.done",
         batch,
@@ -1487,7 +1485,7 @@ def _finish(batch: ImportBatch, status: str, problems: list[Problem]) -> None:
         .values(
             status=status,
             problems=json.dumps([p.as_dict() for p in problems], ensure_ascii=False),
-            finished_at=utcnow(),
+            finished_at=clock.now(),
         )
         .execution_options(synchronize_session=False)
     )

@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from core import clock
 from core.extensions import db
-from core.models import JobRun, Site, utcnow
+from core.models import JobRun, Site
 from core.plugins.api import Job
 from core.plugins.host import CORE, host
 
@@ -155,7 +156,7 @@ def run_due(now: datetime | None = None) -> RunSummary:
     Each job runs for the open sites where its plugin is on, at most once per period and
     site. A failed run is tried again at the next call, within the same period.
     """
-    now = now or utcnow()
+    now = now or clock.now()
     if now.tzinfo is None:
         raise ValueError("give a timezone-aware time")
     summary = RunSummary()
@@ -213,7 +214,7 @@ def _claim(name: str, site_id: int, period: str) -> int | None:
         sa.update(JobRun)
         .where(JobRun.id == run_id, JobRun.status == "failed")
         .values(
-            status="running", attempts=JobRun.attempts + 1, started_at=utcnow(), finished_at=None
+            status="running", attempts=JobRun.attempts + 1, started_at=clock.now(), finished_at=None
         )
     )
     db.session.commit()
@@ -242,7 +243,7 @@ def _finish(run_id: int, status: str, error: str) -> None:
     db.session.execute(
         sa.update(JobRun)
         .where(JobRun.id == run_id)
-        .values(status=status, error=error, finished_at=utcnow())
+        .values(status=status, error=error, finished_at=clock.now())
     )
 
 
@@ -271,7 +272,7 @@ class JobSchedule:
 
 def schedules(now: datetime | None = None) -> list[JobSchedule]:
     """Every declared job with its last and next run on each site where it is on."""
-    now = now or utcnow()
+    now = now or clock.now()
     sites = _open_sites()
     listing = []
     for plugin, job in host().jobs:

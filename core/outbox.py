@@ -17,9 +17,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from core import clock
 from core.extensions import db
 from core.jobs import describe_error
-from core.models import OutboxMessage, Resident, Site, utcnow
+from core.models import OutboxMessage, Resident, Site
 from core.plugins.host import host
 
 log = logging.getLogger("butler.outbox")
@@ -73,7 +74,7 @@ def queue(
         resident_id=resident.id if resident is not None else None,
         status="queued",
         attempts=0,
-        next_attempt_at=utcnow(),
+        next_attempt_at=clock.now(),
         created_by=source,
     )
     try:
@@ -113,7 +114,7 @@ def deliver_due(now: datetime | None = None, limit: int = DEFAULT_BATCH) -> Deli
 
     Messages left ``sending`` by a runner that died are first marked ``uncertain``.
     """
-    now = now or utcnow()
+    now = now or clock.now()
     summary = DeliverySummary(uncertain=mark_uncertain(now))
     due = list(
         db.session.scalars(
@@ -218,7 +219,7 @@ def resend(message: OutboxMessage) -> bool:
     result = db.session.execute(
         sa.update(OutboxMessage)
         .where(OutboxMessage.id == message.id, OutboxMessage.status.in_(RESENDABLE))
-        .values(status="queued", attempts=0, next_attempt_at=utcnow(), claimed_at=None)
+        .values(status="queued", attempts=0, next_attempt_at=clock.now(), claimed_at=None)
     )
     db.session.refresh(message)
     return result.rowcount == 1

@@ -9,8 +9,9 @@ import pyotp
 import segno
 from sqlalchemy import delete, select, update
 
+from core import clock
 from core.extensions import db
-from core.models import RecoveryCode, User, utcnow
+from core.models import RecoveryCode, User
 from core.security import roles_anywhere
 
 ISSUER = "Butler"
@@ -72,7 +73,7 @@ def use_recovery_code(user: User, code: str) -> bool:
     spent = db.session.execute(
         update(RecoveryCode)
         .where(RecoveryCode.id == row_id, RecoveryCode.used_at.is_(None))
-        .values(used_at=utcnow())
+        .values(used_at=clock.now())
     )
     return spent.rowcount == 1
 

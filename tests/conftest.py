@@ -19,6 +19,8 @@ from core.config import normalise_database_url
 from core.extensions import db
 from tests.factories import Factory
 
+pytest_plugins = ["core.testing"]
+
 
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("TEST_DATABASE_URL", "").strip()

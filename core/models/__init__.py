@@ -1,7 +1,7 @@
 """The core's models. Importing this package registers every core table."""
 
 from core.models.audit import AuditLog
-from core.models.base import Archivable, SiteOwned, Timestamps, UTCDateTime, utcnow
+from core.models.base import Archivable, SiteOwned, Timestamps, UTCDateTime
 from core.models.building import UNIT_STATUSES, Building, Unit
 from core.models.imports import IMPORT_KINDS, IMPORT_STATUSES, ImportBatch
 from core.models.jobs import JOB_RUN_STATUSES, JobRun
@@ -52,5 +52,4 @@ __all__ = [
     "User",
     "UserSession",
     "Vehicle",
-    "utcnow",
 ]

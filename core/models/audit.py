@@ -7,9 +7,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core import clock
 from core.audit_guard import attach as attach_audit_guard
 from core.extensions import db
-from core.models.base import UTCDateTime, utcnow
+from core.models.base import UTCDateTime
 
 
 class AuditLog(db.Model):
@@ -25,7 +26,7 @@ class AuditLog(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     action: Mapped[str] = mapped_column(String(60))

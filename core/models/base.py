@@ -7,10 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, TypeDecorator
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware, in UTC."""
-    return datetime.now(UTC)
+from core import clock
 
 
 class UTCDateTime(TypeDecorator):
@@ -46,9 +43,9 @@ class SiteOwned:
 
 
 class Timestamps:
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False
+        UTCDateTime, default=clock.now, onupdate=clock.now, nullable=False
     )
 
 
@@ -62,7 +59,7 @@ class Archivable:
         return self.archived_at is not None
 
     def archive(self) -> None:
-        self.archived_at = utcnow()
+        self.archived_at = clock.now()
 
     def restore(self) -> None:
         self.archived_at = None

@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core import clock
 from core.extensions import db
-from core.models.base import SiteOwned, UTCDateTime, utcnow
+from core.models.base import SiteOwned, UTCDateTime
 
 IMPORT_KINDS = ("units", "residents")
 IMPORT_STATUSES = ("validating", "invalid", "importing", "done", "failed")
@@ -40,5 +41,5 @@ class ImportBatch(SiteOwned, db.Model):
     updated_rows: Mapped[int] = mapped_column(Integer, default=0)
     problems: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core import clock
 from core.extensions import db
-from core.models.base import SiteOwned, UTCDateTime, utcnow
+from core.models.base import SiteOwned, UTCDateTime
 
 JOB_RUN_STATUSES = ("running", "done", "failed")
 
@@ -31,7 +32,7 @@ class JobRun(SiteOwned, db.Model):
     job: Mapped[str] = mapped_column(String(120))
     period: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(10), default="running")
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     # The exception's class and message, cut short; never a traceback.

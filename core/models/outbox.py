@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core import clock
 from core.extensions import db
-from core.models.base import SiteOwned, UTCDateTime, utcnow
+from core.models.base import SiteOwned, UTCDateTime
 
 OUTBOX_STATUSES = ("queued", "sending", "sent", "failed", "uncertain")
 
@@ -50,7 +51,7 @@ class OutboxMessage(SiteOwned, db.Model):
     # When a runner last took the message to send it: how "sending" turns "uncertain".
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     # "core" or the name of the plugin that queued the message.
     created_by: Mapped[str] = mapped_column(String(60), default="core")
 

@@ -16,6 +16,7 @@ import pluggy
 import sqlalchemy as sa
 from flask import Blueprint, Flask, abort, current_app, g
 
+from core import clock
 from core.extensions import db
 from core.models import PluginEnablement, Site
 from core.plugins import hookspecs
@@ -275,7 +276,6 @@ class PluginHost:
         Raises ``EnablementRefused`` with the reason when the rules forbid it.
         """
         from core import audit
-        from core.models import utcnow
 
         if name not in self.plugins:
             raise KeyError(name)
@@ -293,7 +293,7 @@ class PluginHost:
             row = PluginEnablement(site_id=site.id, plugin=name, enabled=enabled)
             db.session.add(row)
         row.enabled = enabled
-        row.changed_at = utcnow()
+        row.changed_at = clock.now()
         row.changed_by_id = getattr(user, "id", None)
         db.session.flush()
         g.pop("_butler_enabled", None) if _in_app_context() else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from urllib.parse import urlsplit
 
 from flask import (
@@ -20,7 +19,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core import audit, totp
+from core import audit, clock, totp
 from core.auth import (
     check_password,
     end_session,
@@ -38,7 +37,7 @@ from core.forms import (
     TurnOffSecondFactorForm,
     TurnOnSecondFactorForm,
 )
-from core.models import User, utcnow
+from core.models import User
 from core.security import LOGGED_IN, PUBLIC, requires
 from core.views.sites import landing_url
 
@@ -61,7 +60,7 @@ def safe_next(target: str | None) -> str | None:
 
 def _finish_login(user: User, target: str | None):
     start_session(user)
-    user.last_login_at = utcnow()
+    user.last_login_at = clock.now()
     audit.record("login.success", user, user=user)
     db.session.commit()
     return redirect(safe_next(target) or landing_url(user))
@@ -84,7 +83,7 @@ def login():
                     session["locale"] = language
                 session["pending_user"] = user.id
                 session["pending_epoch"] = user.session_epoch
-                session["pending_at"] = int(time.time())
+                session["pending_at"] = int(clock.now().timestamp())
                 session["pending_next"] = safe_next(form.next.data) or ""
                 db.session.commit()  # a rehashed password, if any
                 return redirect(url_for("auth.second_factor"))
@@ -104,7 +103,10 @@ def login():
 
 def _pending_user() -> User | None:
     user_id = session.get("pending_user")
-    if not user_id or int(time.time()) - int(session.get("pending_at", 0)) > PENDING_SECONDS:
+    if (
+        not user_id
+        or int(clock.now().timestamp()) - int(session.get("pending_at", 0)) > PENDING_SECONDS
+    ):
         return None
     user = db.session.get(User, user_id)
     if (
@@ -172,7 +174,7 @@ def change_password():
         else:
             user = current_user._get_current_object()
             user.password_hash = hash_password(form.new_password.data)
-            user.password_changed_at = utcnow()
+            user.password_changed_at = clock.now()
             # Every session of this user ends, this one included; a fresh one replaces it.
             revoke_all_sessions(user)
             audit.record("password.changed", user)
@@ -222,7 +224,7 @@ def account_second_factor():
     if form.validate_on_submit():
         if totp.code_is_valid(secret, form.code.data):
             user.totp_secret = secret
-            user.totp_enabled_at = utcnow()
+            user.totp_enabled_at = clock.now()
             codes = totp.new_recovery_codes(user)
             session.pop("totp_setup", None)
             audit.record("second_factor.turned_on", user)

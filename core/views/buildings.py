@@ -23,12 +23,12 @@ from wtforms import DecimalField, HiddenField, IntegerField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from core import audit, htmx, tenancy
+from core import audit, clock, htmx, tenancy
 from core.conflicts import FieldConflict, differences, is_stale
 from core.contributions import collect, panel_links
 from core.extensions import db
 from core.forms_residents import ROLE_LABELS
-from core.models import UNIT_STATUSES, Building, ButlerAssignment, Occupancy, Unit, User, utcnow
+from core.models import UNIT_STATUSES, Building, ButlerAssignment, Occupancy, Unit, User
 from core.security import can, requires
 from core.views.auth import safe_next
 
@@ -490,7 +490,7 @@ def restore(building_id: int):
 def _set_building_archived(building_id: int, archived: bool):
     building = tenancy.get_or_404(Building, building_id)
     if building.is_archived != archived:
-        when = utcnow() if archived else None
+        when = clock.now() if archived else None
         diff = audit.changes(building, ["archived_at"], {"archived_at": when})
         building.archived_at = when
         audit.record(
@@ -644,7 +644,7 @@ def unit_restore(unit_id: int):
 def _set_unit_archived(unit_id: int, archived: bool):
     place = tenancy.get_or_404(Unit, unit_id)
     if place.is_archived != archived:
-        when = utcnow() if archived else None
+        when = clock.now() if archived else None
         diff = audit.changes(place, ["archived_at"], {"archived_at": when})
         place.archived_at = when
         audit.record("unit.archived" if archived else "unit.restored", place, detail=diff)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
+from core import clock
 from core.contributions import collect
 from core.security import requires
+from core.tenancy import current_site
 
 bp = Blueprint("pages", __name__, url_prefix="/s/<site_slug>")
 
@@ -33,7 +34,7 @@ def reports():
     if not PERIOD.match(period):
         if period:
             error = _("Choose a month as YYYY-MM, for example 2026-11.")
-        period = date.today().strftime("%Y-%m")
+        period = clock.this_month(current_site())
     offered = collect("butler_reports", period=period)
     links = [(r, url_for(r.endpoint, period=period, **r.url_args)) for r in offered]
     status = 422 if error else 200

@@ -17,7 +17,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from core import audit, htmx
+from core import audit, clock, htmx
 from core.conflicts import differences, is_stale
 from core.contributions import collect, panel_links
 from core.extensions import db
@@ -43,7 +43,6 @@ from core.models import (
     Unit,
     User,
     Vehicle,
-    utcnow,
 )
 from core.plugins.host import host
 from core.residents import count_query, filter_from_args, has_buildings, list_query
@@ -191,7 +190,13 @@ def new():
             db.session.add(resident)
             db.session.flush()
             if unit is not None:
-                _occupy(resident, unit, form.role.data, form.moved_in.data or date.today(), True)
+                _occupy(
+                    resident,
+                    unit,
+                    form.role.data,
+                    form.moved_in.data or clock.today(current_site()),
+                    True,
+                )
             audit.record("resident.created", resident, detail={"name": resident.name})
             host().hooks_for(site).butler_resident_created(site=site, resident=resident)
             db.session.commit()
@@ -258,7 +263,7 @@ def _page_context(person: Resident) -> dict:
         "can_edit": can(current_user, "residents.edit"),
         "contact_form": ContactForm(),
         "move_in_form": _move_in_form(),
-        "move_out_form": MoveOutForm(moved_out=date.today()),
+        "move_out_form": MoveOutForm(moved_out=clock.today(current_site())),
         "vehicle_form": VehicleForm(),
         "pet_form": PetForm(),
     }
@@ -280,7 +285,7 @@ def _history(person: Resident) -> list[tuple[AuditLog, str | None, dict]]:
 
 
 def _move_in_form(form: MoveInForm | None = None) -> MoveInForm:
-    form = form or MoveInForm(moved_in=date.today())
+    form = form or MoveInForm(moved_in=clock.today(current_site()))
     _building_choices(form)
     return form
 
@@ -418,7 +423,7 @@ def add_contact(resident_id: int):
         resident_id=person.id,
         kind=form.kind.data,
         summary=form.summary.data.strip(),
-        at=utcnow(),
+        at=clock.now(),
         staff_id=current_user.id,
     )
     db.session.add(contact)

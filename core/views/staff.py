@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import (
@@ -30,7 +28,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from core import audit, htmx, tenancy
+from core import audit, clock, htmx, tenancy
 from core.auth import hash_password, revoke_all_sessions
 from core.extensions import db
 from core.forms_staff import (
@@ -396,11 +394,6 @@ def _activation_answer(row: StaffRow, note: str, *, ok: bool = True):
 # --- Butlers of buildings --------------------------------------------------------------
 
 
-def site_today(site: Site) -> date:
-    """Today's date on the site's clock."""
-    return datetime.now(ZoneInfo(site.timezone)).date()
-
-
 @dataclass
 class BuildingRow:
     building: Building
@@ -522,7 +515,7 @@ def _hand_over(site: Site, row: BuildingRow, butler: User | None) -> None:
     Raises IntegrityError when someone else gave the building a butler meanwhile: the
     partial unique index allows one current assignment per building.
     """
-    today = site_today(site)
+    today = clock.today(site)
     previous = row.current
     if previous is not None:
         previous.ends_on = today

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from core import clock
 from core.extensions import db
-from core.models import utcnow
 from core.plugins import hookimpl
 from core.plugins.api import (
     Job,
@@ -123,10 +123,9 @@ def week_bounds(site, now: datetime) -> tuple[datetime, datetime]:
 
 @hookimpl
 def butler_dashboard_widgets(site, user):
-    from plugins.events import rules
     from plugins.events.models import Event, Registration
 
-    start, end = week_bounds(site, rules.now())
+    start, end = week_bounds(site, clock.now())
     confirmed = (
         sa.select(sa.func.coalesce(sa.func.sum(Registration.places), 0))
         .where(
@@ -228,4 +227,4 @@ def butler_search(site, user, query):
 def butler_demo_data(site):
     from plugins.events.demo import add_demo_events
 
-    add_demo_events(site, utcnow())
+    add_demo_events(site, clock.now())

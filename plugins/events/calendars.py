@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Timezone
 from icalendar import Event as CalendarEvent
 
-from core.models import Site, utcnow
+from core import clock
+from core.models import Site
 from plugins.events.models import Event
 
 # How far back the feed reaches: a month of past events stays in subscribed calendars.
@@ -37,7 +38,7 @@ def ics(site: Site, events: list[Event]) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", site.name)
     cal.add("x-wr-timezone", site.timezone)
-    stamp = utcnow()
+    stamp = clock.now()
     for event in events:
         item = CalendarEvent()
         item.add("uid", uid(site, event))

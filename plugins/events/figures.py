@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from core import clock
 from core.extensions import db
 from core.models import Site
-from plugins.events import rules
 from plugins.events.models import Event, Registration
 
 
@@ -52,7 +52,7 @@ def _figures_query(site_id: int) -> sa.Select:
 
 
 def _rows(stmt: sa.Select) -> list[Figures]:
-    now = rules.now()
+    now = clock.now()
     found = []
     for event, registered, attended, scores, average in db.session.execute(stmt).all():
         registered, attended = int(registered), int(attended)

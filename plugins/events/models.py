@@ -16,8 +16,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core import clock
 from core.extensions import db
-from core.models import Building, Resident, SiteOwned, Timestamps, User, UTCDateTime, utcnow
+from core.models import Building, Resident, SiteOwned, Timestamps, User, UTCDateTime
 
 AUDIENCES = ("site", "buildings")
 REGISTRATION_STATUSES = ("confirmed", "waiting", "cancelled")
@@ -83,7 +84,7 @@ class Event(SiteOwned, Timestamps, db.Model):
         return self.cancelled_at is not None
 
     def is_over(self, now: datetime | None = None) -> bool:
-        return self.ends_at <= (now or utcnow())
+        return self.ends_at <= (now or clock.now())
 
 
 class AudienceBuilding(SiteOwned, db.Model):
@@ -125,7 +126,7 @@ class Registration(SiteOwned, Timestamps, db.Model):
     places: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(20))
     channel: Mapped[str] = mapped_column(String(20), default="phone")
-    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     attended: Mapped[bool] = mapped_column(Boolean, default=False)
     feedback_score: Mapped[int | None] = mapped_column(Integer)
@@ -146,4 +147,4 @@ class Photo(SiteOwned, db.Model):
     content_type: Mapped[str] = mapped_column(String(40))
     original_name: Mapped[str] = mapped_column(String(200), default="")
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -18,17 +18,12 @@ from babel.dates import format_date
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from core import outbox
+from core import clock, outbox
 from core.extensions import db
-from core.models import Occupancy, Resident, Site, Unit, utcnow
+from core.models import Occupancy, Resident, Site, Unit
 from plugins.events.models import AudienceBuilding, Event, Registration
 
 SOURCE = "events"
-
-
-def now() -> datetime:
-    """The current time (UTC); tests replace it."""
-    return utcnow()
 
 
 class Refused(Exception):
@@ -146,7 +141,7 @@ def register(
 ) -> Registration:
     """Register ``resident``'s household for ``event``: confirmed if the places are free,
     else on the waiting list. The caller commits."""
-    at = at or now()
+    at = at or clock.now()
     event = lock(event)
     check_may_register(event, resident, at)
     if places < 1:

@@ -28,7 +28,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from core import audit, htmx, uploads
+from core import audit, clock, htmx, uploads
 from core.conflicts import is_stale
 from core.exports import xlsx_bytes
 from core.extensions import db
@@ -79,7 +79,7 @@ def local(when: datetime) -> datetime:
 
 
 def today_local() -> date:
-    return local(rules.now()).date()
+    return local(clock.now()).date()
 
 
 def month_of(text: str | None) -> date:
@@ -333,7 +333,7 @@ def cancel_event(event_id: int):
     if not form.validate_on_submit():
         abort(400)
     if event.cancelled_at is None:
-        event.cancelled_at = rules.now()
+        event.cancelled_at = clock.now()
         audit.record("events.cancelled", event)
         db.session.commit()
         flash(_("The event is cancelled."), "success")
@@ -575,7 +575,7 @@ def send_invitations(event_id: int):
     event = get_or_404(Event, event_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if event.is_cancelled or event.is_over(rules.now()):
+    if event.is_cancelled or event.is_over(clock.now()):
         flash(_("Invitations are only sent for events still to come."), "error")
     else:
         queued = invite(current_site(), event)
@@ -845,7 +845,7 @@ def _ics(body: bytes, filename: str) -> Response:
 @requires("events.view")
 def feed():
     site = current_site()
-    since = rules.now() - calendars.FEED_PAST
+    since = clock.now() - calendars.FEED_PAST
     events = db.session.scalars(
         sa.select(Event)
         .where(Event.site_id == site.id, Event.starts_at >= since)
@@ -884,5 +884,5 @@ def resident_panel(resident_id: int):
         resident=resident,
         registrations=registrations,
         status_labels=STATUS_LABELS,
-        now=rules.now(),
+        now=clock.now(),
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from core import clock
 from core.extensions import db
 from core.plugins import hookimpl
 from core.plugins.api import (
@@ -124,9 +125,8 @@ def butler_nav_items(site, user):
 @hookimpl
 def butler_dashboard_widgets(site, user):
     from plugins.health.models import HealthCampaign, HealthInvitation
-    from plugins.health.rules import now
 
-    today = now().date()
+    today = clock.now().date()
     campaign = db.session.scalar(
         select(HealthCampaign)
         .where(HealthCampaign.site_id == site.id, HealthCampaign.ends_on >= today)

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from core import clock
 from core.extensions import db
-from core.models import Occupancy, Resident, Site, utcnow
+from core.models import Occupancy, Resident, Site
 from plugins.health.models import (
     HealthCampaign,
     HealthCampaignCheck,
@@ -36,7 +37,7 @@ def add_demo(site: Site) -> None:
         return
     rng = random.Random(site.id)
     zone = ZoneInfo(site.timezone)
-    day = datetime.now(zone).date() - timedelta(days=20)
+    day = clock.now().astimezone(zone).date() - timedelta(days=20)
     campaign = HealthCampaign(
         site_id=site.id,
         name=DEMO_NAME,
@@ -44,7 +45,7 @@ def add_demo(site: Site) -> None:
         starts_on=day,
         ends_on=day + timedelta(days=1),
         notes="",
-        created_at=utcnow(),
+        created_at=clock.now(),
     )
     db.session.add(campaign)
     db.session.flush()
@@ -85,7 +86,7 @@ def add_demo(site: Site) -> None:
             resident_id=resident.id,
             slot_id=slot.id,
             status="attended" if came else "booked",
-            invited_at=utcnow(),
+            invited_at=clock.now(),
             attended_at=slot.starts_at if came else None,
         )
         db.session.add(invitation)
@@ -96,7 +97,7 @@ def add_demo(site: Site) -> None:
             resident_id=resident.id,
             sex=rng.choice(["F", "M"]),
             consent=True,
-            consent_given_at=utcnow(),
+            consent_given_at=clock.now(),
         )
         db.session.add(profile)
         _demo_results(site, campaign, resident, profile, checks, day, rng)
@@ -132,6 +133,6 @@ def _demo_results(site, campaign, resident, profile, checks, day: date, rng) -> 
                 range_low2=band.low2 if band else None,
                 range_high2=band.high2 if band else None,
                 age=age,
-                entered_at=utcnow(),
+                entered_at=clock.now(),
             )
         )

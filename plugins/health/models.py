@@ -23,8 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core import clock
 from core.extensions import db
-from core.models import Resident, SiteOwned, UTCDateTime, utcnow
+from core.models import Resident, SiteOwned, UTCDateTime
 
 SEXES = ("F", "M")
 RANGE_SEXES = ("any", "F", "M")
@@ -140,7 +141,7 @@ class HealthCampaign(SiteOwned, db.Model):
     ends_on: Mapped[date] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     checks: Mapped[list[HealthCheck]] = relationship(
         secondary="health_campaign_check",
@@ -202,7 +203,7 @@ class HealthInvitation(SiteOwned, db.Model):
     resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id"))
     slot_id: Mapped[int | None] = mapped_column(ForeignKey("health_slot.id"))
     status: Mapped[str] = mapped_column(String(10), default="invited")
-    invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     attended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     assessment: Mapped[str] = mapped_column(Text, default="")
@@ -250,7 +251,7 @@ class HealthResult(SiteOwned, db.Model):
     # The resident's age when measured: the summary counts by age band without names.
     age: Mapped[int | None] = mapped_column(Integer)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     check: Mapped[HealthCheck] = relationship()
 
@@ -263,7 +264,7 @@ class HealthErasure(SiteOwned, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id"))
-    erased_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    erased_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     erased_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     results_deleted: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -5,21 +5,15 @@ ages, consent, and choosing whom to invite by age band and household.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.extensions import db
-from core.models import Occupancy, Resident, Site, utcnow
+from core.models import Occupancy, Resident, Site
 from plugins.health.models import HealthCheck, HealthProfile, HealthRange
-
-
-def now() -> datetime:
-    """The current time (UTC); tests replace it."""
-    return utcnow()
-
 
 # --- The standard checks ------------------------------------------------------------------
 

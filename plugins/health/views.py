@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from core import audit, outbox, tenancy
+from core import audit, clock, outbox, tenancy
 from core.extensions import db
 from core.models import Resident, User
 from core.security import can, requires
@@ -72,7 +72,6 @@ from plugins.health.rules import (
     flag_of,
     has_consent,
     normal_range,
-    now,
     parse,
     profile_of,
     show,
@@ -136,7 +135,7 @@ def _tz() -> ZoneInfo:
 
 
 def _today() -> date:
-    return now().astimezone(_tz()).date()
+    return clock.now().astimezone(_tz()).date()
 
 
 # --- Campaigns ---------------------------------------------------------------------------
@@ -208,7 +207,7 @@ def new_campaign():
         ends_on=form.ends_on.data,
         notes=(form.notes.data or "").strip(),
         created_by_id=current_user.id,
-        created_at=now(),
+        created_at=clock.now(),
     )
     db.session.flush()
     for check_id in sorted(set(form.checks.data)):
@@ -466,7 +465,7 @@ def _add_invitation(campaign: HealthCampaign, resident_id: int) -> bool:
                 campaign_id=campaign.id,
                 resident_id=resident_id,
                 status="invited",
-                invited_at=now(),
+                invited_at=clock.now(),
                 invited_by_id=current_user.id,
             )
     except IntegrityError:
@@ -520,7 +519,7 @@ def attendance(invitation_id: int):
         flash(_("Choose whether the resident came."), "error")
         return _campaign_page(invitation.campaign, 422)
     invitation.status = form.status.data
-    invitation.attended_at = now() if form.status.data == "attended" else None
+    invitation.attended_at = clock.now() if form.status.data == "attended" else None
     audit.record("health.invitation.attendance", invitation, detail={"status": form.status.data})
     db.session.commit()
     return redirect(
@@ -645,7 +644,7 @@ def results(invitation_id: int):
             range_high2=rng.high2 if rng else None,
             age=age,
             entered_by_id=current_user.id,
-            entered_at=now(),
+            entered_at=clock.now(),
         )
         result = existing.get(check.id)
         if result is None:
@@ -662,7 +661,7 @@ def results(invitation_id: int):
         if flag in ("high", "low"):
             flagged.append(check_name(check))
     invitation.status = "attended"
-    invitation.attended_at = invitation.attended_at or now()
+    invitation.attended_at = invitation.attended_at or clock.now()
     audit.record("health.results.entered", resident, detail={"campaign": invitation.campaign_id})
     try:
         db.session.commit()
@@ -727,7 +726,7 @@ def save_assessment(invitation_id: int):
         form.assessment.errors = [_("Without the resident's consent nothing is kept.")]
     elif form.validate():
         invitation.assessment = (form.assessment.data or "").strip()
-        invitation.assessed_at = now()
+        invitation.assessed_at = clock.now()
         invitation.assessed_by_id = current_user.id
         audit.record("health.assessment.written", invitation.resident)
         db.session.commit()
@@ -834,7 +833,7 @@ def save_profile(resident_id: int):
     profile = profile_of(resident)
     if profile is None:
         profile = tenancy.new(HealthProfile, resident_id=resident.id, consent=False)
-    at = now()
+    at = clock.now()
     was = profile.consent
     profile.sex = form.sex.data or ""
     profile.birth_date = form.birth_date.data
@@ -900,7 +899,7 @@ def erase(resident_id: int):
         .values(assessment="", assessed_at=None, assessed_by_id=None)
     )
     profile = profile_of(resident)
-    at = now()
+    at = clock.now()
     if profile is not None:
         profile.sex, profile.birth_date = "", None
         if profile.consent:

@@ -7,12 +7,13 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from core import clock
 from core.extensions import db
 from core.plugins import hookimpl
 from core.plugins.api import Job, NavItem, Panel, Permission, PluginInfo, Report, Widget
 from core.roles import HOTEL_LEADS
 from core.security import can
-from plugins.housekeeping import logic, models
+from plugins.housekeeping import models
 from plugins.housekeeping.logic import STATUS_COLOURS, STATUS_LABELS
 from plugins.housekeeping.views import bp
 
@@ -162,7 +163,7 @@ def butler_dashboard_widgets(site, user):
         select(func.count(models.HousekeepingKeyIssue.id)).where(
             models.HousekeepingKeyIssue.site_id == site.id,
             models.HousekeepingKeyIssue.returned_at.is_(None),
-            models.HousekeepingKeyIssue.shift_ends_at < logic.now(),
+            models.HousekeepingKeyIssue.shift_ends_at < clock.now(),
         )
     )
     return [

@@ -10,11 +10,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from core import clock
 from core.auth import hash_password
 from core.demo import DEMO_PASSWORD
 from core.extensions import db
 from core.models import Membership, Site, Unit, User
-from plugins.housekeeping.logic import Load, fair_split, now, shift_end, site_today
+from plugins.housekeeping.logic import Load, fair_split, shift_end
 from plugins.housekeeping.models import (
     CREDITS,
     HousekeepingAssignment,
@@ -88,7 +89,7 @@ def load(site: Site) -> None:
         return
     people = _team(site)
     load_stores(site)
-    today = site_today(site)
+    today = clock.today(site)
     units = list(
         db.session.scalars(
             select(Unit)
@@ -144,14 +145,14 @@ def load(site: Site) -> None:
                     site_id=site.id,
                     unit_id=first.id,
                     inspector_id=people["floor_supervisor"].id,
-                    inspected_at=now() - timedelta(days=1),
+                    inspected_at=clock.now() - timedelta(days=1),
                     passed=True,
                 ),
                 HousekeepingInspection(
                     site_id=site.id,
                     unit_id=second.id,
                     inspector_id=people["floor_supervisor"].id,
-                    inspected_at=now() - timedelta(days=1),
+                    inspected_at=clock.now() - timedelta(days=1),
                     passed=False,
                     failed_items="bathroom,supplies",
                     note="Hair in the shower",
@@ -175,7 +176,7 @@ def load(site: Site) -> None:
                         key_id=key.id,
                         holder_id=people["hk.attendant1"].id,
                         issued_by_id=people["floor_supervisor"].id,
-                        issued_at=now(),
+                        issued_at=clock.now(),
                         shift_ends_at=shift_end(site, "morning"),
                     )
                 )
@@ -187,8 +188,8 @@ def load(site: Site) -> None:
                         key_id=key.id,
                         holder_id=people["hk.attendant3"].id,
                         issued_by_id=people["floor_supervisor"].id,
-                        issued_at=now() - timedelta(hours=20),
-                        shift_ends_at=now() - timedelta(hours=12),
+                        issued_at=clock.now() - timedelta(hours=20),
+                        shift_ends_at=clock.now() - timedelta(hours=12),
                     )
                 )
 
@@ -234,6 +235,6 @@ def load_stores(site: Site) -> None:
         if _find(HousekeepingCleaningCycle, site, kind=kind) is None:
             db.session.add(
                 HousekeepingCleaningCycle(
-                    site_id=site.id, kind=kind, every_days=days, starts_on=site_today(site)
+                    site_id=site.id, kind=kind, every_days=days, starts_on=clock.today(site)
                 )
             )

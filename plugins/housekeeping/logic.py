@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
-from core.models import Site, utcnow
+from core import clock
+from core.models import Site
 
 STATUS_LABELS = {
     "vacant_dirty": _l("Vacant dirty"),
@@ -108,19 +109,10 @@ SET_BY_HAND = ("vacant_dirty", "vacant_clean", "occupied", "occupied_dirty")
 BLOCKED = ("out_of_order", "out_of_service")
 
 
-def now() -> datetime:
-    """The current time (UTC, aware). Tests replace it."""
-    return utcnow()
-
-
-def site_today(site: Site) -> date:
-    return now().astimezone(ZoneInfo(site.timezone)).date()
-
-
 def shift_end(site: Site, shift: str, at: datetime | None = None) -> datetime:
     """When ``shift`` ends: the next time its end hour strikes in the site's zone."""
     zone = ZoneInfo(site.timezone)
-    local = (at or now()).astimezone(zone)
+    local = (at or clock.now()).astimezone(zone)
     end = datetime.combine(local.date(), time(SHIFTS[shift]), tzinfo=zone)
     if end <= local:
         end += timedelta(days=1)

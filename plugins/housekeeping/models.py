@@ -23,8 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core import clock
 from core.extensions import db
-from core.models import SiteOwned, Unit, User, UTCDateTime, utcnow
+from core.models import SiteOwned, Unit, User, UTCDateTime
 
 STATUSES = (
     "vacant_dirty",
@@ -61,7 +62,7 @@ class HousekeepingRoom(SiteOwned, db.Model):
     status: Mapped[str] = mapped_column(String(20), default=DEFAULT_STATUS)
     vip: Mapped[bool] = mapped_column(Boolean, default=False)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     unit: Mapped[Unit] = relationship()
@@ -85,7 +86,7 @@ class HousekeepingBlock(SiteOwned, db.Model):
     ends_on: Mapped[date] = mapped_column(Date)
     agreed_with: Mapped[str] = mapped_column(String(120))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     created_by: Mapped[User | None] = relationship()
@@ -103,7 +104,7 @@ class HousekeepingInspection(SiteOwned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     inspector_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    inspected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    inspected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     passed: Mapped[bool] = mapped_column(Boolean)
     failed_items: Mapped[str] = mapped_column(String(300), default="")
     note: Mapped[str] = mapped_column(String(500), default="")
@@ -178,7 +179,7 @@ class HousekeepingKeyIssue(SiteOwned, db.Model):
     key_id: Mapped[int] = mapped_column(ForeignKey("housekeeping_key.id"))
     holder_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     shift_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     returned_to_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -255,7 +256,7 @@ class HousekeepingLinenMovement(SiteOwned, db.Model):
     item_id: Mapped[int] = mapped_column(ForeignKey("housekeeping_linen_item.id"))
     kind: Mapped[str] = mapped_column(String(12))
     quantity: Mapped[int] = mapped_column(Integer)
-    moved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    moved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     note: Mapped[str] = mapped_column(String(200), default="")
 
@@ -283,7 +284,7 @@ class HousekeepingStocktake(SiteOwned, db.Model):
     counted_floors: Mapped[int] = mapped_column(Integer)
     counted_laundry: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(300), default="")
-    counted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    counted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     item: Mapped[HousekeepingLinenItem] = relationship()
@@ -501,6 +502,6 @@ class HousekeepingEvaluation(SiteOwned, db.Model):
     score: Mapped[int] = mapped_column(Integer)
     comments: Mapped[str] = mapped_column(String(1000), default="")
     evaluator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])

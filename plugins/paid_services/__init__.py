@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from core import clock
 from core.extensions import db
 from core.plugins import hookimpl
 from core.plugins.api import Job, NavItem, Panel, Permission, PluginInfo, Report, Widget
@@ -113,10 +113,9 @@ def widget_counts(site) -> dict[str, int]:
     Each figure is its own subquery so that each reads its own index; the unpaid sum
     reads only the orders that owe (a partial index).
     """
-    from plugins.paid_services import rules
     from plugins.paid_services.models import PaidServicesOrder as O  # noqa: N817
 
-    today = rules.now().astimezone(ZoneInfo(site.timezone)).date()
+    today = clock.today(site)
     week_end = today + timedelta(days=6 - today.weekday())
     is_open = O.status.in_(("quoted", "accepted"))
     open_count = select(func.count(O.id)).where(O.site_id == site.id, is_open)

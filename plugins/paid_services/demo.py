@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from core import clock
 from core.extensions import db
-from core.models import Membership, Occupancy, Resident, Site, User, utcnow
+from core.models import Membership, Occupancy, Resident, Site, User
 from plugins.paid_services import rules
 from plugins.paid_services.models import PaidServicesOrder, PaidServicesService
 
@@ -74,7 +75,7 @@ def add_demo_data(site: Site) -> None:
     ).all()
     if seller is None or len(rows) < 4:
         return
-    today = utcnow().date()
+    today = clock.now().date()
 
     def order(index: int, service: PaidServicesService, hundredths: int) -> PaidServicesOrder:
         resident, occupancy = rows[index]

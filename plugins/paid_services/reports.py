@@ -18,12 +18,13 @@ from flask import Response, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
+from core import clock
 from core.exports import neutralise
 from core.extensions import db
 from core.models import Building, Resident, Site, Unit, User
 from core.security import requires
 from core.tenancy import current_site
-from plugins.paid_services import money, rules
+from plugins.paid_services import money
 from plugins.paid_services.models import (
     PaidServicesLine,
     PaidServicesOrder,
@@ -168,7 +169,7 @@ class ButlerRow:
 
 
 def by_butler(site: Site, period: str) -> list[ButlerRow]:
-    """For each seller: orders sold in the month and their value, work delivered, money in."""
+    """For each seller: quotes accepted in the month and their value, work delivered, money in."""
     tz = ZoneInfo(site.timezone)
     first, after = _first_day(period), _after(period)
     start, end = _utc(first, tz), _utc(after, tz)
@@ -183,8 +184,9 @@ def by_butler(site: Site, period: str) -> list[ButlerRow]:
         .join(User, User.id == o.sold_by_id)
         .where(
             o.site_id == site.id,
-            o.created_at >= start,
-            o.created_at < end,
+            # Sold when the resident accepted the quote: a quote never accepted is no sale.
+            o.accepted_at >= start,
+            o.accepted_at < end,
             o.status != "cancelled",
         )
         .group_by(o.sold_by_id, User.display_name)
@@ -239,7 +241,7 @@ def _period_arg() -> tuple[str, str | None]:
     period = request.args.get("period", "")
     if PERIOD.match(period):
         return period, None
-    today = rules.now().astimezone(ZoneInfo(current_site().timezone)).date()
+    today = clock.today(current_site())
     error = _("Choose a month as YYYY-MM, for example 2026-11.") if period else None
     return today.strftime("%Y-%m"), error
 

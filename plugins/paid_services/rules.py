@@ -6,14 +6,14 @@ the person at the screen, and nothing has been changed. Every change is audited.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from core import audit
+from core import audit, clock
 from core.extensions import db
-from core.models import Resident, Site, Unit, User, utcnow
+from core.models import Resident, Site, Unit, User
 from plugins.paid_services.models import (
     PaidServicesLine,
     PaidServicesOrder,
@@ -25,11 +25,6 @@ from plugins.paid_services.money import line_total
 
 class Refused(Exception):
     """What was asked cannot be done; ``str(error)`` says why."""
-
-
-def now() -> datetime:
-    """The current time (UTC); tests replace this function to travel in time."""
-    return utcnow()
 
 
 def _recompute(order: PaidServicesOrder) -> None:
@@ -118,7 +113,7 @@ def accept(order: PaidServicesOrder, *, who: str, how: str, user: User) -> None:
     order.status = "accepted"
     order.accepted_by_name = who
     order.accepted_how = how
-    order.accepted_at = now()
+    order.accepted_at = clock.now()
     order.accepted_recorded_by_id = user.id
     audit.record(
         "paid_services.accepted",
@@ -185,7 +180,7 @@ def cancel(order: PaidServicesOrder, *, reason: str, user: User) -> None:
     if not reason.strip():
         raise Refused(_("Say why the order is cancelled."))
     order.status = "cancelled"
-    order.cancelled_at = now()
+    order.cancelled_at = clock.now()
     order.cancel_reason = reason.strip()
     audit.record("paid_services.cancelled", order, user=user, detail={"reason": reason})
 
@@ -228,7 +223,7 @@ def pay(
         kind="payment",
         method=method,
         amount_minor=amount_minor,
-        received_at=now(),
+        received_at=clock.now(),
         reference=reference,
         recorded_by_id=user.id,
     )
@@ -259,7 +254,7 @@ def refund(
         kind="refund",
         method=method,
         amount_minor=amount_minor,
-        received_at=now(),
+        received_at=clock.now(),
         reason=reason.strip(),
         recorded_by_id=user.id,
     )

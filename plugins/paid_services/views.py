@@ -8,7 +8,6 @@ message next to the field (422) and writes nothing.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -28,7 +27,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
-from core import audit, htmx, tenancy
+from core import audit, clock, htmx, tenancy
 from core.extensions import db
 from core.forms import staff_choices
 from core.models import Building, Occupancy, Resident, Unit, User
@@ -86,7 +85,7 @@ def _helpers() -> dict:
 
 def today() -> date:
     """Today on the site's clock."""
-    return rules.now().astimezone(ZoneInfo(current_site().timezone)).date()
+    return clock.today(current_site())
 
 
 def _id_arg(name: str, largest: int = tenancy.MAX_ID) -> int | None:

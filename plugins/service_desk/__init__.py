@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
+from core import clock
 from core.plugins import hookimpl
 from core.plugins.api import (
     Job,
@@ -127,13 +128,13 @@ def butler_jobs():
 def butler_dashboard_widgets(site, user):
     from core.residents import has_buildings
     from core.security import can
-    from plugins.service_desk import flow, queries
+    from plugins.service_desk import queries
 
     if not can(user, f"{NAME}.view", site):
         return []
     # A butler sees their own buildings' requests; a manager or the front desk, the site's.
     mine = has_buildings(site, user)
-    counts = queries.butler_counts(site, user.id if mine else None, flow.now())
+    counts = queries.butler_counts(site, user.id if mine else None, clock.now())
     return [
         Widget(
             key=f"{NAME}.mine",

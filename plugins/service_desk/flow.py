@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 
 from core.extensions import db
-from core.models import Resident, User, utcnow
+from core.models import Resident, User
 from plugins.service_desk.models import (
     ServiceDeskCallback,
     ServiceDeskCategory,
@@ -28,11 +28,6 @@ CALLBACK_WITHIN = timedelta(hours=24)
 
 class FlowError(ValueError):
     """The step is not allowed now; the message says why."""
-
-
-def now() -> datetime:
-    """The current time (UTC, aware); tests replace this function to freeze the clock."""
-    return utcnow()
 
 
 def _event(request: ServiceDeskRequest, user: User | None, action: str, at: datetime, note=""):

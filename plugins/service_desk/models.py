@@ -21,8 +21,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core import clock
 from core.extensions import db
-from core.models import Building, Resident, SiteOwned, Unit, User, UTCDateTime, utcnow
+from core.models import Building, Resident, SiteOwned, Unit, User, UTCDateTime
 
 TYPES = ("inquiry", "repair", "complaint", "errand", "feedback")
 CHANNELS = ("phone", "visit", "wechat", "app", "walk_in")
@@ -101,7 +102,7 @@ class ServiceDeskRequest(SiteOwned, db.Model):
     channel: Mapped[str] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="new")
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     logged_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     # Promises, fixed at intake from the category.
     reply_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -159,7 +160,7 @@ class ServiceDeskEvent(SiteOwned, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("service_desk_request.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     action: Mapped[str] = mapped_column(String(30))
     note: Mapped[str] = mapped_column(Text, default="")
@@ -194,7 +195,7 @@ class ServiceDeskCallback(SiteOwned, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("service_desk_request.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     method: Mapped[str] = mapped_column(String(10))
     satisfaction: Mapped[str] = mapped_column(String(20))
     comment: Mapped[str] = mapped_column(Text, default="")
@@ -217,7 +218,7 @@ class ServiceDeskPhoto(SiteOwned, db.Model):
     size: Mapped[int] = mapped_column(Integer)
     original_name: Mapped[str] = mapped_column(String(200), default="")
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 MODELS = [

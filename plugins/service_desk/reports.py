@@ -13,12 +13,13 @@ from flask import Response, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from core import clock
 from core.exports import neutralise
 from core.extensions import db
 from core.models import Site
 from core.security import requires
 from core.tenancy import current_site
-from plugins.service_desk import flow, labels
+from plugins.service_desk import labels
 from plugins.service_desk.models import OPEN_STATUSES, ServiceDeskCategory, ServiceDeskRequest
 from plugins.service_desk.queries import list_options
 from plugins.service_desk.views import bp
@@ -117,7 +118,7 @@ def month_figures(site: Site, period: str, now: datetime) -> MonthFigures:
 @requires("service_desk.reports")
 def monthly_report():
     site = current_site()
-    now = flow.now()
+    now = clock.now()
     period, error = _period(site, now)
     return render_template(
         "service_desk/report_monthly.html",
@@ -165,7 +166,7 @@ def month_xlsx(period: str, figures: MonthFigures) -> bytes:
 @requires("service_desk.reports")
 def monthly_export():
     site = current_site()
-    now = flow.now()
+    now = clock.now()
     period, error = _period(site, now)
     if error:
         return monthly_report()
@@ -222,7 +223,7 @@ def open_items_report():
         total=total,
         page=page,
         pages=max(1, -(-total // OPEN_ITEMS_PER_PAGE)),
-        now=flow.now(),
+        now=clock.now(),
         assignee=_assignee,
         type_labels=labels.TYPE_LABELS,
         status_labels=labels.STATUS_LABELS,
@@ -287,8 +288,8 @@ def open_items_xlsx(site: Site, now: datetime) -> bytes:
 @requires("service_desk.reports")
 def open_items_export():
     site = current_site()
-    now = flow.now()
-    today = now.astimezone(ZoneInfo(site.timezone)).date().isoformat()
+    now = clock.now()
+    today = now.astimezone(clock.zone(site)).date().isoformat()
     return Response(
         open_items_xlsx(site, now),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from core import clock
 from core.extensions import db
 from core.models import Site
 from plugins.service_desk.labels import DEFAULT_CATEGORIES
@@ -56,7 +57,7 @@ def load_demo(site: Site) -> None:
     """The site's categories and a few requests at every step, once."""
     from datetime import timedelta
 
-    from core.models import Membership, Occupancy, Resident, Unit, User, utcnow
+    from core.models import Membership, Occupancy, Resident, Unit, User
     from plugins.service_desk import flow
     from plugins.service_desk.models import ServiceDeskRequest
 
@@ -89,7 +90,7 @@ def load_demo(site: Site) -> None:
         .order_by(ServiceDeskCategory.id)
     ):
         categories.setdefault(category.type, category)
-    now = utcnow()
+    now = clock.now()
     for (type_, text, steps, hours_ago), (resident, unit) in zip(
         DEMO_REQUESTS, residents, strict=False
     ):

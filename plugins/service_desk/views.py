@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
-from core import audit, htmx, uploads
+from core import audit, clock, htmx, uploads
 from core.extensions import db
 from core.formdata import takes_files
 from core.forms import staff_choices
@@ -106,7 +106,7 @@ def _buildings() -> list[Building]:
 @requires("service_desk.view")
 def index():
     site = current_site()
-    now = flow.now()
+    now = clock.now()
     # A butler starts from their own requests; others from every open one.
     f = queries.filter_from_args(
         request.args, default_view="mine" if has_buildings(site, current_user) else "open"
@@ -220,7 +220,7 @@ def new():
                 channel=form.channel.data,
                 description=form.description.data.strip(),
                 user=current_user,
-                at=flow.now(),
+                at=clock.now(),
             )
             if stored is not None:
                 _add_photo(item, stored)
@@ -246,7 +246,7 @@ def _add_photo(item: ServiceDeskRequest, stored) -> ServiceDeskPhoto:
         size=stored.size,
         original_name=stored.original_name,
         uploaded_by_id=current_user.id,
-        uploaded_at=flow.now(),
+        uploaded_at=clock.now(),
     )
     db.session.add(photo)
     db.session.add(
@@ -255,7 +255,7 @@ def _add_photo(item: ServiceDeskRequest, stored) -> ServiceDeskPhoto:
             request_id=item.id,
             user_id=current_user.id,
             action="photo",
-            at=flow.now(),
+            at=clock.now(),
             note=stored.original_name,
         )
     )
@@ -317,7 +317,7 @@ def _page(item: ServiceDeskRequest, status: int = 200, message: str | None = Non
         .where(ServiceDeskPhoto.site_id == site.id, ServiceDeskPhoto.request_id == item.id)
         .order_by(ServiceDeskPhoto.id)
     ).all()
-    now = flow.now()
+    now = clock.now()
     return render_template(
         "service_desk/show.html",
         item=item,
@@ -363,7 +363,7 @@ def _step(request_id: int, form_name: str, form, apply, done_message: str):
             message=_stale_message(),
         )
     try:
-        apply(item, form, flow.now())
+        apply(item, form, clock.now())
     except flow.FlowError as refused:
         db.session.rollback()
         item = _request(request_id)
@@ -563,7 +563,7 @@ def _panel(where, resident: Resident | None = None):
         resident=resident,
         items=items,
         open_count=open_count,
-        now=flow.now(),
+        now=clock.now(),
         can_log=can(current_user, "service_desk.handle"),
         **_labels(),
     )

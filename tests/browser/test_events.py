@@ -10,8 +10,9 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from core import clock as core_clock
 from core.extensions import db
-from core.models import PluginEnablement, Site, utcnow
+from core.models import PluginEnablement, Site
 from plugins.events.models import Event, Registration
 from tests.browser.conftest import ARTIFACTS, Admin, LiveServer
 from tests.browser.test_outside_checks import _tools, axe_problems, log_in, run_vnu
@@ -34,7 +35,7 @@ def lantern_evening(live_server: LiveServer, seeded_site: Admin) -> tuple[Admin,
     with live_server.app.app_context():
         site = db.session.scalars(db.select(Site).where(Site.slug == seeded_site.site_slug)).one()
         db.session.add(PluginEnablement(site_id=site.id, plugin="events", enabled=True))
-        starts = utcnow().replace(second=0, microsecond=0) + timedelta(hours=2)
+        starts = core_clock.now().replace(second=0, microsecond=0) + timedelta(hours=2)
         event = Event(
             site_id=site.id,
             title="Lantern evening",
@@ -53,7 +54,7 @@ def lantern_evening(live_server: LiveServer, seeded_site: Admin) -> tuple[Admin,
                 resident_id=seeded_site.resident_ids["Wong Siu Ming"],
                 places=3,
                 status="confirmed",
-                queued_at=utcnow(),
+                queued_at=core_clock.now(),
             )
         )
         db.session.commit()

@@ -12,9 +12,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from core.auth import hash_password
+from core.clock import today as site_today
 from core.extensions import db
 from core.models import Building, Membership, Organization, PluginEnablement, Site, Unit, User
-from plugins.housekeeping.logic import site_today
 from plugins.housekeeping.models import (
     HousekeepingAssignment,
     HousekeepingCleaningCycle,

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import event, func, select
 
+from core import clock as core_clock
 from core.extensions import db
 from core.models import AuditLog, Building, Unit
 from tests.conftest import login
@@ -86,9 +87,8 @@ def test_list_shows_each_building_with_floors_units_and_butler(client, make, est
     make.unit(tower)
     make.unit(tower)
     gone = make.unit(tower)
-    from core.models import utcnow
 
-    make.update(gone, archived_at=utcnow())
+    make.update(gone, archived_at=core_clock.now())
     ben = make.user(role="butler", site=estate, display_name="Ben Lau")
     make.assignment(ben, tower)
     earlier = make.user(role="butler", site=estate, display_name="Old Hand")
@@ -575,10 +575,9 @@ def test_manager_archives_and_restores_a_unit(app, client, make, estate):
 
 
 def test_no_units_are_added_to_an_archived_building(app, client, make, estate):
-    from core.models import utcnow
 
     tower = make.building(estate)
-    make.update(tower, archived_at=utcnow())
+    make.update(tower, archived_at=core_clock.now())
     login(client, "mia")
     response = client.post(
         f"/s/{estate.slug}/buildings/{tower.id}/units/new",

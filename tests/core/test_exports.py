@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from core import clock as core_clock
 from core import exports
 from core.extensions import db
 from core.models import AuditLog
@@ -63,7 +64,7 @@ def test_csv_export_holds_the_filtered_residents_only(app, client, estate):
 def test_export_is_a_download_named_after_the_site_and_not_cached(app, client, estate):
     site, _t1, _t2 = estate
     login(client, "mia")
-    today = datetime.now(ZoneInfo(site.timezone)).date().isoformat()
+    today = core_clock.now().astimezone(ZoneInfo(site.timezone)).date().isoformat()
     for ext in ("csv", "xlsx"):
         answer = client.get(f"/s/{site.slug}/residents/export.{ext}")
         assert answer.data  # read it all, as a browser would, before the next request

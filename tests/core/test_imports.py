@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
+from core import clock as core_clock
 from core import imports
 from core.extensions import db
 from core.models import AuditLog, ImportBatch, Occupancy, Resident, Unit
@@ -674,11 +675,10 @@ def test_a_new_resident_number_goes_to_the_resident_found_by_name_and_phone(app,
 
 
 def test_an_archived_resident_is_not_imported_over(app, client, estate, make):
-    from core.models import utcnow
 
     site, _tower, _units = estate
     gone = make.resident(site, ref="R0000", name="Resident 0")
-    make.update(gone, archived_at=utcnow())
+    make.update(gone, archived_at=core_clock.now())
     login(client, "mia")
     _ident, report = run(client, site, "r.csv", csv_file(RESIDENT_HEADER, resident_rows(1)))
     assert "This resident is archived: restore them before importing." in report
@@ -717,13 +717,11 @@ def test_an_import_left_unfinished_for_a_day_is_ended_by_the_next_upload(
 ):
     from datetime import timedelta
 
-    from core.models import utcnow
-
     site, _tower, _units = estate
     login(client, "mia")
     old = batch_id(upload(client, site, "old.csv", csv_file(RESIDENT_HEADER, resident_rows(2))))
     with app.app_context():
-        db.session.get(ImportBatch, old).created_at = utcnow() - timedelta(days=2)
+        db.session.get(ImportBatch, old).created_at = core_clock.now() - timedelta(days=2)
         db.session.commit()
     new = batch_id(upload(client, site, "new.csv", csv_file(RESIDENT_HEADER, resident_rows(2))))
     assert load_batch(app, old).status == "failed"

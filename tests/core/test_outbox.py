@@ -6,7 +6,7 @@ import email
 import logging
 import socket
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email import policy
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import func, select
 
+from core import clock as core_clock
 from core.config import from_environment
 from core.extensions import db
 from core.models import AuditLog, OutboxMessage, Resident, Site
@@ -81,7 +82,7 @@ def add_message(app: Flask, site: Site, **fields) -> OutboxMessage:
     fields.setdefault("channel", "sms")
     fields.setdefault("recipient", "+852 9123 4567")
     fields.setdefault("body", "Your parcel is at the front desk.")
-    fields.setdefault("dedupe_key", f"parcel-{datetime.now(UTC).timestamp()}")
+    fields.setdefault("dedupe_key", f"parcel-{core_clock.now().timestamp()}")
     with app.app_context():
         message = OutboxMessage(site_id=site.id, **fields)
         db.session.add(message)
@@ -222,7 +223,7 @@ def test_smtp_defaults_suit_a_local_mail_server(monkeypatch, tmp_path: Path):
 def test_a_failed_email_is_retried_later_and_then_given_up(app, make, no_mail_server):
     site = make.site()
     message = queue_one(app, site, channel="email", recipient="wong@example.com")
-    now = datetime.now(UTC)
+    now = core_clock.now()
 
     assert deliver(app, now).failed == 1
     failed = reload(app, message)
@@ -255,7 +256,7 @@ def test_a_failed_email_goes_out_once_the_server_is_back(app, make, monkeypatch)
     message = queue_one(app, site, channel="email", recipient="wong@example.com")
     monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
     monkeypatch.setitem(app.config, "SMTP_PORT", free_port())
-    now = datetime.now(UTC)
+    now = core_clock.now()
     deliver(app, now)
 
     inbox = Inbox()
@@ -282,14 +283,14 @@ def test_a_message_interrupted_while_sending_is_never_sent_again_by_itself(
         app,
         site,
         status="sending",
-        claimed_at=datetime.now(UTC) - timedelta(minutes=20),
-        next_attempt_at=datetime.now(UTC) - timedelta(minutes=20),
+        claimed_at=core_clock.now() - timedelta(minutes=20),
+        next_attempt_at=core_clock.now() - timedelta(minutes=20),
         subject="Lift maintenance",
     )
     add_message(app, site, status="sent", subject="Parcel waiting")
 
     summary = deliver(app)
-    deliver(app, datetime.now(UTC) + timedelta(days=1))
+    deliver(app, core_clock.now() + timedelta(days=1))
 
     assert summary.uncertain == 1
     assert reload(app, stuck).status == "uncertain"
@@ -305,7 +306,7 @@ def test_a_message_being_sent_right_now_is_left_alone(app, make, caplog):
     caplog.set_level(logging.INFO, logger="butler.sms")
     site = make.site()
     busy = add_message(
-        app, site, status="sending", claimed_at=datetime.now(UTC), next_attempt_at=None
+        app, site, status="sending", claimed_at=core_clock.now(), next_attempt_at=None
     )
     deliver(app)
     assert reload(app, busy).status == "sending"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from datetime import timedelta
 
@@ -10,8 +9,9 @@ import pyotp
 import pytest
 from sqlalchemy import select, update
 
+from core import clock as core_clock
 from core.extensions import db
-from core.models import AuditLog, RecoveryCode, User, UserSession, utcnow
+from core.models import AuditLog, RecoveryCode, User, UserSession
 from tests.conftest import login
 from tests.factories import PASSWORD
 
@@ -66,7 +66,9 @@ def test_an_idle_session_ends(app, client, make):
     make.user(site=site, username="ben")
     login(client, "ben")
     with client.session_transaction() as cookie:
-        cookie["seen"] = int(time.time()) - app.config["BUTLER_SESSION_IDLE_MINUTES"] * 60 - 5
+        cookie["seen"] = (
+            int(core_clock.now().timestamp()) - app.config["BUTLER_SESSION_IDLE_MINUTES"] * 60 - 5
+        )
     assert client.get(f"/s/{site.slug}/").status_code == 302
 
 
@@ -77,7 +79,9 @@ def test_a_session_ends_after_its_absolute_lifetime_even_when_used(app, client, 
     hours = app.config["BUTLER_SESSION_ABSOLUTE_HOURS"]
     with app.app_context():
         db.session.execute(
-            update(UserSession).values(created_at=utcnow() - timedelta(hours=hours, minutes=1))
+            update(UserSession).values(
+                created_at=core_clock.now() - timedelta(hours=hours, minutes=1)
+            )
         )
         db.session.commit()
     assert client.get(f"/s/{site.slug}/").status_code == 302
@@ -265,7 +269,7 @@ def test_the_second_step_cannot_be_skipped_or_reused_after_logout(app, client, m
     assert client.get("/login/second-factor").status_code == 302  # nothing pending
     login(client, "mia")
     with client.session_transaction() as cookie:
-        cookie["pending_at"] = int(time.time()) - 600
+        cookie["pending_at"] = int(core_clock.now().timestamp()) - 600
     late = client.get("/login/second-factor")
     assert late.status_code == 302 and late.headers["Location"] == "/login"
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event, func, select
 
+from core import clock as core_clock
 from core.extensions import db
 from core.models import AuditLog, ButlerAssignment, Membership, User
 from tests.conftest import login
@@ -98,7 +99,7 @@ def assignments_of(app, building) -> list[tuple[int, date, date | None]]:
 
 
 def today_in(timezone: str) -> date:
-    return datetime.now(ZoneInfo(timezone)).date()
+    return core_clock.now().astimezone(ZoneInfo(timezone)).date()
 
 
 # --- New staff -------------------------------------------------------------------------

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from werkzeug.exceptions import NotFound
 
+from core import clock as core_clock
 from core import tenancy
-from core.models import Building, utcnow
+from core.models import Building
 from tests.conftest import login
 
 
@@ -43,7 +44,7 @@ def test_org_admin_opens_every_site_of_their_company_but_no_other(client, make):
 def test_archived_site_is_closed_to_everyone(client, make):
     site = make.site()
     make.user(site=site, username="ben")
-    make.update(site, archived_at=utcnow())
+    make.update(site, archived_at=core_clock.now())
     login(client, "ben")
     assert client.get(f"/s/{site.slug}/").status_code == 404
 

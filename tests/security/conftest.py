@@ -26,6 +26,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
+from core import clock as core_clock
 from core.extensions import db
 from core.models import (
     Building,
@@ -43,7 +44,6 @@ from core.models import (
     Unit,
     User,
     Vehicle,
-    utcnow,
 )
 from core.roles import ROLE_CODES
 from tests.conftest import login
@@ -177,7 +177,7 @@ def _fill_site(app: Flask, make: Factory, org: Organization, slug: str) -> SiteO
                     site_id=site.id,
                     resident_id=resident.id,
                     kind="call",
-                    at=utcnow(),
+                    at=core_clock.now(),
                     summary="Called about the lift",
                     staff_id=staff.id,
                 ),

@@ -63,6 +63,7 @@ from wtforms import (
 )
 from wtforms.fields.core import UnboundField
 
+from core import clock as core_clock
 from core import create_app, imports
 from core.extensions import db
 from core.forms import (
@@ -84,7 +85,7 @@ from core.forms_residents import (
     VehicleForm,
 )
 from core.forms_staff import AssignForm, ExistingStaffForm, NewStaffForm, RolesForm
-from core.models import Building, ImportBatch, Resident, Unit, User, utcnow
+from core.models import Building, ImportBatch, Resident, Unit, User
 from core.roles import ROLE_CODES
 from core.views.buildings import BuildingForm, UnitForm
 from core.views.transfer import ImportForm
@@ -426,7 +427,7 @@ def _anonymous(s: Setting, client: FlaskClient) -> None:
 def _half_logged_in(s: Setting, client: FlaskClient) -> None:
     """The admin has a second factor and has given the password: the code is next."""
     s.notes["secret"] = pyotp.random_base32()
-    s.make.update(s.admin, totp_secret=s.notes["secret"], totp_enabled_at=utcnow())
+    s.make.update(s.admin, totp_secret=s.notes["secret"], totp_enabled_at=core_clock.now())
     response = login(client, s.admin.username)
     assert response.status_code == 302 and "second-factor" in response.location
 
@@ -440,7 +441,7 @@ def _setting_up_second_factor(s: Setting, client: FlaskClient) -> None:
 
 def _with_second_factor(s: Setting, client: FlaskClient) -> None:
     log_in_as("org_admin")(s, client)
-    s.make.update(s.admin, totp_secret=pyotp.random_base32(), totp_enabled_at=utcnow())
+    s.make.update(s.admin, totp_secret=pyotp.random_base32(), totp_enabled_at=core_clock.now())
 
 
 def _current_code(s: Setting) -> dict[str, Any]:

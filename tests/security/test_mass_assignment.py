@@ -21,6 +21,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from core import clock as core_clock
+from core.clock import today as site_today
 from core.extensions import db
 from core.models import (
     Building,
@@ -37,9 +39,7 @@ from core.models import (
     Unit,
     User,
     Vehicle,
-    utcnow,
 )
-from core.views.staff import site_today
 from tests.conftest import login
 from tests.example_plugin import ExampleNote
 from tests.security.conftest import SiteObjects, World
@@ -122,7 +122,7 @@ def newest(app: Flask, model: type, *criteria) -> Any:
 
 
 def recent(when) -> bool:
-    return abs(utcnow() - when) < timedelta(minutes=5)
+    return abs(core_clock.now() - when) < timedelta(minutes=5)
 
 
 @pytest.fixture

@@ -16,12 +16,11 @@ from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from core import audit, htmx, tenancy
+from core import audit, clock, htmx, tenancy
 from core.extensions import db
 from core.models import Building, Unit, User
 from core.security import requires
 from core.tenancy import current_site
-from plugins.housekeeping import logic
 from plugins.housekeeping.forms import MAX_LINES, OccupancyForm, ReassignForm, SuggestForm
 from plugins.housekeeping.logic import (
     BLOCKED,
@@ -29,7 +28,6 @@ from plugins.housekeeping.logic import (
     MOVEMENT_LABELS,
     Load,
     fair_split,
-    site_today,
 )
 from plugins.housekeeping.models import (
     CREDITS,
@@ -177,7 +175,7 @@ def _page(day: date, status: int = 200, occupancy_form=None, suggest_form=None):
 @bp.route("/assignments")
 @requires("housekeeping.assign")
 def assignments():
-    today = site_today(current_site())
+    today = clock.today(current_site())
     return _page(parse_day(request.args.get("day"), today))
 
 
@@ -238,7 +236,7 @@ def parse_occupancy(text: str) -> tuple[list[tuple[Unit, str, bool]], list[str]]
 def occupancy():
     site = current_site()
     form = OccupancyForm()
-    today = site_today(site)
+    today = clock.today(site)
     if not form.validate_on_submit():
         return _page(parse_day(request.form.get("day"), today), 422, occupancy_form=form)
     day = form.day.data
@@ -274,7 +272,7 @@ def suggest():
     site = current_site()
     form = SuggestForm()
     form.attendants.choices = [SelectChoice(u.id, u.display_name) for u in members()]
-    day = parse_day(request.form.get("day"), site_today(site))
+    day = parse_day(request.form.get("day"), clock.today(site))
     if not form.validate_on_submit():
         return _page(day, 422, suggest_form=form)
     day = form.day.data
@@ -345,7 +343,7 @@ def _my_rows(day: date) -> list[tuple[HousekeepingAssignment, str]]:
 @bp.route("/my-rooms")
 @requires("housekeeping.clean")
 def my_rooms():
-    day = site_today(current_site())
+    day = clock.today(current_site())
     rows = _my_rows(day)
     return render(
         "housekeeping/my_rooms.html",
@@ -364,7 +362,7 @@ def cleaned(assignment_id: int):
     row = tenancy.get_or_404(HousekeepingAssignment, assignment_id)
     room = room_of(row.unit)
     if row.cleaned_at is None:
-        row.cleaned_at = logic.now()
+        row.cleaned_at = clock.now()
         status = room.status if room else "vacant_clean"
         if status in CLEANED:
             room = room_for_write(row.unit)

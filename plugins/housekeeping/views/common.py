@@ -11,12 +11,11 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
-from core import htmx, tenancy
+from core import clock, htmx, tenancy
 from core.extensions import db
 from core.models import Membership, Unit, User
 from core.security import can
 from core.tenancy import current_site
-from plugins.housekeeping import logic
 from plugins.housekeeping.logic import (
     BLOCK_LABELS,
     CLEANED,
@@ -47,7 +46,7 @@ def change_status(room: HousekeepingRoom, status: str) -> None:
     if room.status != status:
         room.status = status
         room.released_at = None
-    room.changed_at = logic.now()
+    room.changed_at = clock.now()
     room.changed_by_id = current_user.id
 
 

@@ -16,12 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 from wtforms.fields.choices import SelectChoice
 
-from core import audit, tenancy
+from core import audit, clock, tenancy
 from core.extensions import db
 from core.models import User
 from core.security import requires
 from core.tenancy import current_site
-from plugins.housekeeping import logic
 from plugins.housekeeping.forms import IssueForm, KeyForm, LostForm
 from plugins.housekeeping.logic import SHIFT_LABELS, shift_end
 from plugins.housekeeping.models import HousekeepingKey, HousekeepingKeyIssue
@@ -91,7 +90,7 @@ def _page(status: int = 200, key_form=None, issue_forms=None, lost_forms=None, e
         history=history,
         key_form=key_form or KeyForm(formdata=None),
         shift_labels=SHIFT_LABELS,
-        at=logic.now(),
+        at=clock.now(),
         error=error,
     )
 
@@ -148,7 +147,7 @@ def issue_key(key_id: int):
     out = open_issue(key)
     if out is not None:
         return _already_out(key, out.holder.display_name)
-    at = logic.now()
+    at = clock.now()
     custody = tenancy.new(
         HousekeepingKeyIssue,
         key_id=key.id,
@@ -198,7 +197,7 @@ def return_key(issue_id: int):
     custody = tenancy.get_or_404(HousekeepingKeyIssue, issue_id)
     key = custody.key
     if custody.returned_at is None:
-        custody.returned_at = logic.now()
+        custody.returned_at = clock.now()
         custody.returned_to_id = current_user.id
         audit.record(
             "housekeeping.key_returned",
@@ -224,7 +223,7 @@ def key_lost(key_id: int):
     if not form.validate_on_submit():
         return _page(422, lost_forms={key.id: form})
     if key.lost_at is None:
-        at = logic.now()
+        at = clock.now()
         key.lost_at, key.lost_note = at, form.note.data.strip()
         out = open_issue(key)
         if out is not None:

@@ -14,14 +14,13 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
-from core import audit, tenancy
+from core import audit, clock, tenancy
 from core.extensions import db
 from core.models import Unit
 from core.security import requires
 from core.tenancy import current_site
-from plugins.housekeeping import logic
 from plugins.housekeeping.forms import LinenItemForm, MovementForm, ParForm, StocktakeForm
-from plugins.housekeeping.logic import LINEN_MOVE_LABELS, site_today
+from plugins.housekeeping.logic import LINEN_MOVE_LABELS
 from plugins.housekeeping.models import (
     LINEN_EFFECTS,
     HousekeepingLinenItem,
@@ -60,7 +59,7 @@ def _room_types() -> dict[str, int]:
 
 
 def period_now() -> str:
-    return site_today(current_site()).strftime("%Y-%m")
+    return clock.today(current_site()).strftime("%Y-%m")
 
 
 def _page(status: int = 200, item_form=None, movement_form=None):
@@ -183,7 +182,7 @@ def move_linen():
         item_id=item.id,
         kind=kind,
         quantity=quantity,
-        moved_at=logic.now(),
+        moved_at=clock.now(),
         by_id=current_user.id,
         note=(form.note.data or "").strip(),
     )
@@ -246,7 +245,7 @@ def stocktake(item_id: int):
     done.expected = expected
     done.counted_store, done.counted_floors, done.counted_laundry = counts
     done.reason = reason
-    done.counted_at = logic.now()
+    done.counted_at = clock.now()
     done.by_id = current_user.id
     item.in_store, item.on_floors, item.in_laundry = counts
     db.session.flush()

@@ -11,13 +11,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from core import audit, tenancy
+from core import audit, clock, tenancy
 from core.extensions import db
 from core.security import requires
 from core.tenancy import current_site
-from plugins.housekeeping import logic
 from plugins.housekeeping.forms import PERIOD_PATTERN, DutyForm, EvaluationForm
-from plugins.housekeeping.logic import EMERGENCY_LABELS, SCORE_LABELS, SHIFT_LABELS, site_today
+from plugins.housekeeping.logic import EMERGENCY_LABELS, SCORE_LABELS, SHIFT_LABELS
 from plugins.housekeeping.models import HousekeepingDuty, HousekeepingEvaluation
 from plugins.housekeeping.views import bp
 from plugins.housekeeping.views.common import members, render
@@ -28,7 +27,7 @@ def _staff_choices(form_field) -> None:
 
 
 def _roster_page(status: int = 200, form=None):
-    today = site_today(current_site())
+    today = clock.today(current_site())
     form = form or DutyForm(formdata=None, duty_on=today)
     _staff_choices(form.user_id)
     duties = db.session.scalars(
@@ -94,7 +93,7 @@ def add_duty():
 def _evaluations_page(status: int = 200, form=None):
     period = request.args.get("period", "")
     if not re.match(PERIOD_PATTERN, period):
-        period = site_today(current_site()).strftime("%Y-%m")
+        period = clock.today(current_site()).strftime("%Y-%m")
     form = form or EvaluationForm(formdata=None, period=period)
     _staff_choices(form.user_id)
     evaluations = db.session.scalars(
@@ -139,7 +138,7 @@ def evaluate():
     evaluation.score = form.score.data
     evaluation.comments = (form.comments.data or "").strip()
     evaluation.evaluator_id = current_user.id
-    evaluation.evaluated_at = logic.now()
+    evaluation.evaluated_at = clock.now()
     db.session.flush()
     audit.record(
         "housekeeping.evaluated",

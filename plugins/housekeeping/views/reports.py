@@ -14,14 +14,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
 
-from core import tenancy
+from core import clock, tenancy
 from core.exports import neutralise
 from core.extensions import db
 from core.models import User
 from core.security import requires
 from core.tenancy import current_site
-from plugins.housekeeping import logic
-from plugins.housekeeping.logic import site_today
 from plugins.housekeeping.models import (
     HousekeepingAssignment,
     HousekeepingInspection,
@@ -42,7 +40,7 @@ def _period() -> tuple[str, date, date]:
     if match and 2000 <= int(match.group(1)) <= 2999:
         first = date(int(match.group(1)), int(match.group(2)), 1)
     else:
-        first = site_today(current_site()).replace(day=1)
+        first = clock.today(current_site()).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
     return first.strftime("%Y-%m"), first, following
 
@@ -85,7 +83,7 @@ def month_figures(first: date, following: date) -> dict:
         .where(
             HousekeepingKeyIssue.issued_at >= _utc(first),
             HousekeepingKeyIssue.issued_at < _utc(following),
-            HousekeepingKeyIssue.shift_ends_at < logic.now(),
+            HousekeepingKeyIssue.shift_ends_at < clock.now(),
             or_(
                 HousekeepingKeyIssue.returned_at.is_(None),
                 HousekeepingKeyIssue.returned_at > HousekeepingKeyIssue.shift_ends_at,

@@ -13,12 +13,11 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from core import audit, htmx, tenancy
+from core import audit, clock, htmx, tenancy
 from core.extensions import db
 from core.models import Building, Unit
 from core.security import can, requires
 from core.tenancy import current_site
-from plugins.housekeeping import logic
 from plugins.housekeeping.forms import BlockForm, InspectionForm, StatusForm
 from plugins.housekeeping.logic import (
     BLOCKED,
@@ -27,7 +26,6 @@ from plugins.housekeeping.logic import (
     SET_BY_HAND,
     STATUS_LABELS,
     next_action,
-    site_today,
 )
 from plugins.housekeeping.models import (
     DEFAULT_STATUS,
@@ -223,7 +221,7 @@ def release(unit_id: int):
     if room is None or room.status != "inspected":
         return _after_change(unit, "", _("Only an inspected room can be released."))
     if room.released_at is None:
-        room.released_at = logic.now()
+        room.released_at = clock.now()
         audit.record("housekeeping.released", room, detail={"room": unit.number})
         db.session.commit()
     return _after_change(
@@ -246,7 +244,7 @@ def _room_page(unit: Unit, status: int = 200, error: str | None = None, **forms)
         .order_by(HousekeepingInspection.inspected_at.desc(), HousekeepingInspection.id.desc())
         .limit(10)
     ).all()
-    today = site_today(current_site())
+    today = clock.today(current_site())
     status_form = forms.get("status_form") or StatusForm(
         formdata=None, status=room.status if room else DEFAULT_STATUS
     )
@@ -295,7 +293,7 @@ def block(unit_id: int):
         ends_on=form.ends_on.data,
         agreed_with=form.agreed_with.data.strip(),
         created_by_id=current_user.id,
-        created_at=logic.now(),
+        created_at=clock.now(),
     )
     room = room_for_write(unit)
     change_status(room, form.kind.data)
@@ -323,7 +321,7 @@ def end_block(block_id: int):
     blocked = tenancy.get_or_404(HousekeepingBlock, block_id)
     unit = tenancy.get_or_404(Unit, blocked.unit_id)
     if blocked.ended_at is None:
-        blocked.ended_at = logic.now()
+        blocked.ended_at = clock.now()
         still = db.session.scalar(
             tenancy.select(HousekeepingBlock)
             .where(
@@ -373,7 +371,7 @@ def inspect(unit_id: int):
         HousekeepingInspection,
         unit_id=unit.id,
         inspector_id=current_user.id,
-        inspected_at=logic.now(),
+        inspected_at=clock.now(),
         passed=not failed,
         failed_items=",".join(failed),
         note=(form.note.data or "").strip(),
@@ -384,7 +382,7 @@ def inspect(unit_id: int):
         for assignment in db.session.scalars(
             tenancy.select(HousekeepingAssignment).where(
                 HousekeepingAssignment.unit_id == unit.id,
-                HousekeepingAssignment.day == site_today(current_site()),
+                HousekeepingAssignment.day == clock.today(current_site()),
             )
         ):
             assignment.cleaned_at = None

@@ -14,17 +14,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from core import audit, tenancy
+from core import audit, clock, tenancy
 from core.extensions import db
 from core.security import requires
 from core.tenancy import current_site
-from plugins.housekeeping import logic
 from plugins.housekeeping.forms import MachineCheckForm, MachineForm, SupplyForm, SupplyUseForm
 from plugins.housekeeping.logic import (
     MACHINE_CONDITION_LABELS,
     REQUISITION_LABELS,
     SUPPLY_KIND_LABELS,
-    site_today,
     to_order,
     week_start,
 )
@@ -51,7 +49,7 @@ def _supplies() -> list[HousekeepingSupply]:
 
 def used_last_week() -> dict[int, int]:
     """Each supply's consumption over the seven days before today."""
-    today = site_today(current_site())
+    today = clock.today(current_site())
     return dict(
         db.session.execute(
             tenancy.select(
@@ -96,7 +94,7 @@ def _page(status: int = 200, supply_form=None, use_form=None, machine_form=None)
         machines=machines,
         machine_form=machine_form,
         machine_labels=MACHINE_CONDITION_LABELS,
-        this_week=week_start(site_today(current_site())),
+        this_week=week_start(clock.today(current_site())),
     )
 
 
@@ -165,7 +163,7 @@ def use_supply():
     use = tenancy.new(
         HousekeepingSupplyUse,
         supply_id=supply.id,
-        used_on=site_today(current_site()),
+        used_on=clock.today(current_site()),
         quantity=quantity,
         by_id=current_user.id,
     )
@@ -187,7 +185,7 @@ def use_supply():
 @requires("housekeeping.linen")
 def draft_requisition():
     """This week's requisition, drafted (or drafted again while still a draft)."""
-    week = week_start(site_today(current_site()))
+    week = week_start(clock.today(current_site()))
     requisition = db.session.scalar(
         tenancy.select(HousekeepingRequisition).where(HousekeepingRequisition.week_of == week)
     )
@@ -236,7 +234,7 @@ def approve_requisition(requisition_id: int):
     if found.status == "draft":
         found.status = "approved"
         found.approved_by_id = current_user.id
-        found.approved_at = logic.now()
+        found.approved_at = clock.now()
         audit.record("housekeeping.requisition_approved", found)
         db.session.commit()
         flash(_("The requisition is approved."), "success")
@@ -262,7 +260,7 @@ def receive_requisition(requisition_id: int):
                 .execution_options(synchronize_session=False)
             )
     found.status = "received"
-    found.received_at = logic.now()
+    found.received_at = clock.now()
     audit.record("housekeeping.requisition_received", found)
     db.session.commit()
     flash(_("The supplies are received into stock."), "success")
@@ -288,7 +286,7 @@ def add_machine():
                 name=form.name.data.strip(),
                 location=(form.location.data or "").strip(),
                 condition="working",
-                checked_on=site_today(current_site()),
+                checked_on=clock.today(current_site()),
             )
             db.session.flush()
             audit.record("housekeeping.machine_added", machine, detail={"machine": code})
@@ -308,7 +306,7 @@ def check_machine(machine_id: int):
         flash(_("Choose the machine's condition."), "error")
         return _page(422)
     machine.condition = form.condition.data
-    machine.checked_on = site_today(current_site())
+    machine.checked_on = clock.today(current_site())
     audit.record("housekeeping.machine_checked", machine, detail={"condition": machine.condition})
     db.session.commit()
     flash(_("Machine %(code)s checked.", code=machine.code), "success")

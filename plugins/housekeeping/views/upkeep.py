@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from core import audit, tenancy
+from core import audit, clock, tenancy
 from core.extensions import db
 from core.models import Building, Unit
 from core.security import requires
@@ -20,7 +20,6 @@ from plugins.housekeeping.logic import (
     DEEP_CLEAN_LABELS,
     UNIFORM_CONDITION_LABELS,
     next_due,
-    site_today,
     week_end,
 )
 from plugins.housekeeping.models import (
@@ -51,7 +50,7 @@ def due_this_week() -> tuple[list[tuple], int]:
         .group_by(HousekeepingDeepClean.unit_id, HousekeepingDeepClean.kind)
         .subquery()
     )
-    by = site_today(site)
+    by = clock.today(site)
     until = week_end(by)
     due = []
     for cycle in cycles:
@@ -83,9 +82,9 @@ def _deep_page(status: int = 200, cycle_form=None):
         due=due,
         total=total,
         shown=SHOWN,
-        week_ends=week_end(site_today(current_site())),
+        week_ends=week_end(clock.today(current_site())),
         kinds=DEEP_CLEAN_LABELS,
-        cycle_form=cycle_form or CycleForm(formdata=None, starts_on=site_today(current_site())),
+        cycle_form=cycle_form or CycleForm(formdata=None, starts_on=clock.today(current_site())),
     )
 
 
@@ -132,7 +131,7 @@ def deep_cleaned():
         HousekeepingDeepClean,
         unit_id=unit.id,
         kind=form.kind.data,
-        done_on=site_today(current_site()),
+        done_on=clock.today(current_site()),
         by_id=current_user.id,
     )
     db.session.flush()
@@ -196,7 +195,7 @@ def issue_uniform():
         size=form.size.data,
         quantity=form.quantity.data,
         condition_out=form.condition_out.data,
-        issued_on=site_today(current_site()),
+        issued_on=clock.today(current_site()),
         by_id=current_user.id,
     )
     db.session.flush()
@@ -219,7 +218,7 @@ def return_uniform(uniform_id: int):
         flash(_("Choose the condition it came back in."), "error")
         return _uniform_page(422)
     if issued.returned_on is None:
-        issued.returned_on = site_today(current_site())
+        issued.returned_on = clock.today(current_site())
         issued.condition_in = form.condition_in.data
         audit.record(
             "housekeeping.uniform_returned",

@@ -39,8 +39,8 @@ class Estate:
 
 
 @pytest.fixture(autouse=True)
-def fixed_now(monkeypatch):
-    monkeypatch.setattr(rules, "now", lambda: NOW)
+def fixed_now(clock):
+    clock.set(NOW)
     return NOW
 
 

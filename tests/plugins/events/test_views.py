@@ -306,9 +306,9 @@ def test_no_reminder_before_ten_oclock_in_hong_kong(app, estate):
 # --- After the event ------------------------------------------------------------------------
 
 
-def test_scores_report_photo_and_monthly_figures(app, client, estate, monkeypatch, tmp_path):
+def test_scores_report_photo_and_monthly_figures(app, client, estate, tmp_path, clock):
     app.config["BUTLER_UPLOAD_DIR"] = str(tmp_path)
-    monkeypatch.setattr("plugins.events.rules.now", lambda: NOW + timedelta(days=5))
+    clock.set(NOW + timedelta(days=5))
     event = add_event(app, estate.site, capacity=10)
     came = register(app, event, estate.residents[0], places=2, at=NOW)
     register(app, event, estate.residents[1], places=3, at=NOW)

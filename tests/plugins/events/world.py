@@ -7,9 +7,10 @@ from datetime import timedelta
 
 from werkzeug.datastructures import FileStorage
 
+from core import clock as core_clock
 from core import uploads
 from core.extensions import db
-from core.models import PluginEnablement, Site, utcnow
+from core.models import PluginEnablement, Site
 from plugins.events.models import AudienceBuilding, Event, Photo, Registration
 
 NAME = "events"
@@ -22,7 +23,7 @@ PNG = (
 
 def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
     db.session.add(PluginEnablement(site_id=site.id, plugin=NAME, enabled=True))
-    starts = utcnow().replace(microsecond=0) + timedelta(days=30)
+    starts = core_clock.now().replace(microsecond=0) + timedelta(days=30)
     event = Event(
         site_id=site.id,
         title=f"Lantern evening of {site.slug}",
@@ -45,7 +46,7 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
         places=2,
         status="confirmed",
         channel="phone",
-        queued_at=utcnow(),
+        queued_at=core_clock.now(),
         attended=True,
         feedback_score=4,
     )

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import event, select
 
+from core import clock as core_clock
 from core.extensions import db
-from core.models import Occupancy, Resident, utcnow
+from core.models import Occupancy, Resident
 from plugins.health.models import (
     HealthCampaign,
     HealthCampaignCheck,
@@ -49,7 +50,7 @@ def _fill(app, estate, campaigns: int, people: int) -> tuple[int, int]:
                 name=f"Check {n}",
                 starts_on=date(2026, 1, 1) + timedelta(days=n),
                 ends_on=date(2026, 1, 1) + timedelta(days=n),
-                created_at=utcnow(),
+                created_at=core_clock.now(),
             )
             db.session.add(campaign)
             db.session.flush()
@@ -60,7 +61,7 @@ def _fill(app, estate, campaigns: int, people: int) -> tuple[int, int]:
         slot = HealthSlot(
             site_id=site_id,
             campaign_id=campaign.id,
-            starts_at=utcnow(),
+            starts_at=core_clock.now(),
             capacity=200,
         )
         db.session.add(slot)
@@ -85,7 +86,7 @@ def _fill(app, estate, campaigns: int, people: int) -> tuple[int, int]:
                     resident_id=resident.id,
                     status="booked",
                     slot_id=slot.id,
-                    invited_at=utcnow(),
+                    invited_at=core_clock.now(),
                 )
             )
             db.session.add(
@@ -98,7 +99,7 @@ def _fill(app, estate, campaigns: int, people: int) -> tuple[int, int]:
                     value=60 + n % 50,
                     flag="normal",
                     age=40 + n % 50,
-                    entered_at=utcnow(),
+                    entered_at=core_clock.now(),
                 )
             )
             resident_ids.append(resident.id)
@@ -157,7 +158,7 @@ def _history(app, estate, resident_id: int, campaigns: int) -> int:
                 name=f"Check {day}",
                 starts_on=day,
                 ends_on=day,
-                created_at=utcnow(),
+                created_at=core_clock.now(),
             )
             db.session.add(campaign)
             db.session.flush()
@@ -166,7 +167,7 @@ def _history(app, estate, resident_id: int, campaigns: int) -> int:
                 campaign_id=campaign.id,
                 resident_id=resident_id,
                 status="attended",
-                invited_at=utcnow(),
+                invited_at=core_clock.now(),
                 assessment="Fine.",
             )
             db.session.add(invitation)
@@ -187,7 +188,7 @@ def _history(app, estate, resident_id: int, campaigns: int) -> int:
                         range_low=check.plausible_min,
                         range_high=check.plausible_max,
                         age=70,
-                        entered_at=utcnow(),
+                        entered_at=core_clock.now(),
                     )
                 )
             db.session.flush()

@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from core import clock as core_clock
 from core.extensions import db
-from core.models import PluginEnablement, Site, utcnow
+from core.models import PluginEnablement, Site
 from plugins.health.models import (
     HealthCampaign,
     HealthCampaignCheck,
@@ -39,7 +40,7 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
         starts_on=day,
         ends_on=day,
         created_by_id=ids["user_id"],
-        created_at=utcnow(),
+        created_at=core_clock.now(),
     )
     db.session.add(campaign)
     db.session.flush()
@@ -61,8 +62,8 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
         resident_id=ids["resident_id"],
         slot_id=slot.id,
         status="attended",
-        invited_at=utcnow(),
-        attended_at=utcnow(),
+        invited_at=core_clock.now(),
+        attended_at=core_clock.now(),
         assessment="Walk daily.",
     )
     profile = HealthProfile(
@@ -71,7 +72,7 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
         sex="F",
         birth_date=date(1950, 5, 5),
         consent=True,
-        consent_given_at=utcnow(),
+        consent_given_at=core_clock.now(),
     )
     heart = next(c for c in checks if c.code == "heart_rate")
     result = HealthResult(
@@ -85,10 +86,13 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
         range_low=60,
         range_high=100,
         age=80,
-        entered_at=utcnow(),
+        entered_at=core_clock.now(),
     )
     erasure = HealthErasure(
-        site_id=site.id, resident_id=ids["resident_id"], erased_at=utcnow(), results_deleted=0
+        site_id=site.id,
+        resident_id=ids["resident_id"],
+        erased_at=core_clock.now(),
+        results_deleted=0,
     )
     db.session.add_all([invitation, profile, result, erasure])
     db.session.flush()

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from core.extensions import db
-from plugins.housekeeping import logic
 from plugins.housekeeping.logic import Load, fair_split
 from plugins.housekeeping.models import HousekeepingAssignment, HousekeepingRoom
 from tests.conftest import login
@@ -17,8 +16,8 @@ TODAY = date(2026, 11, 28)
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    monkeypatch.setattr(logic, "now", lambda: datetime(2026, 11, 28, 1, 0, tzinfo=UTC))
+def _frozen(clock):
+    clock.set(datetime(2026, 11, 28, 1, 0, tzinfo=UTC))
 
 
 def enter(client, hotel, lines: str, day: date = TODAY):

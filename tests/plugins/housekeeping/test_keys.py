@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import AuditLog
-from plugins.housekeeping import logic
 from plugins.housekeeping.models import HousekeepingKey, HousekeepingKeyIssue
 from tests.conftest import login
 
@@ -18,16 +17,9 @@ from tests.conftest import login
 MORNING = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    """A clock the test moves: ``clock.at = ...``."""
-
-    class Clock:
-        at = MORNING
-
-    clock = Clock()
-    monkeypatch.setattr(logic, "now", lambda: clock.at)
-    return clock
+@pytest.fixture(autouse=True)
+def _morning(clock):
+    clock.set(MORNING)
 
 
 @pytest.fixture
@@ -62,7 +54,8 @@ def test_a_key_is_issued_for_the_shift_and_signed_back(app, client, hotel, key, 
     assert "Out with Ann until" in html and "3:00" in html  # 15:00 local, end of the shift
     [custody] = open_custodies(app)
     assert custody.shift_ends_at == datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
-    clock.at = MORNING + timedelta(hours=4)
+    clock.set(MORNING + timedelta(hours=4))
+    login(client, "sam")  # four idle hours end a session: she logs in again
     assert client.post(hotel.url(f"key-issues/{custody.id}/return")).status_code == 303
     assert open_custodies(app) == []
     html = client.get(hotel.url("keys")).get_data(as_text=True)
@@ -154,7 +147,8 @@ def test_the_database_refuses_a_second_open_custody(app, hotel, key):
 def test_a_key_still_out_after_the_shift_is_red_on_the_dashboard(app, client, hotel, key, clock):
     login(client, "sam")
     issue(client, hotel, key, "ann")
-    clock.at = MORNING + timedelta(hours=6)  # 16:00 local: the morning shift is over
+    clock.set(MORNING + timedelta(hours=6))  # 16:00 local: the morning shift is over
+    login(client, "sam")  # after six idle hours, a new session
     dashboard = client.get(f"/s/{hotel.site.slug}/").get_data(as_text=True)
     assert "1 master key is still out after its shift" in dashboard
     assert 'class="staff-warning"' in dashboard

@@ -10,7 +10,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
-from plugins.housekeeping import logic
 from plugins.housekeeping.models import (
     HousekeepingLinenItem,
     HousekeepingLinenMovement,
@@ -20,8 +19,8 @@ from tests.conftest import login
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    monkeypatch.setattr(logic, "now", lambda: datetime(2026, 11, 28, 2, 0, tzinfo=UTC))
+def _frozen(clock):
+    clock.set(datetime(2026, 11, 28, 2, 0, tzinfo=UTC))
 
 
 @pytest.fixture

@@ -8,14 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from core.extensions import db
-from plugins.housekeeping import logic
 from plugins.housekeeping.models import HousekeepingDuty, HousekeepingEvaluation
 from tests.conftest import login
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    monkeypatch.setattr(logic, "now", lambda: datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
+def _frozen(clock):
+    clock.set(datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
 
 
 def duty(hotel, who="ann", **changes):

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from core.extensions import db
-from plugins.housekeeping import logic
 from plugins.housekeeping.models import (
     HousekeepingMachine,
     HousekeepingRequisition,
@@ -17,14 +16,9 @@ from plugins.housekeeping.models import (
 from tests.conftest import login
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    class Clock:
-        at = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)  # Friday 20 November, Hong Kong
-
-    clock = Clock()
-    monkeypatch.setattr(logic, "now", lambda: clock.at)
-    return clock
+@pytest.fixture(autouse=True)
+def _friday(clock):
+    clock.set(datetime(2026, 11, 20, 2, 0, tzinfo=UTC))  # Friday 20 November, Hong Kong
 
 
 @pytest.fixture
@@ -54,7 +48,8 @@ def test_the_weekly_requisition_is_drafted_approved_and_received(
         )
         assert response.status_code == 303
     assert in_stock(app, shampoo) == 320
-    clock.at = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday: the next week
+    clock.set(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))  # Monday: the next week
+    login(client, "lin")  # a new day, a new session
     drafted = client.post(hotel.url("requisitions"), follow_redirects=True)
     html = drafted.get_data(as_text=True)
     # Back to the par of 600 after a week like the last: 600 + 180 - 320.

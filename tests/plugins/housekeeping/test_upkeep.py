@@ -8,15 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from core.extensions import db
-from plugins.housekeeping import logic
 from plugins.housekeeping.models import HousekeepingDeepClean, HousekeepingUniformIssue
 from tests.conftest import login
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
+def _wednesday(clock):
     # Wednesday 25 November 2026 in Hong Kong: the week ends on Sunday the 29th.
-    monkeypatch.setattr(logic, "now", lambda: datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
+    clock.set(datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
 
 
 def test_what_is_due_this_week_follows_each_rooms_cycle(app, client, hotel):

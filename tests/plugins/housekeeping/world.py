@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from core import clock as core_clock
 from core.extensions import db
-from core.models import PluginEnablement, Site, Unit, utcnow
+from core.models import PluginEnablement, Site, Unit
 from plugins.housekeeping.models import (
     HousekeepingAssignment,
     HousekeepingBlock,
@@ -54,7 +55,7 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
         agreed_with="Front desk: Joyce",
         created_by_id=user_id,
         # Ended: the room stays open to every walk of the status and inspection routes.
-        ended_at=utcnow(),
+        ended_at=core_clock.now(),
     )
     assignment = HousekeepingAssignment(
         site_id=site.id,
@@ -77,7 +78,7 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
         key_id=out.id,
         holder_id=user_id,
         issued_by_id=user_id,
-        shift_ends_at=utcnow() + timedelta(hours=8),
+        shift_ends_at=core_clock.now() + timedelta(hours=8),
     )
     db.session.add(custody)
     item = HousekeepingLinenItem(

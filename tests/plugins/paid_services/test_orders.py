@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import AuditLog
-from plugins.paid_services import rules
 from plugins.paid_services.models import (
     PaidServicesLine,
     PaidServicesOrder,
@@ -322,8 +321,8 @@ def test_cancelling_needs_a_reason_and_stops_the_order(app, client, estate):
     assert again.status_code == 422 and "Only an accepted order can be delivered." in text(again)
 
 
-def test_delivery_cannot_be_recorded_in_the_future(app, client, estate, monkeypatch):
-    monkeypatch.setattr(rules, "now", lambda: datetime(2026, 11, 28, 4, 0, tzinfo=UTC))
+def test_delivery_cannot_be_recorded_in_the_future(app, client, estate, clock):
+    clock.set(datetime(2026, 11, 28, 4, 0, tzinfo=UTC))
     login(client, "ben")
     order_id = accepted(client, estate)
     response = client.post(
@@ -409,8 +408,8 @@ def test_plugin_off_answers_404_and_its_nav_widget_and_panel_vanish(app, client,
 # --- Lists, panel, widget ---------------------------------------------------------------------
 
 
-def test_lists_of_open_this_week_and_unpaid_orders(app, client, estate, monkeypatch):
-    monkeypatch.setattr(rules, "now", lambda: datetime(2026, 11, 25, 2, 0, tzinfo=UTC))  # a Wed
+def test_lists_of_open_this_week_and_unpaid_orders(app, client, estate, clock):
+    clock.set(datetime(2026, 11, 25, 2, 0, tzinfo=UTC))  # a Wed
     login(client, "ben")
     quote = new_quote(client, estate)
     this_week = accepted(client, estate)

@@ -9,7 +9,6 @@ from openpyxl import load_workbook
 
 from core.extensions import db
 from core.models import PluginEnablement
-from plugins.paid_services import rules
 from tests.conftest import login
 from tests.plugins.paid_services.conftest import add_service
 from tests.plugins.paid_services.test_orders import accepted, new_quote, order_of, text
@@ -27,8 +26,8 @@ def sell_and_deliver(client, estate, service, quantity, delivered_on, paid):
     return order_id
 
 
-def test_revenue_by_service_and_month_by_butler_and_unpaid(app, client, estate, monkeypatch):
-    monkeypatch.setattr(rules, "now", lambda: datetime(2026, 11, 20, 4, 0, tzinfo=UTC))
+def test_revenue_by_service_and_month_by_butler_and_unpaid(app, client, estate, clock):
+    clock.set(datetime(2026, 11, 20, 4, 0, tzinfo=UTC))
     login(client, "ben")
     sell_and_deliver(client, estate, estate.cleaning, "2", "2026-10-05", "300")  # HK$300
     unpaid = sell_and_deliver(client, estate, estate.tubes, "1", "2026-11-18", "20")  # HK$120
@@ -53,7 +52,8 @@ def test_revenue_by_service_and_month_by_butler_and_unpaid(app, client, estate, 
     assert revenue["Fluorescent tube replacement"][header.index("2026-11")] == 120
     assert revenue["Collected"][header.index("2026-11")] == 320
     butlers = list(book["By butler"].iter_rows(values_only=True))
-    assert butlers[1][0] == "Ben Wong" and butlers[1][1] == 3
+    # Two quotes accepted on the 20th of November; the third was never accepted.
+    assert butlers[1][0] == "Ben Wong" and butlers[1][1] == 2
     owed = list(book["Unpaid"].iter_rows(values_only=True))
     assert [r[0] for r in owed[1:]] == [unpaid] and owed[1][-1] == 100
 

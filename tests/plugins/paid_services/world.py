@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from core import clock as core_clock
 from core.extensions import db
-from core.models import PluginEnablement, Site, utcnow
+from core.models import PluginEnablement, Site
 from plugins.paid_services.models import (
     PaidServicesLine,
     PaidServicesOrder,
@@ -31,7 +32,7 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
         paid_minor=10000,
         accepted_by_name="Resident",
         accepted_how="phone",
-        accepted_at=utcnow(),
+        accepted_at=core_clock.now(),
     )
     db.session.add(order)
     db.session.flush()
@@ -51,7 +52,7 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
         kind="payment",
         method="cash",
         amount_minor=10000,
-        received_at=utcnow(),
+        received_at=core_clock.now(),
         recorded_by_id=ids["user_id"],
     )
     db.session.add_all([line, payment])

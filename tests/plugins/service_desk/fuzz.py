@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from core import clock as core_clock
 from core.extensions import db
-from core.models import Site, utcnow
+from core.models import Site
 from plugins.service_desk.forms import (
     AcknowledgeForm,
     AssignForm,
@@ -30,7 +31,7 @@ def _in_state(kit, status: str, **fields):
     """Put site A's request in ``status`` (with ``fields``), then log in as the org admin."""
 
     def start(s, client) -> None:
-        now = utcnow()
+        now = core_clock.now()
         defaults = {
             "acknowledged": {"acknowledged_at": now},
             "assigned": {"acknowledged_at": now, "assigned_at": now, "assignee_kind": "front_desk"},
@@ -54,7 +55,7 @@ def _version(s) -> str:
 def _local_now(s) -> str:
     with s.app.app_context():
         zone = ZoneInfo(db.session.get(Site, s.world.a.site.id).timezone)
-    return (datetime.now(zone) - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+    return (core_clock.now().astimezone(zone) - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
 
 
 def forms(kit) -> dict:
@@ -115,7 +116,9 @@ def forms(kit) -> dict:
         f"{NAME}.close": kit.Form(
             fields(StepForm),
             lambda s: {"version_id": _version(s)},
-            start=_in_state(kit, "called_back", root_cause="Drilling", signed_off_at=utcnow()),
+            start=_in_state(
+                kit, "called_back", root_cause="Drilling", signed_off_at=core_clock.now()
+            ),
         ),
         f"{NAME}.escalate": kit.Form(
             fields(EscalateForm),

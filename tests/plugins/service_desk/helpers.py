@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from core.extensions import db
 from core.models import Building, Resident, Site, Unit, User
@@ -50,8 +49,3 @@ def build_estate(app, make, timezone: str = "Asia/Hong_Kong") -> Estate:
         db.session.refresh(noise)
         db.session.expunge_all()
     return Estate(site, tower, unit, resident, butler, manager, plumbing, noise)
-
-
-def freeze(monkeypatch, at: datetime) -> None:
-    """Stop the service desk's clock at ``at``."""
-    monkeypatch.setattr("plugins.service_desk.flow.now", lambda: at)

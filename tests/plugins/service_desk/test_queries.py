@@ -13,7 +13,7 @@ from core.models import Resident, User
 from plugins.service_desk import flow
 from plugins.service_desk.models import ServiceDeskCategory, ServiceDeskRequest
 from tests.conftest import login
-from tests.plugins.service_desk.helpers import build_estate, freeze
+from tests.plugins.service_desk.helpers import build_estate
 
 T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
 
@@ -63,11 +63,9 @@ def _add_requests(app, estate, n: int, make) -> None:
     "url",
     ["/?view=mine", "/?view=open", "/?view=overdue", "/?view=all", "/reports/open-items"],
 )
-def test_a_list_costs_the_same_statements_for_10_and_100_requests(
-    app, client, make, monkeypatch, url
-):
+def test_a_list_costs_the_same_statements_for_10_and_100_requests(app, client, make, url, clock):
     estate = build_estate(app, make)
-    freeze(monkeypatch, T0 + timedelta(days=3))
+    clock.set(T0 + timedelta(days=3))
     who = estate.manager if url.startswith("/reports") else estate.butler
     assert login(client, who.username).status_code == 302
     counts = []

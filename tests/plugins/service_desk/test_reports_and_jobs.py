@@ -15,7 +15,7 @@ from plugins.service_desk import flow
 from plugins.service_desk.jobs import warn_of_breaches
 from plugins.service_desk.models import ServiceDeskCategory, ServiceDeskRequest
 from tests.conftest import login
-from tests.plugins.service_desk.helpers import build_estate, freeze
+from tests.plugins.service_desk.helpers import build_estate
 
 T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)  # 09:00 in Hong Kong
 
@@ -45,7 +45,7 @@ def _requests(app, estate, n: int, at=T0) -> list[int]:
         return ids
 
 
-def test_the_month_shows_counts_and_rates(app, client, estate, monkeypatch):
+def test_the_month_shows_counts_and_rates(app, client, estate, clock):
     first, second, _third = _requests(app, estate, 3)
     with app.app_context():
         butler = db.session.get(User, estate.butler.id)
@@ -56,7 +56,7 @@ def test_the_month_shows_counts_and_rates(app, client, estate, monkeypatch):
         two = db.session.get(ServiceDeskRequest, second)
         flow.acknowledge(two, butler, "Coming", T0 + timedelta(hours=1))  # late
         db.session.commit()
-    freeze(monkeypatch, T0 + timedelta(days=5))
+    clock.set(T0 + timedelta(days=5))
     assert login(client, estate.manager.username).status_code == 302
     reports = client.get(f"/s/{estate.site.slug}/reports?period=2026-11").text
     assert "Service requests of the month" in reports and "Open items summary" in reports
@@ -74,9 +74,9 @@ def test_the_month_shows_counts_and_rates(app, client, estate, monkeypatch):
     assert rows[-1] == ("Repair", "Plumbing", 3)
 
 
-def test_the_open_items_summary_and_its_xlsx(app, client, estate, monkeypatch):
+def test_the_open_items_summary_and_its_xlsx(app, client, estate, clock):
     ids = _requests(app, estate, 2)
-    freeze(monkeypatch, T0 + timedelta(hours=1))
+    clock.set(T0 + timedelta(hours=1))
     assert login(client, estate.manager.username).status_code == 302
     page = client.get(f"{estate.base}/reports/open-items").text
     assert all(f"#{i}" in page for i in ids)

@@ -13,7 +13,6 @@ from plugins.service_desk.models import ServiceDeskCategory, ServiceDeskRequest
 from plugins.service_desk.setup import seed_categories
 from tests.conftest import login
 from tests.core.test_translated_pages import english_words
-from tests.plugins.service_desk.helpers import freeze
 
 T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
 # Names of file formats and of the app channel stay as they are.
@@ -21,7 +20,7 @@ ALLOWED = {"JPEG", "PNG", "WebP", "XLSX", "App", "YYYY", "MM"}
 
 
 @pytest.mark.parametrize("locale", ["zh_Hant", "zh_Hans"])
-def test_every_service_desk_page_is_in_chinese(app, client, make, monkeypatch, locale):
+def test_every_service_desk_page_is_in_chinese(app, client, make, locale, clock):
     org = make.org(name="常青物業")
     site = make.site(org=org, name="海景花園", slug="harbour", default_locale=locale)
     make.enable(site, "service_desk")
@@ -35,7 +34,7 @@ def test_every_service_desk_page_is_in_chinese(app, client, make, monkeypatch, l
     with app.app_context():
         seed_categories(db.session.get(Site, site.id))
         db.session.commit()
-    freeze(monkeypatch, T0)
+    clock.set(T0)
     login(client, "mia")
     base = "/s/harbour/service_desk"
     with app.app_context():
@@ -57,7 +56,8 @@ def test_every_service_desk_page_is_in_chinese(app, client, make, monkeypatch, l
         with app.app_context():
             version = db.session.get(ServiceDeskRequest, request_id).version_id
         client.post(f"{base}/{request_id}/{step}", data={**data, "version_id": version})
-    freeze(monkeypatch, T0 + timedelta(days=3))
+    clock.set(T0 + timedelta(days=3))
+    login(client, "mia")  # three days on, a new session
     pages = [
         f"{base}/",
         f"{base}/?view=overdue",

@@ -19,7 +19,7 @@ from plugins.service_desk.models import (
     ServiceDeskVisit,
 )
 from tests.conftest import login
-from tests.plugins.service_desk.helpers import build_estate, freeze
+from tests.plugins.service_desk.helpers import build_estate
 
 T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in Hong Kong
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -67,15 +67,15 @@ def _count(app, model) -> int:
         return db.session.scalar(select(func.count(model.id)))
 
 
-def test_a_repair_goes_from_intake_to_callback_and_close(app, butler, estate, monkeypatch):
-    freeze(monkeypatch, T0)
+def test_a_repair_goes_from_intake_to_callback_and_close(app, butler, estate, clock):
+    clock.set(T0)
     request_id = _new_id(_log(butler, estate, photo=(io.BytesIO(PNG), "tap.png")))
     page = butler.get(f"{estate.base}/{request_id}").get_data(as_text=True)
     assert "Kitchen tap leaks" in page and "Chan Tai Man" in page
     assert "2026-11-02 09:30" in page  # reply promised by 09:30, Hong Kong time
     assert _count(app, ServiceDeskPhoto) == 1
 
-    freeze(monkeypatch, T0 + timedelta(hours=8))
+    clock.set(T0 + timedelta(hours=8))
     steps = [
         ("acknowledge", {"reply": "A plumber comes at 2 pm"}),
         ("assign", {"kind": "contractor", "assignee_id": "0", "contractor": "Ace Plumbing"}),
@@ -107,8 +107,8 @@ def test_a_repair_goes_from_intake_to_callback_and_close(app, butler, estate, mo
         assert db.session.get(ServiceDeskRequest, request_id).status == "closed"
 
 
-def test_a_dissatisfied_callback_reopens_the_request(app, butler, estate, monkeypatch):
-    freeze(monkeypatch, T0)
+def test_a_dissatisfied_callback_reopens_the_request(app, butler, estate, clock):
+    clock.set(T0)
     request_id = _new_id(_log(butler, estate))
     _step(app, butler, estate, request_id, "acknowledge", reply="Coming")
     _step(app, butler, estate, request_id, "done", note="")
@@ -127,8 +127,8 @@ def test_a_dissatisfied_callback_reopens_the_request(app, butler, estate, monkey
     assert "reopened the request" in page and "in progress" in page
 
 
-def test_a_request_cannot_be_closed_without_a_callback(app, butler, estate, monkeypatch):
-    freeze(monkeypatch, T0)
+def test_a_request_cannot_be_closed_without_a_callback(app, butler, estate, clock):
+    clock.set(T0)
     request_id = _new_id(_log(butler, estate))
     _step(app, butler, estate, request_id, "acknowledge", reply="Coming")
     _step(app, butler, estate, request_id, "done", note="")
@@ -139,39 +139,39 @@ def test_a_request_cannot_be_closed_without_a_callback(app, butler, estate, monk
         assert db.session.get(ServiceDeskRequest, request_id).status == "done"
 
 
-def test_overdue_shows_at_the_right_moment_on_the_sites_clock(app, butler, estate, monkeypatch):
-    freeze(monkeypatch, T0)
+def test_overdue_shows_at_the_right_moment_on_the_sites_clock(app, butler, estate, clock):
+    clock.set(T0)
     request_id = _new_id(_log(butler, estate))
     # 09:29 in Hong Kong: the reply promised by 09:30 is not late yet.
-    freeze(monkeypatch, T0 + timedelta(minutes=29))
+    clock.set(T0 + timedelta(minutes=29))
     page = butler.get(f"{estate.base}/?view=overdue").get_data(as_text=True)
     assert f"#{request_id}" not in page
     assert "<mark>" not in butler.get(f"{estate.base}/{request_id}").get_data(as_text=True)
     # 09:31: overdue, highlighted, in the overdue list.
-    freeze(monkeypatch, T0 + timedelta(minutes=31))
+    clock.set(T0 + timedelta(minutes=31))
     page = butler.get(f"{estate.base}/?view=overdue").get_data(as_text=True)
     assert f"#{request_id}" in page and 'class="overdue"' in page
     assert "<mark>2026-11-02 09:30</mark>" in page
 
 
 def test_the_dashboard_widget_counts_open_overdue_and_callbacks_due_today(
-    app, butler, estate, monkeypatch
+    app, butler, estate, clock
 ):
-    freeze(monkeypatch, T0)
+    clock.set(T0)
     first = _new_id(_log(butler, estate))
     _new_id(_log(butler, estate))
     _step(app, butler, estate, first, "acknowledge", reply="Coming")
     _step(app, butler, estate, first, "done", note="")
     # The next day at 10:00: the callback of the first, due by 09:00, is due today.
-    freeze(monkeypatch, T0 + timedelta(days=1, hours=1))
+    clock.set(T0 + timedelta(days=1, hours=1))
     page = butler.get(f"/s/{estate.site.slug}/").get_data(as_text=True)
     widget = page.split('id="widget-service_desk-mine"')[1].split("</section>")[0]
     figures = re.findall(r'class="figure"><a [^>]*>(?:<mark>)?(\d+)', widget)
     assert figures == ["2", "1", "1"]  # open, overdue (the unanswered one), callback due
 
 
-def test_lists_show_awaiting_callback_by_building_and_category(app, butler, estate, monkeypatch):
-    freeze(monkeypatch, T0)
+def test_lists_show_awaiting_callback_by_building_and_category(app, butler, estate, clock):
+    clock.set(T0)
     request_id = _new_id(_log(butler, estate))
     _step(app, butler, estate, request_id, "acknowledge", reply="Coming")
     _step(app, butler, estate, request_id, "done", note="")
@@ -187,8 +187,8 @@ def test_lists_show_awaiting_callback_by_building_and_category(app, butler, esta
     ).get_data(as_text=True)
 
 
-def test_the_resident_page_shows_their_requests(app, butler, estate, monkeypatch):
-    freeze(monkeypatch, T0)
+def test_the_resident_page_shows_their_requests(app, butler, estate, clock):
+    clock.set(T0)
     request_id = _new_id(_log(butler, estate))
     page = butler.get(f"/s/{estate.site.slug}/residents/{estate.resident.id}").get_data(
         as_text=True
@@ -215,8 +215,8 @@ def test_intake_refuses_bad_input_with_a_message_and_writes_nothing(app, butler,
     assert _count(app, ServiceDeskRequest) == 0 and _count(app, ServiceDeskPhoto) == 0
 
 
-def test_a_butler_of_another_site_gets_404(app, client, make, estate, monkeypatch):
-    freeze(monkeypatch, T0)
+def test_a_butler_of_another_site_gets_404(app, client, make, estate, clock):
+    clock.set(T0)
     assert login(client, estate.butler.username).status_code == 302
     request_id = _new_id(_log(client, estate))
     other = build_estate(app, make)
@@ -251,10 +251,8 @@ def test_plugin_off_its_pages_404_and_its_panel_and_widget_vanish(app, butler, e
     assert "widget-service_desk-mine" not in dashboard and "Service requests" not in dashboard
 
 
-def test_an_escalation_is_on_the_timeline_and_in_the_escalated_list(
-    app, butler, estate, monkeypatch
-):
-    freeze(monkeypatch, T0)
+def test_an_escalation_is_on_the_timeline_and_in_the_escalated_list(app, butler, estate, clock):
+    clock.set(T0)
     request_id = _new_id(_log(butler, estate))
     response = _step(
         app, butler, estate, request_id, "escalate", to="manager", note="Owner wants compensation"
@@ -267,8 +265,8 @@ def test_an_escalation_is_on_the_timeline_and_in_the_escalated_list(
     assert response.status_code == 422 and "Say why the request is escalated." in response.text
 
 
-def test_a_stale_step_answers_409_and_changes_nothing(app, butler, estate, monkeypatch):
-    freeze(monkeypatch, T0)
+def test_a_stale_step_answers_409_and_changes_nothing(app, butler, estate, clock):
+    clock.set(T0)
     request_id = _new_id(_log(butler, estate))
     response = butler.post(
         f"{estate.base}/{request_id}/acknowledge", data={"reply": "Coming", "version_id": "99"}
@@ -278,8 +276,8 @@ def test_a_stale_step_answers_409_and_changes_nothing(app, butler, estate, monke
         assert db.session.get(ServiceDeskRequest, request_id).status == "new"
 
 
-def test_a_butler_cannot_sign_off_a_complaint(app, butler, estate, monkeypatch):
-    freeze(monkeypatch, T0)
+def test_a_butler_cannot_sign_off_a_complaint(app, butler, estate, clock):
+    clock.set(T0)
     request_id = _new_id(_log(butler, estate, category_id=str(estate.noise.id)))
     assert _step(app, butler, estate, request_id, "sign-off").status_code == 403
 
@@ -305,8 +303,8 @@ def test_managers_add_categories_with_promised_times(app, client, estate):
     assert "From 1 minute to 7 days." in response.get_data(as_text=True)
 
 
-def test_callbacks_are_counted(app, butler, estate, monkeypatch):
-    freeze(monkeypatch, T0)
+def test_callbacks_are_counted(app, butler, estate, clock):
+    clock.set(T0)
     request_id = _new_id(_log(butler, estate))
     _step(app, butler, estate, request_id, "acknowledge", reply="Coming")
     _step(app, butler, estate, request_id, "done", note="")
@@ -316,8 +314,8 @@ def test_callbacks_are_counted(app, butler, estate, monkeypatch):
     assert _count(app, ServiceDeskCallback) == 0
 
 
-def test_the_site_search_finds_a_request_by_number_or_words(app, butler, estate, monkeypatch):
-    freeze(monkeypatch, T0)
+def test_the_site_search_finds_a_request_by_number_or_words(app, butler, estate, clock):
+    clock.set(T0)
     request_id = _new_id(_log(butler, estate, description="Balcony drain blocked"))
     for query in (f"%23{request_id}", "drain"):
         page = butler.get(f"/s/{estate.site.slug}/search?q={query}").text
@@ -330,11 +328,11 @@ def test_the_site_search_finds_a_request_by_number_or_words(app, butler, estate,
 
 @pytest.mark.postgres_only
 def test_two_people_taking_the_same_step_at_once_get_409_not_an_error(
-    app, butler, estate, monkeypatch
+    app, butler, estate, monkeypatch, clock
 ):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("needs PostgreSQL: SQLite lets one writer in at a time anyway")
-    freeze(monkeypatch, T0)
+    clock.set(T0)
     request_id = _new_id(_log(butler, estate))
     real = flow.acknowledge
 
@@ -354,8 +352,8 @@ def test_two_people_taking_the_same_step_at_once_get_409_not_an_error(
     assert "Someone else changed this request" in response.text
 
 
-def test_the_unit_page_shows_its_requests(app, butler, estate, monkeypatch):
-    freeze(monkeypatch, T0)
+def test_the_unit_page_shows_its_requests(app, butler, estate, clock):
+    clock.set(T0)
     request_id = _new_id(_log(butler, estate))
     page = butler.get(f"/s/{estate.site.slug}/units/{estate.unit.id}").text
     assert "panel-service_desk-unit_requests" in page
@@ -363,8 +361,8 @@ def test_the_unit_page_shows_its_requests(app, butler, estate, monkeypatch):
     assert f"#{request_id}" in panel and "1 open request" in panel
 
 
-def test_a_manager_without_buildings_sees_the_sites_counts(app, client, estate, monkeypatch):
-    freeze(monkeypatch, T0)
+def test_a_manager_without_buildings_sees_the_sites_counts(app, client, estate, clock):
+    clock.set(T0)
     assert login(client, estate.butler.username).status_code == 302
     _new_id(_log(client, estate))
     manager = app.test_client()
@@ -376,8 +374,8 @@ def test_a_manager_without_buildings_sees_the_sites_counts(app, client, estate, 
     assert "Request categories" in manager.get(f"{estate.base}/").text
 
 
-def test_a_photo_is_served_only_through_its_own_request(app, butler, estate, monkeypatch):
-    freeze(monkeypatch, T0)
+def test_a_photo_is_served_only_through_its_own_request(app, butler, estate, clock):
+    clock.set(T0)
     with_photo = _new_id(_log(butler, estate, photo=(io.BytesIO(PNG), "tap.png")))
     without = _new_id(_log(butler, estate))
     with app.app_context():
@@ -396,12 +394,12 @@ def test_a_photo_is_served_only_through_its_own_request(app, butler, estate, mon
     assert response.status_code == 303 and _count(app, ServiceDeskPhoto) == 2
 
 
-def test_a_london_site_shows_the_same_promise_on_its_own_clock(app, client, make, monkeypatch):
+def test_a_london_site_shows_the_same_promise_on_its_own_clock(app, client, make, clock):
     estate = build_estate(app, make, timezone="Europe/London")
     assert login(client, estate.butler.username).status_code == 302
-    freeze(monkeypatch, T0)  # 01:00 in London
+    clock.set(T0)  # 01:00 in London
     request_id = _new_id(_log(client, estate))
-    freeze(monkeypatch, T0 + timedelta(minutes=31))
+    clock.set(T0 + timedelta(minutes=31))
     page = client.get(f"{estate.base}/{request_id}").text
     assert "<mark>2026-11-02 01:30</mark>" in page and "09:30" not in page
     # The callback due "today" is counted to midnight in London, not in Hong Kong.
@@ -410,7 +408,7 @@ def test_a_london_site_shows_the_same_promise_on_its_own_clock(app, client, make
     # It is due at 01:31 on the 3rd. At 23:58 on the 2nd (already the 3rd in Hong Kong)
     # it is not due today in London; two minutes later it is.
     for at, due_today in ((timedelta(hours=22, minutes=58), "0"), (timedelta(hours=23), "1")):
-        freeze(monkeypatch, T0 + at)
+        clock.set(T0 + at)
         dashboard = client.get(f"/s/{estate.site.slug}/").text
         widget = dashboard.split('id="widget-service_desk-mine"')[1].split("</section>")[0]
         assert re.findall(r'class="figure"><a [^>]*>(?:<mark>)?(\d+)', widget)[2] == due_today

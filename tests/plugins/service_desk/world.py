@@ -7,9 +7,10 @@ from datetime import timedelta
 
 from werkzeug.datastructures import FileStorage
 
+from core import clock as core_clock
 from core import uploads
 from core.extensions import db
-from core.models import PluginEnablement, utcnow
+from core.models import PluginEnablement
 from plugins.service_desk.models import (
     ServiceDeskCallback,
     ServiceDeskCategory,
@@ -30,7 +31,7 @@ def fill(site, ids: dict[str, int]) -> dict[str, int]:
     )
     db.session.add(category)
     db.session.flush()
-    now = utcnow()
+    now = core_clock.now()
     # A complaint, so that every step (root cause and sign-off too) has a request to act on.
     request = ServiceDeskRequest(
         site_id=site.id,
