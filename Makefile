@@ -10,7 +10,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 VENDOR := core/static/vendor
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-sqlite test-postgres install install-test assets catalogues i18n \
+.PHONY: run test test-dates test-sqlite test-postgres install install-test assets catalogues i18n \
         migrate demo serve bench lint chromium wrk clean
 
 ## make run: install, migrate, load demo data when empty, serve on http://127.0.0.1:5000
@@ -90,6 +90,33 @@ test-postgres: install-test
 	  BUTLER_FUZZ_EXAMPLES=$${BUTLER_FUZZ_EXAMPLES:-15} \
 	  $(BIN)/pytest -p no:cacheprovider -m "not browser" \
 	  --basetemp=$${TMPDIR:-/tmp}/butler-pytest-postgres
+
+## make test-dates: the time-sensitive tests (plugins; the core's clock, jobs, outbox,
+## sessions, dashboard, staff, residents, exports, imports) with the clock frozen at moments
+## where dates go wrong, each as BUTLER_TEST_NOW (site time is Hong Kong unless it says):
+## the last day of a month at 23:30, 31 December at 23:30, 31 December 23:30 UTC (already
+## 1 January in Hong Kong), 29 February, the night clocks go forward in Europe/London, and
+## the real time. Two at a time, on SQLite; each run's output is printed when it ends.
+DATE_month-end := 2027-04-30T23:30:00+08:00
+DATE_year-end := 2026-12-31T23:30:00+08:00
+DATE_new-year-in-utc := 2026-12-31T23:30:00+00:00
+DATE_leap-day := 2028-02-29T12:00:00+08:00
+DATE_london-clocks-change := 2027-03-28T00:30:00+00:00
+DATE_real-now :=
+DATES := month-end year-end new-year-in-utc leap-day london-clocks-change real-now
+TIME_SENSITIVE := tests/plugins tests/core/test_clock.py tests/core/test_jobs.py \
+  tests/core/test_outbox.py tests/core/test_sessions.py tests/core/test_dashboard.py \
+  tests/core/test_staff.py tests/core/test_residents.py tests/core/test_exports.py \
+  tests/core/test_imports.py
+
+test-dates: install-test catalogues
+	@$(MAKE) --no-print-directory -j2 --output-sync=target $(addprefix test-date-,$(DATES))
+
+test-date-%: install-test
+	@echo "make test-dates: $* (BUTLER_TEST_NOW=$(or $(DATE_$*),unset: the real time))"
+	BUTLER_ENV=test TEST_DATABASE_URL= BUTLER_TEST_NOW=$(DATE_$*) BUTLER_FUZZ_EXAMPLES=10 \
+	  $(BIN)/pytest -p no:cacheprovider -q -m "not browser" \
+	  --basetemp=$${TMPDIR:-/tmp}/butler-pytest-date-$* $(TIME_SENSITIVE)
 
 bench: install-test assets catalogues wrk
 	$(BIN)/python -m bench

@@ -1,6 +1,6 @@
 """The rules of the housekeeping day: how a room's status may change, shifts, the fair split.
 
-Views call these; tests call them too. ``now()`` is the one clock: tests monkeypatch it.
+Views call these; tests call them too. The time comes from ``core.clock``.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Every function takes the request, the person doing the step and the time, changes the
 request, adds the step to its timeline and returns nothing; a step that is not allowed
 raises ``FlowError`` with a message for the person (nothing is changed then). The caller
-commits. Views take the time from ``now()``, which tests replace to freeze the clock.
+commits. Views take the time from ``core.clock``, which tests hold with the ``clock`` fixture.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import itertools
 import logging
 import socket
 from collections.abc import Iterator
@@ -77,12 +78,15 @@ def queue_one(app: Flask, site: Site, **fields) -> OutboxMessage | None:
         return message
 
 
+_parcels = itertools.count(1)
+
+
 def add_message(app: Flask, site: Site, **fields) -> OutboxMessage:
     """A message in whatever state the story needs, as an earlier run would have left it."""
     fields.setdefault("channel", "sms")
     fields.setdefault("recipient", "+852 9123 4567")
     fields.setdefault("body", "Your parcel is at the front desk.")
-    fields.setdefault("dedupe_key", f"parcel-{core_clock.now().timestamp()}")
+    fields.setdefault("dedupe_key", f"parcel-{next(_parcels)}")
     with app.app_context():
         message = OutboxMessage(site_id=site.id, **fields)
         db.session.add(message)
