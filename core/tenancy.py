@@ -56,10 +56,21 @@ def current_site() -> Site:
     return site
 
 
-def select(model: type[M], *columns: Any) -> sa.Select:
-    """``SELECT`` of ``model`` (or of ``columns``) limited to the current site."""
+def select(model: type[M], *columns: Any, site: Site | int | None = None) -> sa.Select:
+    """``SELECT`` of ``model`` (or of ``columns``) limited to one site.
+
+    Inside a site's URL the site is the request's; hooks and jobs, which run outside a
+    request, name it: ``select(Model, site=site)`` (a ``Site`` or its id).
+    """
     stmt = sa.select(*columns) if columns else sa.select(model)
-    return stmt.where(model.site_id == current_site().id)
+    return stmt.where(model.site_id == site_id_of(site))
+
+
+def site_id_of(site: Site | int | None) -> int:
+    """The id of ``site``, or of the request's site when it is None."""
+    if site is None:
+        return current_site().id
+    return site if isinstance(site, int) else site.id
 
 
 def get_or_404(model: type[M], ident: Any) -> M:

@@ -87,3 +87,18 @@ def test_an_id_too_large_for_the_column_is_not_found_on_any_database(client, mak
     for ident in (2**31, 2**40, 2**63 - 1):
         assert client.get(f"/s/tall/residents/{ident}").status_code == 404
         assert client.get(f"/s/tall/buildings/{ident}").status_code == 404
+
+
+def test_a_job_outside_a_request_lists_one_sites_rows_by_naming_the_site(app, make):
+    from core.extensions import db
+
+    harbour, hills = make.site(slug="harbour"), make.site(slug="hills")
+    make.building(harbour, code="T1")
+    make.building(hills, code="H1")
+    with app.app_context():
+        by_object = db.session.scalars(tenancy.select(Building, site=harbour)).all()
+        by_id = db.session.scalars(tenancy.select(Building, Building.code, site=hills.id)).all()
+        with pytest.raises(RuntimeError, match="no current site"):
+            tenancy.select(Building)
+    assert [b.code for b in by_object] == ["T1"]
+    assert by_id == ["H1"]
