@@ -14,6 +14,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Butler application; ``config`` overrides what the environment says."""
     from core import (
         auth,
+        charts,
         cli,
         database,
         errors,
@@ -70,4 +71,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     auth.init_app(app)
     cli.init_app(app)
+    charts.init_app(app)
     return app
