@@ -23,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         htmx,
         i18n,
         navigation,
+        offline,
         security,
         tenancy,
         throttle,
@@ -72,4 +73,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     cli.init_app(app)
     charts.init_app(app)
+    offline.init_app(app)
     return app

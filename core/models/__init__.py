@@ -3,6 +3,7 @@
 from core.models.audit import AuditLog
 from core.models.base import Archivable, SiteOwned, Timestamps, UTCDateTime
 from core.models.building import UNIT_STATUSES, Building, Unit
+from core.models.idempotency import SubmissionKey
 from core.models.imports import IMPORT_KINDS, IMPORT_STATUSES, ImportBatch
 from core.models.jobs import JOB_RUN_STATUSES, JobRun
 from core.models.outbox import OUTBOX_STATUSES, OutboxMessage
@@ -46,6 +47,7 @@ __all__ = [
     "Resident",
     "Site",
     "SiteOwned",
+    "SubmissionKey",
     "Timestamps",
     "UTCDateTime",
     "Unit",

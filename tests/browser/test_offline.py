@@ -1,0 +1,98 @@
+"""A butler in a basement without signal notes a visit and a pet; both reach the server once."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from core.extensions import db
+from core.models import Contact, Occupancy, Pet, Resident, SubmissionKey, Unit
+from tests.browser.conftest import Butler, LiveServer, Screenshots
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def resident(live_server: LiveServer, butler: Butler) -> int:
+    with live_server.app.app_context():
+        unit = db.session.scalars(select(Unit)).first()
+        person = Resident(site_id=unit.site_id, name="Wong Siu Ming", phone="91234567")
+        db.session.add(person)
+        db.session.flush()
+        db.session.add(
+            Occupancy(
+                site_id=unit.site_id,
+                resident_id=person.id,
+                unit_id=unit.id,
+                role="owner",
+                moved_in=date(2020, 1, 1),
+            )
+        )
+        db.session.commit()
+        ident = person.id
+        db.session.remove()
+    return ident
+
+
+def test_forms_sent_while_offline_are_written_once_when_the_signal_returns(
+    page: Page, butler: Butler, resident: int, live_server: LiveServer, screenshot: Screenshots
+) -> None:
+    page.goto("/login")
+    page.get_by_label("Username").fill(butler.username)
+    page.get_by_label("Password").fill(butler.password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(rf"/s/{butler.site_slug}/$"))
+    page.goto(f"/s/{butler.site_slug}/residents/{resident}")
+    expect(page.get_by_role("heading", name="Wong Siu Ming", level=1)).to_be_visible()
+
+    page.context.set_offline(True)
+    banner = page.locator("#offline-banner")
+    expect(banner).to_have_text("Offline")
+    contacts = page.locator("#contacts")
+    contacts.get_by_label("Kind").select_option("visit")
+    contacts.get_by_label("What was said or done").fill("Visited: the lift is too slow")
+    contacts.get_by_role("button", name="Write it down").click()
+    expect(banner).to_have_text("Offline · 1 form waiting to be sent")
+    page.get_by_text("Add a pet").click()
+    page.get_by_label("Animal").fill("Cat")
+    page.get_by_label("Pet's name").fill("Mimi")
+    page.locator("#vehicles form[data-offline='pet']").get_by_role("button", name="Add").click()
+    expect(banner).to_have_text("Offline · 2 forms waiting to be sent")
+    screenshot("offline-two-waiting")
+    with live_server.app.app_context():
+        assert db.session.scalars(select(Contact)).all() == []
+        db.session.remove()
+
+    page.context.set_offline(False)
+    expect(banner).to_have_text("Sent: 2")
+    screenshot("back-online-sent")
+    with live_server.app.app_context():
+        assert db.session.scalars(select(Contact.summary)).all() == [
+            "Visited: the lift is too slow"
+        ]
+        assert db.session.scalars(select(Pet.name)).all() == ["Mimi"]
+        keys = db.session.scalars(select(SubmissionKey.key).order_by(SubmissionKey.id)).all()
+        db.session.remove()
+    assert len(keys) == 2
+
+    # Someone replays the first POST by hand, key and all: refused, nothing written again.
+    replay = page.request.post(
+        f"/s/{butler.site_slug}/residents/{resident}/contacts",
+        form={"kind": "visit", "summary": "Visited: the lift is too slow"},
+        headers={"Idempotency-Key": keys[0], "X-CSRFToken": csrf_token(page)},
+    )
+    assert replay.status == 409 and "Already sent" in replay.text()
+    with live_server.app.app_context():
+        assert len(db.session.scalars(select(Contact)).all()) == 1
+        db.session.remove()
+    page.reload()
+    expect(page.locator("#contacts").get_by_text("Visited: the lift is too slow")).to_be_visible()
+    expect(banner).to_be_hidden()
+
+
+def csrf_token(page: Page) -> str:
+    return page.locator("input[name=csrf_token]").first.get_attribute("value") or ""
