@@ -72,10 +72,10 @@ serve: install
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 chromium:
-	@test -x $(CHROMIUM) && dpkg -s fonts-noto-cjk >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium (and CJK fonts for screenshots) for the browser tests"; \
+	@test -x $(CHROMIUM) && dpkg -s fonts-noto-cjk poppler-utils >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium, CJK fonts and poppler-utils (printed pages as PNG) for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; }
+	    apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk poppler-utils >/dev/null; }
 
 # Each run has its own temporary folder, so the two can run at once. The fuzzing of every
 # form posts 30 made-up submissions per form on SQLite and 15 on PostgreSQL, where what is

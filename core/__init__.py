@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         i18n,
         navigation,
         offline,
+        printing,
         security,
         tenancy,
         throttle,
@@ -74,4 +75,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     charts.init_app(app)
     offline.init_app(app)
+    printing.init_app(app)
     return app
