@@ -27,7 +27,7 @@ from core import audit, clock, htmx, tenancy
 from core.conflicts import FieldConflict, differences, is_stale
 from core.contributions import collect, panel_links
 from core.extensions import db
-from core.forms_residents import ROLE_LABELS
+from core.forms.residents import ROLE_LABELS
 from core.models import UNIT_STATUSES, Building, ButlerAssignment, Occupancy, Unit, User
 from core.security import can, requires
 from core.views.auth import safe_next

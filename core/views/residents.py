@@ -21,7 +21,7 @@ from core import audit, clock, htmx
 from core.conflicts import differences, is_stale
 from core.contributions import collect, panel_links
 from core.extensions import db
-from core.forms_residents import (
+from core.forms.residents import (
     CONTACT_KIND_LABELS,
     ROLE_LABELS,
     SECTION_TITLES,

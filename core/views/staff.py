@@ -31,7 +31,7 @@ from sqlalchemy.orm import joinedload
 from core import audit, clock, htmx, tenancy
 from core.auth import hash_password, revoke_all_sessions
 from core.extensions import db
-from core.forms_staff import (
+from core.forms.staff import (
     AssignForm,
     ExistingStaffForm,
     NewStaffForm,
