@@ -12,9 +12,9 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from core import audit, clock
+from core import audit, clock, tenancy
 from core.extensions import db
 from core.imports.columns import _number
 from core.imports.reading import Table, extension_of, read_upload
@@ -90,8 +90,7 @@ def start(site: Site, user: User, kind: str, filename: str, data: bytes) -> Impo
 def expire_abandoned(site: Site) -> None:
     """End the site's imports left unchecked for a day (a closed tab), and drop their files."""
     stale = db.session.scalars(
-        select(ImportBatch).where(
-            ImportBatch.site_id == site.id,
+        tenancy.select(ImportBatch, site=site).where(
             ImportBatch.status == "validating",
             ImportBatch.created_at < clock.now() - ABANDONED_AFTER,
         )

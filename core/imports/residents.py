@@ -8,9 +8,8 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from core import audit, clock
+from core import audit, clock, tenancy
 from core.extensions import db
 from core.imports.columns import ROLE_ALIASES, ROLES
 from core.imports.reading import Table
@@ -92,20 +91,20 @@ class ResidentIndex:
         self.by_ref: dict[str, Any] = {}
         self.by_person: dict[tuple[str, str], list[Any]] = {}
         if objects:
-            found: Iterable[Any] = db.session.scalars(
-                select(Resident).where(Resident.site_id == site.id)
-            )
+            found: Iterable[Any] = db.session.scalars(tenancy.select(Resident, site=site))
         else:
             found = (
                 KnownResident(*row)
                 for row in db.session.execute(
-                    select(
+                    tenancy.select(
+                        Resident,
                         Resident.id,
                         Resident.ref,
                         Resident.name,
                         Resident.phone,
                         Resident.archived_at,
-                    ).where(Resident.site_id == site.id)
+                        site=site,
+                    )
                 )
             )
         for r in found:
@@ -329,9 +328,7 @@ class ResidentRows:
         """Move residents into their units unless they already live there; the rows that did."""
         current: dict[tuple[int, int], Occupancy] = {}
         for occupancy in db.session.scalars(
-            select(Occupancy).where(
-                Occupancy.site_id == self.site.id, Occupancy.moved_out.is_(None)
-            )
+            tenancy.select(Occupancy, site=self.site).where(Occupancy.moved_out.is_(None))
         ):
             current.setdefault((occupancy.resident_id, occupancy.unit_id), occupancy)
         today = clock.today(self.site)

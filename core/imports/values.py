@@ -9,8 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
+from core import tenancy
 from core.extensions import db
 from core.i18n import LOCALE_NAMES, match_language_tag
 from core.imports.columns import NO, YES
@@ -151,7 +151,7 @@ class RowReader:
 
 
 def _site_buildings(site: Site) -> dict[str, Building]:
-    buildings = db.session.scalars(select(Building).where(Building.site_id == site.id))
+    buildings = db.session.scalars(tenancy.select(Building, site=site))
     return {b.code.casefold(): b for b in buildings}
 
 
@@ -169,5 +169,5 @@ def _building(reader: RowReader, buildings: dict[str, Building]) -> Building | N
 
 
 def _site_units(site: Site) -> dict[tuple[int, str], Unit]:
-    units = db.session.scalars(select(Unit).where(Unit.site_id == site.id))
+    units = db.session.scalars(tenancy.select(Unit, site=site))
     return {(u.building_id, u.number.casefold()): u for u in units}

@@ -546,8 +546,8 @@ def unit_create(building_id: int):
 def unit(unit_id: int):
     place = tenancy.get_or_404(Unit, unit_id)
     occupancies = db.session.scalars(
-        select(Occupancy)
-        .where(Occupancy.site_id == place.site_id, Occupancy.unit_id == place.id)
+        tenancy.select(Occupancy, site=place.site_id)
+        .where(Occupancy.unit_id == place.id)
         .options(selectinload(Occupancy.resident))
         .order_by(
             Occupancy.moved_out.is_not(None), Occupancy.moved_out.desc(), Occupancy.moved_in.desc()
