@@ -50,11 +50,12 @@ assets: $(VENDOR)/.copied
 catalogues: install
 	$(BIN)/python -m core.i18n_tools compile
 
-## make i18n: extract messages, update every catalogue, compile
+## make i18n: extract, update and compile every catalogue; make i18n PLUGIN=name: one plugin's
+I18N_ONLY = $(if $(PLUGIN),--plugin $(PLUGIN))
 i18n: install
-	$(BIN)/python -m core.i18n_tools extract
-	$(BIN)/python -m core.i18n_tools update
-	$(BIN)/python -m core.i18n_tools compile
+	$(BIN)/python -m core.i18n_tools extract $(I18N_ONLY)
+	$(BIN)/python -m core.i18n_tools update $(I18N_ONLY)
+	$(BIN)/python -m core.i18n_tools compile $(I18N_ONLY)
 
 migrate: install
 	$(FLASK) db upgrade heads

@@ -10,7 +10,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, format_timedelta
 from flask_babel import get_locale as babel_locale
@@ -109,14 +108,6 @@ def money(minor_units: int, currency: str | None = None) -> str:
 def relative(when: datetime) -> str:
     """'3 hours ago' or 'in 2 days', in the current locale."""
     return format_timedelta(when - clock.now(), add_direction=True, granularity="minute")
-
-
-def locale_is_valid(code: str) -> bool:
-    try:
-        Locale.parse(code)
-    except (ValueError, UnknownLocaleError):
-        return False
-    return code in LOCALES
 
 
 def init_app(app: Flask, extra_translation_dirs: list[str] = ()) -> None:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from core import clock
+from core import clock, tenancy
 from core.extensions import db
 from core.models import JobRun, Site
 from core.plugins.api import Job
@@ -192,8 +192,8 @@ def run_due(now: datetime | None = None) -> RunSummary:
 def _claim(name: str, site_id: int, period: str) -> int | None:
     """Take the run of ``name`` for a site in ``period``; the run's id, or None if not ours."""
     existing = db.session.execute(
-        sa.select(JobRun.id, JobRun.status).where(
-            JobRun.site_id == site_id, JobRun.job == name, JobRun.period == period
+        tenancy.select(JobRun, JobRun.id, JobRun.status, site=site_id).where(
+            JobRun.job == name, JobRun.period == period
         )
     ).one_or_none()
     if existing is None:

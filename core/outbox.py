@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from core import clock
+from core import clock, tenancy
 from core.extensions import db
 from core.jobs import describe_error
 from core.models import OutboxMessage, Resident, Site
@@ -91,8 +91,8 @@ def queue(
 def _exists(site_id: int, dedupe_key: str) -> bool:
     return (
         db.session.execute(
-            sa.select(OutboxMessage.id).where(
-                OutboxMessage.site_id == site_id, OutboxMessage.dedupe_key == dedupe_key
+            tenancy.select(OutboxMessage, OutboxMessage.id, site=site_id).where(
+                OutboxMessage.dedupe_key == dedupe_key
             )
         ).first()
         is not None

@@ -29,7 +29,7 @@ from core.auth import (
     start_session,
 )
 from core.extensions import db
-from core.forms import (
+from core.forms.account import (
     ChangePasswordForm,
     LanguageForm,
     LoginForm,

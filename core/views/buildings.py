@@ -27,7 +27,7 @@ from core import audit, clock, htmx, tenancy
 from core.conflicts import FieldConflict, differences, is_stale
 from core.contributions import collect, panel_links
 from core.extensions import db
-from core.forms_residents import ROLE_LABELS
+from core.forms.residents import ROLE_LABELS
 from core.models import UNIT_STATUSES, Building, ButlerAssignment, Occupancy, Unit, User
 from core.security import can, requires
 from core.views.auth import safe_next
@@ -546,8 +546,8 @@ def unit_create(building_id: int):
 def unit(unit_id: int):
     place = tenancy.get_or_404(Unit, unit_id)
     occupancies = db.session.scalars(
-        select(Occupancy)
-        .where(Occupancy.site_id == place.site_id, Occupancy.unit_id == place.id)
+        tenancy.select(Occupancy, site=place.site_id)
+        .where(Occupancy.unit_id == place.id)
         .options(selectinload(Occupancy.resident))
         .order_by(
             Occupancy.moved_out.is_not(None), Occupancy.moved_out.desc(), Occupancy.moved_in.desc()

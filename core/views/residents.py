@@ -14,14 +14,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
-from core import audit, clock, htmx
+from core import audit, clock, htmx, tenancy
 from core.conflicts import differences, is_stale
 from core.contributions import collect, panel_links
 from core.extensions import db
-from core.forms_residents import (
+from core.forms.residents import (
     CONTACT_KIND_LABELS,
     ROLE_LABELS,
     SECTION_TITLES,
@@ -73,8 +73,8 @@ def _buildings() -> list[Building]:
     site = current_site()
     return list(
         db.session.scalars(
-            select(Building)
-            .where(Building.site_id == site.id, Building.archived_at.is_(None))
+            tenancy.select(Building, site=site)
+            .where(Building.archived_at.is_(None))
             .order_by(Building.code)
         )
     )
@@ -116,8 +116,7 @@ def _find_unit(building_id: int | None, number: str) -> Unit | None:
     if not building_id or not number or not 0 < building_id <= MAX_ID:
         return None
     return db.session.scalar(
-        select(Unit).where(
-            Unit.site_id == current_site().id,
+        tenancy.select(Unit).where(
             Unit.building_id == building_id,
             func.upper(Unit.number) == number.strip().upper(),
             Unit.archived_at.is_(None),
@@ -132,7 +131,7 @@ def _building_choices(form) -> None:
 def _ref_taken(ref: str, except_id: int | None = None) -> bool:
     if not ref:
         return False
-    stmt = select(Resident.id).where(Resident.site_id == current_site().id, Resident.ref == ref)
+    stmt = tenancy.select(Resident, Resident.id).where(Resident.ref == ref)
     if except_id:
         stmt = stmt.where(Resident.id != except_id)
     return db.session.scalar(stmt) is not None
@@ -214,8 +213,8 @@ def new():
 def _page_context(person: Resident) -> dict:
     site = current_site()
     occupancies = db.session.scalars(
-        select(Occupancy)
-        .where(Occupancy.site_id == site.id, Occupancy.resident_id == person.id)
+        tenancy.select(Occupancy, site=site)
+        .where(Occupancy.resident_id == person.id)
         .options(selectinload(Occupancy.unit).selectinload(Unit.building))
         .order_by(Occupancy.moved_out.is_not(None), Occupancy.moved_in.desc())
     ).all()
@@ -223,10 +222,9 @@ def _page_context(person: Resident) -> dict:
     household = []
     if current_units:
         household = db.session.execute(
-            select(Occupancy, Resident)
+            tenancy.select(Occupancy, Occupancy, Resident, site=site)
             .join(Resident, Resident.id == Occupancy.resident_id)
             .where(
-                Occupancy.site_id == site.id,
                 Occupancy.unit_id.in_(current_units),
                 Occupancy.moved_out.is_(None),
                 Resident.id != person.id,
@@ -235,9 +233,9 @@ def _page_context(person: Resident) -> dict:
             .order_by(Occupancy.is_primary_contact.desc(), Resident.name)
         ).all()
     contacts = db.session.execute(
-        select(Contact, User.display_name)
+        tenancy.select(Contact, Contact, User.display_name, site=site)
         .join(User, User.id == Contact.staff_id)
-        .where(Contact.site_id == site.id, Contact.resident_id == person.id)
+        .where(Contact.resident_id == person.id)
         .order_by(Contact.at.desc())
         .limit(HISTORY_LIMIT)
     ).all()
@@ -247,10 +245,10 @@ def _page_context(person: Resident) -> dict:
         "household": household,
         "contacts": contacts,
         "vehicles": db.session.scalars(
-            select(Vehicle).where(Vehicle.site_id == site.id, Vehicle.resident_id == person.id)
+            tenancy.select(Vehicle, site=site).where(Vehicle.resident_id == person.id)
         ).all(),
         "pets": db.session.scalars(
-            select(Pet).where(Pet.site_id == site.id, Pet.resident_id == person.id)
+            tenancy.select(Pet, site=site).where(Pet.resident_id == person.id)
         ).all(),
         "changes": _history(person),
         "panels": panel_links(collect("butler_resident_panels", resident=person)),
@@ -271,10 +269,9 @@ def _page_context(person: Resident) -> dict:
 
 def _history(person: Resident) -> list[tuple[AuditLog, str | None, dict]]:
     rows = db.session.execute(
-        select(AuditLog, User.display_name)
+        tenancy.select(AuditLog, AuditLog, User.display_name, site=person.site_id)
         .outerjoin(User, User.id == AuditLog.user_id)
         .where(
-            AuditLog.site_id == person.site_id,
             AuditLog.object_type == "Resident",
             AuditLog.object_id == person.id,
         )
@@ -441,7 +438,7 @@ def add_vehicle(resident_id: int):
     if form.validate():
         plate = form.plate.data.strip().upper()
         taken = db.session.scalar(
-            select(Vehicle.id).where(Vehicle.site_id == person.site_id, Vehicle.plate == plate)
+            tenancy.select(Vehicle, Vehicle.id, site=person.site_id).where(Vehicle.plate == plate)
         )
         if taken:
             form.plate.errors.append(_("This plate is already registered on this site."))
@@ -482,8 +479,7 @@ def move_in(resident_id: int):
         if unit is None:
             form.unit_number.errors.append(_("There is no such unit in this building."))
         elif db.session.scalar(
-            select(Occupancy.id).where(
-                Occupancy.site_id == person.site_id,
+            tenancy.select(Occupancy, Occupancy.id, site=person.site_id).where(
                 Occupancy.resident_id == person.id,
                 Occupancy.unit_id == unit.id,
                 Occupancy.moved_out.is_(None),
@@ -526,8 +522,7 @@ def move_out(resident_id: int, occupancy_id: int):
     occupancy.moved_out = form.moved_out.data
     unit = occupancy.unit
     still_there = db.session.scalar(
-        select(func.count(Occupancy.id)).where(
-            Occupancy.site_id == unit.site_id,
+        tenancy.select(Occupancy, func.count(Occupancy.id), site=unit.site_id).where(
             Occupancy.unit_id == unit.id,
             Occupancy.moved_out.is_(None),
             Occupancy.id != occupancy.id,

@@ -31,7 +31,7 @@ from sqlalchemy.orm import joinedload
 from core import audit, clock, htmx, tenancy
 from core.auth import hash_password, revoke_all_sessions
 from core.extensions import db
-from core.forms_staff import (
+from core.forms.staff import (
     AssignForm,
     ExistingStaffForm,
     NewStaffForm,
@@ -71,7 +71,7 @@ class StaffRow:
 
 def _on_site(site: Site) -> sa.ColumnElement[bool]:
     """Users who may be managed from ``site``: members of it and its company's admins."""
-    members = sa.select(Membership.user_id).where(Membership.site_id == site.id)
+    members = tenancy.select(Membership, Membership.user_id, site=site)
     return sa.or_(
         User.id.in_(members),
         sa.and_(User.is_org_admin.is_(True), User.organization_id == site.organization_id),
@@ -81,17 +81,16 @@ def _on_site(site: Site) -> sa.ColumnElement[bool]:
 def staff_rows(site: Site, user_id: int | None = None) -> list[StaffRow]:
     """The staff of ``site`` (or the one with ``user_id``), in two queries whatever the count."""
     roles = (
-        sa.select(sa.func.aggregate_strings(Membership.role, " "))
-        .where(Membership.site_id == site.id, Membership.user_id == User.id)
+        tenancy.select(Membership, sa.func.aggregate_strings(Membership.role, " "), site=site)
+        .where(Membership.user_id == User.id)
         .correlate(User)
         .scalar_subquery()
     )
     people = sa.select(User, roles).where(_on_site(site))
     current = (
-        sa.select(ButlerAssignment.user_id, Building)
+        tenancy.select(ButlerAssignment, ButlerAssignment.user_id, Building, site=site)
         .join(Building, Building.id == ButlerAssignment.building_id)
         .where(
-            ButlerAssignment.site_id == site.id,
             ButlerAssignment.ends_on.is_(None),
             Building.archived_at.is_(None),
         )
@@ -125,9 +124,7 @@ def _row_or_404(user_id: int) -> StaffRow:
 def _memberships(site: Site, user: User) -> list[Membership]:
     return list(
         db.session.scalars(
-            sa.select(Membership).where(
-                Membership.site_id == site.id, Membership.user_id == user.id
-            )
+            tenancy.select(Membership, site=site).where(Membership.user_id == user.id)
         )
     )
 
@@ -403,14 +400,12 @@ class BuildingRow:
 
 def building_rows(site: Site, building_id: int | None = None) -> list[BuildingRow]:
     """The site's buildings with their butler and the butlers before, in two queries."""
-    buildings = sa.select(Building).where(
-        Building.site_id == site.id, Building.archived_at.is_(None)
-    )
+    buildings = tenancy.select(Building, site=site).where(Building.archived_at.is_(None))
     assignments = (
-        sa.select(ButlerAssignment)
+        tenancy.select(ButlerAssignment, site=site)
         .join(Building, Building.id == ButlerAssignment.building_id)
         .options(joinedload(ButlerAssignment.user))
-        .where(ButlerAssignment.site_id == site.id, Building.archived_at.is_(None))
+        .where(Building.archived_at.is_(None))
     )
     if building_id is not None:
         buildings = buildings.where(Building.id == building_id)

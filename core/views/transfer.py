@@ -28,12 +28,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import func, select
+from sqlalchemy import func
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from core import audit, exports, htmx, imports
+from core import audit, exports, htmx, imports, tenancy
 from core.extensions import db
 from core.formdata import takes_files
 from core.models import ImportBatch, User
@@ -100,13 +100,13 @@ def _index(form: ImportForm):
     site = current_site()
     kinds = _allowed_kinds()
     query = (
-        select(ImportBatch, User.display_name)
+        tenancy.select(ImportBatch, ImportBatch, User.display_name, site=site)
         .join(User, User.id == ImportBatch.created_by_id)
-        .where(ImportBatch.site_id == site.id, ImportBatch.kind.in_(kinds))
+        .where(ImportBatch.kind.in_(kinds))
     )
     total = db.session.scalar(
-        select(func.count(ImportBatch.id)).where(
-            ImportBatch.site_id == site.id, ImportBatch.kind.in_(kinds)
+        tenancy.select(ImportBatch, func.count(ImportBatch.id), site=site).where(
+            ImportBatch.kind.in_(kinds)
         )
     )
     pages = max(math.ceil(total / BATCHES_PER_PAGE), 1)

@@ -295,7 +295,7 @@ def changed_tables(before: dict[str, tuple[int, str]], after: dict[str, tuple[in
 
 # URL arguments that choose a variant of a page: every variant is walked by the GET walks.
 def _variants() -> dict[str, tuple[str, ...]]:
-    from core.forms_residents import SECTIONS
+    from core.forms.residents import SECTIONS
 
     variants = {
         "section": tuple(SECTIONS),

@@ -66,7 +66,7 @@ from wtforms.fields.core import UnboundField
 from core import clock as core_clock
 from core import create_app, imports
 from core.extensions import db
-from core.forms import (
+from core.forms.account import (
     ChangePasswordForm,
     LanguageForm,
     LoginForm,
@@ -74,7 +74,7 @@ from core.forms import (
     TurnOffSecondFactorForm,
     TurnOnSecondFactorForm,
 )
-from core.forms_residents import (
+from core.forms.residents import (
     ContactDetailsForm,
     ContactForm,
     HomeVisitForm,
@@ -84,7 +84,7 @@ from core.forms_residents import (
     PetForm,
     VehicleForm,
 )
-from core.forms_staff import AssignForm, ExistingStaffForm, NewStaffForm, RolesForm
+from core.forms.staff import AssignForm, ExistingStaffForm, NewStaffForm, RolesForm
 from core.models import Building, ImportBatch, Resident, Unit, User
 from core.roles import ROLE_CODES
 from core.views.buildings import BuildingForm, UnitForm

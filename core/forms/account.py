@@ -1,4 +1,4 @@
-"""Forms of the core's account pages."""
+"""Forms of the core's account pages: logging in, the second factor, password, language."""
 
 from __future__ import annotations
 
@@ -10,45 +10,6 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from core.auth import MAX_PASSWORD, password_problems
 from core.i18n import LOCALE_NAMES, LOCALES
-
-
-class IntRange:
-    """A whole number from ``min`` to ``max`` (inclusive), for ``IntegerField``.
-
-    WTForms' ``NumberRange`` checks ``math.isnan`` first, which turns the number into a
-    float and fails with OverflowError (a 500) on a number of 400 digits; this compares
-    integers only. Same arguments as ``NumberRange``.
-    """
-
-    def __init__(self, min: int, max: int, message: object) -> None:  # noqa: A002
-        self.min, self.max, self.message = min, max, message
-
-    def __call__(self, form, field) -> None:
-        value = field.data
-        if value is not None and not (isinstance(value, int) and self.min <= value <= self.max):
-            raise ValidationError(self.message)
-
-
-def staff_choices(site) -> list[SelectChoice]:
-    """ "—" and the active staff of ``site`` by name: the choices of a "who does it" field.
-
-    With the field's ``validate_choice`` on (WTForms' default), a posted id of someone
-    who does not work on the site is refused.
-    """
-    import sqlalchemy as sa
-
-    from core.extensions import db
-    from core.models import Membership, User
-
-    rows = db.session.execute(
-        sa.select(User.id, User.display_name)
-        .where(
-            User.active.is_(True),
-            User.id.in_(sa.select(Membership.user_id).where(Membership.site_id == site.id)),
-        )
-        .order_by(User.display_name)
-    ).all()
-    return [SelectChoice(0, "—")] + [SelectChoice(uid, name) for uid, name in rows]
 
 
 class LoginForm(FlaskForm):
