@@ -30,6 +30,7 @@ from core.models import (
     User,
     Vehicle,
 )
+from core.plugins.host import host
 
 DEMO_PASSWORD = "butler-demo"
 M = TypeVar("M")
@@ -181,11 +182,9 @@ def load() -> dict[str, int]:
 
 def _load_plugins(site: Site, count) -> None:
     """Turn on every first-party plugin that serves the site, then let each add its demo."""
-    from core.plugins.host import FIRST_PARTY, host
-
     plugins = host()
     first_party = {
-        p.info.name for p in plugins.plugins.values() if p.module.__name__ in FIRST_PARTY
+        p.info.name for p in plugins.plugins.values() if p.module.__name__ in plugins.first_party
     }
     pending = [n for n in first_party if plugins.plugins[n].info.serves(site.kind)]
     # Required plugins first: keep going round until nothing more can be turned on.

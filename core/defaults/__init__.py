@@ -1,15 +1,75 @@
-"""The core's own contributions, registered as the always-on plugin ``core``.
+"""The core as its own default plugin, registered as the always-on plugin ``core``.
 
-Navigation, dashboard widgets and search of the core go through the same hooks as any
-plugin's, so the pages that show them treat every contribution alike.
+Like datasette's "defaults as plugins": the core's blueprints, permissions, commands,
+outbox channels, navigation, dashboard widgets and search come through the same hooks as
+any plugin's, so the pages that show them treat every contribution alike, and this module
+doubles as the reference plugin (hooks only: the queries live in ``queries.py``).
 """
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from core.channels import default_channels
+from core.cli import COMMANDS
+from core.defaults.queries import buildings_of_butler, site_counts
 from core.plugins import hookimpl
-from core.plugins.api import NavItem, Widget
+from core.plugins.api import NavItem, PluginInfo, Widget
+from core.roles import CORE_PERMISSIONS
+from core.search import search_residents
+from core.views import (
+    admin,
+    auth,
+    buildings,
+    dashboard,
+    outbox,
+    pages,
+    residents,
+    sites,
+    staff,
+    transfer,
+)
+
+
+@hookimpl
+def butler_plugin_info():
+    # Never listed on the plugins page (the core cannot be turned off): not translated.
+    return PluginInfo(name="core", label="Butler core", version="1.0.0")
+
+
+@hookimpl
+def butler_blueprints():
+    return [
+        module.bp
+        for module in (
+            auth,
+            sites,
+            dashboard,
+            admin,
+            outbox,
+            pages,
+            residents,
+            buildings,
+            staff,
+            transfer,
+        )
+    ]
+
+
+@hookimpl
+def butler_permissions():
+    return list(CORE_PERMISSIONS)
+
+
+@hookimpl
+def butler_cli(cli):
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+@hookimpl
+def butler_outbox_channels():
+    return default_channels()
 
 
 @hookimpl
@@ -34,15 +94,11 @@ def butler_nav_items(site, user):
 
 @hookimpl
 def butler_search(site, user, query):
-    from core.search import search_residents
-
     return search_residents(site, user, query)
 
 
 @hookimpl
 def butler_dashboard_widgets(site, user):
-    from core.views.dashboard import buildings_of_butler, site_counts
-
     widgets = [
         Widget(
             key="core.counts",
@@ -66,10 +122,3 @@ def butler_dashboard_widgets(site, user):
             )
         )
     return widgets
-
-
-@hookimpl
-def butler_outbox_channels():
-    from core.channels import default_channels
-
-    return default_channels()
