@@ -1,15 +1,17 @@
 """The core as its own default plugin, registered as the always-on plugin ``core``.
 
 Like datasette's "defaults as plugins": the core's blueprints, permissions, commands,
-outbox channels, navigation, dashboard widgets and search come through the same hooks as
-any plugin's, so the pages that show them treat every contribution alike, and this module
-doubles as the reference plugin (hooks only: the queries live in ``queries.py``).
+demo data, outbox channels, navigation, dashboard widgets and search come through the
+same hooks as any plugin's, so the pages that show them treat every contribution alike,
+and this module doubles as the reference plugin (hooks only: the queries live in
+``queries.py``, the demo rows in ``core.demo``).
 """
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from core import demo
 from core.channels import default_channels
 from core.cli import COMMANDS
 from core.defaults.queries import buildings_of_butler, site_counts
@@ -65,6 +67,12 @@ def butler_permissions():
 def butler_cli(cli):
     for command in COMMANDS:
         cli.add_command(command)
+
+
+@hookimpl(tryfirst=True)
+def butler_demo_data(site):
+    # First, so that the plugins' demo rows find the site's buildings and residents.
+    demo.load_site(site)
 
 
 @hookimpl
