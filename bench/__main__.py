@@ -39,7 +39,7 @@ def bench_config(url: str) -> dict:
 
 def plugins_under_test() -> tuple[list[str], str]:
     """The plugins whose cost the dashboard ratio measures, and how to name them."""
-    from core.plugins.host import FIRST_PARTY
+    from plugins import FIRST_PARTY
 
     if FIRST_PARTY:
         return [], "every first-party plugin for estates"

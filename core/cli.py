@@ -1,26 +1,33 @@
-"""``flask --app wsgi butler …``: demo data and first-time set-up."""
+"""``flask --app wsgi butler …``: the core's commands, and the group plugins add theirs to.
+
+The core's commands are plain click commands; the default plugin (``core.defaults``) adds
+them to the ``butler`` group through ``butler_cli``, as any plugin adds its own.
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from core import backup, demo
+from core.auth import hash_password, password_problems
 from core.extensions import db
+from core.jobs import run_due, schedule_text, schedules
+from core.models import Organization, User
+from core.outbox import deliver_due
 
-butler = AppGroup("butler", help="Butler's own commands.")
 
-
-@butler.command("demo")
+@click.command("demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when data exists.")
 @click.option("--force", is_flag=True, help="Add the demo data to a database that holds data.")
 def demo_command(if_empty: bool, force: bool) -> None:
     """Load the demo organisation, its sites and a login for each role."""
-    from core import demo
-
     if current_app.config["BUTLER_ENV"] == "production":
         raise click.ClickException("Demo data is never loaded when BUTLER_ENV=production.")
     if not demo.database_is_empty():
@@ -40,7 +47,8 @@ def demo_command(if_empty: bool, force: bool) -> None:
     )
 
 
-@butler.command("create-admin")
+@click.command("create-admin")
+@with_appcontext
 @click.option("--organization", "org_name", required=True, help="The property company's name.")
 @click.option("--slug", required=True, help="Short name of the organisation, e.g. evergreen.")
 @click.option("--username", required=True)
@@ -50,9 +58,6 @@ def create_admin_command(
     org_name: str, slug: str, username: str, display_name: str, password: str
 ) -> None:
     """Create an organisation and its first organisation admin (a fresh installation)."""
-    from core.auth import hash_password, password_problems
-    from core.models import Organization, User
-
     problems = password_problems(password)
     if problems:
         raise click.ClickException(" ".join(problems))
@@ -79,14 +84,11 @@ def create_admin_command(
     click.echo(f"Organisation admin {username!r} created for {org.name}.")
 
 
-def init_app(app: Flask) -> None:
-    app.cli.add_command(butler)
-
-
 # --- Backups -----------------------------------------------------------------------------
 
 
-@butler.command("backup")
+@click.command("backup")
+@with_appcontext
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -94,8 +96,6 @@ def init_app(app: Flask) -> None:
 )
 def backup_command(output: Path | None) -> None:
     """Write a consistent copy of the database, with a manifest of its rows beside it."""
-    from core import backup
-
     engine = db.engine
     target = output or backup.default_path(Path(current_app.instance_path), engine.dialect.name)
     try:
@@ -106,13 +106,12 @@ def backup_command(output: Path | None) -> None:
         click.echo(line)
 
 
-@butler.command("restore")
+@click.command("restore")
+@with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Replace the database (required, in production too).")
 def restore_command(path: Path, yes: bool) -> None:
     """Replace the whole database with a backup, then check it against the backup's manifest."""
-    from core import backup
-
     engine = db.engine
     try:
         manifest = backup.check_backup(engine, path)
@@ -141,7 +140,7 @@ def restore_command(path: Path, yes: bool) -> None:
 # --- Jobs and the outbox ---------------------------------------------------------------
 
 
-@butler.group("jobs")
+@click.group("jobs", cls=AppGroup)
 def jobs_group() -> None:
     """Scheduled work of the core and the plugins (run it from cron every 5 minutes)."""
 
@@ -155,9 +154,6 @@ def jobs_group() -> None:
 )
 def jobs_run_command(now_text: str | None) -> None:
     """Run the jobs that are due, then deliver the outbox's due messages."""
-    from core.jobs import run_due
-    from core.outbox import deliver_due
-
     summary = run_due(_parse_now(now_text))
     click.echo(f"Jobs: {summary.ran} ran, {summary.skipped} skipped, {summary.failed} failed.")
     for job, site, error in summary.failures:
@@ -175,8 +171,6 @@ def jobs_run_command(now_text: str | None) -> None:
 @click.option("--now", "now_text", metavar="ISO8601", help="Show the schedule as at this time.")
 def jobs_list_command(now_text: str | None) -> None:
     """Show every job, and for each site where it is on, its last and next run."""
-    from core.jobs import schedule_text, schedules
-
     listing = schedules(_parse_now(now_text))
     if not listing:
         click.echo("No jobs are declared.")
@@ -195,7 +189,7 @@ def jobs_list_command(now_text: str | None) -> None:
             click.echo(f"  {row.site.slug} ({row.site.timezone}): last {last}; next {following}")
 
 
-@butler.group("outbox")
+@click.group("outbox", cls=AppGroup)
 def outbox_group() -> None:
     """Messages to residents waiting to be delivered."""
 
@@ -204,8 +198,6 @@ def outbox_group() -> None:
 @click.option("--limit", default=200, show_default=True, help="Most messages to try.")
 def outbox_deliver_command(limit: int) -> None:
     """Deliver the messages that are due (new ones, and failed ones whose wait is over)."""
-    from core.outbox import deliver_due
-
     delivered = deliver_due(limit=limit)
     click.echo(
         f"Outbox: {delivered.sent} sent, {delivered.failed} failed, "
@@ -215,8 +207,6 @@ def outbox_deliver_command(limit: int) -> None:
 
 def _parse_now(text: str | None):
     """The ``--now`` option as an aware UTC time (None when not given)."""
-    from datetime import UTC, datetime
-
     if not text:
         return None
     try:
@@ -226,3 +216,22 @@ def _parse_now(text: str | None):
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+COMMANDS: tuple[click.Command, ...] = (
+    demo_command,
+    create_admin_command,
+    backup_command,
+    restore_command,
+    jobs_group,
+    outbox_group,
+)
+"""The core's commands, which the default plugin adds to the ``butler`` group."""
+
+
+def init_app(app: Flask) -> None:
+    """Give the application its ``flask butler`` group, filled by every plugin's
+    ``butler_cli`` (the core's commands come from the default plugin)."""
+    butler = AppGroup("butler", help="Butler's own commands.")
+    app.extensions["butler.plugins"].pm.hook.butler_cli(cli=butler)
+    app.cli.add_command(butler)

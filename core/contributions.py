@@ -5,21 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask import url_for
 from flask_login import current_user
 
-from core.plugins.host import host
+from core.plugins.host import flatten, host
 from core.security import can
 from core.tenancy import current_site
-
-
-def flatten(results: Iterable[Any]) -> list[Any]:
-    """One list from the per-plugin lists a hook returns (``None`` results skipped)."""
-    flat: list[Any] = []
-    for result in results:
-        if result is None:
-            continue
-        flat.extend(result if isinstance(result, list | tuple) else [result])
-    return flat
 
 
 def visible(items: Iterable[Any], obj: Any = None) -> list[Any]:
@@ -46,6 +37,4 @@ def collect(hook: str, **kwargs: Any) -> list[Any]:
 
 def panel_links(panels: list[Any]) -> list[tuple[Any, str]]:
     """Each panel with the URL its content is fetched from."""
-    from flask import url_for
-
     return [(panel, url_for(panel.endpoint, **panel.url_args)) for panel in panels]

@@ -30,6 +30,7 @@ from core.models import (
     User,
     Vehicle,
 )
+from core.plugins.host import host
 
 DEMO_PASSWORD = "butler-demo"
 M = TypeVar("M")
@@ -140,13 +141,22 @@ def database_is_empty() -> bool:
     return not db.session.scalar(select(func.count(Organization.id)))
 
 
+_created: dict[str, int] = {}  # what the running load() created, by kind
+
+
+def _count(kind: str, is_new: bool) -> None:
+    _created[kind] = _created.get(kind, 0) + int(is_new)
+
+
 def load() -> dict[str, int]:
-    """Load the demo organisation; return how many rows of each kind were created."""
-    created: dict[str, int] = {}
+    """Load the demo organisation; return how many rows of each kind were created.
 
-    def count(kind: str, is_new: bool) -> None:
-        created[kind] = created.get(kind, 0) + int(is_new)
-
+    The organisation, its sites and the logins are made here; each site's own rows come
+    through ``butler_demo_data``: the core's (``load_site``, from the default plugin, called
+    first) and then every first-party plugin's.
+    """
+    _created.clear()
+    count = _count
     org, new = get_or_create(
         Organization, {"slug": "demo"}, name="常青物業 Evergreen Property Services"
     )
@@ -166,26 +176,36 @@ def load() -> dict[str, int]:
         )
         count("sites", new)
         sites[spec.slug] = site
-        _load_buildings(site, spec, count)
-    users = _load_users(org, sites, count)
-    for spec in DEMO_SITES:
-        if spec.kind == "residential":
-            _load_residents(sites[spec.slug], count)
-    _assign_butler(sites["harbour-view"], users["butler"], ("T1", "T2"), count)
+    _load_users(org, sites, count)
     db.session.commit()
     for site in sites.values():
         _load_plugins(site, count)
     db.session.commit()
-    return created
+    return dict(_created)
+
+
+def load_site(site: Site) -> None:
+    """The core's demo rows of ``site`` (buildings, units, residents, the butler's
+    buildings); nothing for a site that is not one of the demo's."""
+    spec = next((s for s in DEMO_SITES if s.slug == site.slug), None)
+    if spec is None:
+        return
+    _load_buildings(site, spec, _count)
+    if spec.kind == "residential":
+        _load_residents(site, _count)
+    if spec.slug == "harbour-view":
+        butler = db.session.execute(
+            select(User).where(User.username == "butler")
+        ).scalar_one_or_none()
+        if butler is not None:
+            _assign_butler(site, butler, ("T1", "T2"), _count)
 
 
 def _load_plugins(site: Site, count) -> None:
     """Turn on every first-party plugin that serves the site, then let each add its demo."""
-    from core.plugins.host import FIRST_PARTY, host
-
     plugins = host()
     first_party = {
-        p.info.name for p in plugins.plugins.values() if p.module.__name__ in FIRST_PARTY
+        p.info.name for p in plugins.plugins.values() if p.module.__name__ in plugins.first_party
     }
     pending = [n for n in first_party if plugins.plugins[n].info.serves(site.kind)]
     # Required plugins first: keep going round until nothing more can be turned on.

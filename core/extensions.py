@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from flask import current_app
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -34,10 +37,6 @@ csrf = CSRFProtect()
 @migrate.configure
 def _plugin_migrations(config):
     """Give Alembic the core's revisions and those of every installed plugin."""
-    from pathlib import Path
-
-    from flask import current_app
-
     core_versions = Path(__file__).resolve().parent / "migrations" / "versions"
     plugin_dirs = current_app.extensions["butler.plugins"].migration_dirs()
     config.set_main_option("version_locations", " ".join([str(core_versions), *plugin_dirs]))

@@ -23,8 +23,12 @@ from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
+from flask import Flask
 
+from core import defaults
 from core.i18n import LOCALES, TRANSLATIONS_DIR
+from core.plugins import host as plugin_host
+from plugins import FIRST_PARTY
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = ["-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2", "-k", "_n:1,2"]
@@ -43,14 +47,10 @@ def plugin_catalogues() -> list[tuple[str, Path]]:
     The host is asked on an application of its own (no database), with the example
     plugin added when the test suite is present.
     """
-    from flask import Flask
-
-    from core.plugins import host as plugin_host
-
     app = Flask("core")
     if (ROOT / "tests" / "example_plugin" / "__init__.py").exists():
         app.config["BUTLER_EXTRA_PLUGINS"] = [EXAMPLE_PLUGIN]
-    host = plugin_host.init_app(app)
+    host = plugin_host.init_app(app, default=defaults, first_party=FIRST_PARTY)
     homes = {}
     for name, plugin in getattr(host, "plugins", {}).items():
         file = getattr(plugin.module, "__file__", None)

@@ -9,7 +9,8 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Bundle
 from werkzeug.datastructures import MultiDict
 
-from core.models import Building, ButlerAssignment, Occupancy, Resident, Site, Unit, User
+from core.buildings import looked_after, looks_after_any
+from core.models import Building, Occupancy, Resident, Site, Unit, User
 from core.search import like_escape
 
 PER_PAGE = 50
@@ -94,17 +95,7 @@ def filter_from_args(args: MultiDict, default_mine: bool) -> ResidentFilter:
 
 def has_buildings(site: Site, user: User) -> bool:
     """True when ``user`` is the responsible butler of a building of ``site``."""
-    from core.extensions import db
-
-    return bool(
-        db.session.scalar(
-            select(func.count(ButlerAssignment.id)).where(
-                ButlerAssignment.site_id == site.id,
-                ButlerAssignment.user_id == user.id,
-                ButlerAssignment.ends_on.is_(None),
-            )
-        )
-    )
+    return looks_after_any(site, user)
 
 
 def _current_occupancies(site: Site):
@@ -160,17 +151,7 @@ def _filtered(stmt: Select, f: ResidentFilter, site: Site, user: User) -> Select
     if f.role:
         stmt = stmt.where(Occupancy.role == f.role)
     if f.mine:
-        stmt = stmt.where(
-            Unit.building_id.in_(
-                select(ButlerAssignment.building_id).where(
-                    and_(
-                        ButlerAssignment.site_id == site.id,
-                        ButlerAssignment.user_id == user.id,
-                        ButlerAssignment.ends_on.is_(None),
-                    )
-                )
-            )
-        )
+        stmt = stmt.where(Unit.building_id.in_(looked_after(site.id, user.id)))
     return stmt
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 
 from core.extensions import db
 from core.models import Resident, Site
+from core.plugins.api import SearchResult
 from core.security import can
 
 LIMIT = 20
@@ -19,8 +20,6 @@ def like_escape(text: str) -> str:
 
 
 def search_residents(site: Site, user, query: str) -> list:
-    from core.plugins.api import SearchResult
-
     if not can(user, "residents.view", site) or not query:
         return []
     pattern = like_escape(query)

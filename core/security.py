@@ -14,9 +14,10 @@ from flask import Flask, abort, current_app, g
 from flask_login import current_user
 from sqlalchemy import select
 
+from core import audit
 from core.extensions import db, login_manager
 from core.models import Membership, Site
-from core.roles import CORE_PERMISSIONS, Permission
+from core.roles import Permission
 
 PUBLIC = "public"  # anyone, logged in or not (login page, static files)
 LOGGED_IN = "logged-in"  # any active user, no site involved (site picker, own password)
@@ -54,8 +55,8 @@ class PermissionRegistry:
 
 
 def init_app(app: Flask) -> None:
+    # Filled by the plugin host, the core's permissions (from its default plugin) first.
     registry = PermissionRegistry()
-    registry.add(CORE_PERMISSIONS)
     app.extensions["butler.permissions"] = registry
 
 
@@ -122,8 +123,6 @@ def requires(permission: str) -> Callable:
             if permission != PUBLIC and not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if not can(current_user, permission):
-                from core import audit
-
                 audit.record("access.denied", detail={"permission": permission})
                 db.session.commit()
                 abort(403)

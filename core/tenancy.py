@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from core.extensions import db, login_manager
 from core.models import Site
+from core.security import roles_on
 
 M = TypeVar("M")
 
@@ -31,8 +32,6 @@ def _load_site(endpoint: str | None, values: dict[str, Any] | None) -> None:
     slug = values.pop("site_slug")
     if not current_user.is_authenticated:
         abort(login_manager.unauthorized())
-    from core.security import roles_on
-
     site = db.session.execute(
         sa.select(Site).where(Site.slug == slug, Site.archived_at.is_(None))
     ).scalar_one_or_none()

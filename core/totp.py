@@ -7,7 +7,7 @@ import secrets
 
 import pyotp
 import segno
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from core import clock
 from core.extensions import db
@@ -79,8 +79,6 @@ def use_recovery_code(user: User, code: str) -> bool:
 
 
 def unused_recovery_codes(user: User) -> int:
-    from sqlalchemy import func
-
     return db.session.scalar(
         select(func.count(RecoveryCode.id)).where(
             RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)

@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 
 def modules() -> list[tuple[str, ModuleType]]:
     """``(plugin name, module)`` of every first-party plugin that has a bench module."""
-    from core.plugins.host import FIRST_PARTY
+    from plugins import FIRST_PARTY
 
     found = []
     for dotted in FIRST_PARTY:

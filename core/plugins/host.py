@@ -1,39 +1,34 @@
 """The plugin host: discovery, start-up checks, per-site enablement and the per-site relay.
 
-First-party plugins are registered explicitly (``FIRST_PARTY``); third-party ones come
-from the ``butler.plugins`` entry-point group. The core's own contributions (its
-navigation, dashboard widgets, search) are registered as the always-on plugin ``core``.
+The application factory hands the host the core's default plugin (``core.defaults``,
+registered as the always-on plugin ``core``) and the first-party plugins
+(``plugins.FIRST_PARTY``); third-party ones come from the ``butler.plugins`` entry-point
+group. The host depends on ``core.extensions``, ``core.models`` and ``core.plugins`` only
+(and the two leaves ``core.clock`` and ``core.audit``, which depend on nothing else): it
+never imports the modules it loads.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pluggy
 import sqlalchemy as sa
-from flask import Blueprint, Flask, abort, current_app, g
+from flask import Blueprint, Flask, abort, current_app, g, has_app_context
+from flask_babel import gettext as _
 
-from core import clock
+from core import audit, clock
 from core.extensions import db
 from core.models import PluginEnablement, Site
 from core.plugins import hookspecs
-from core.plugins.api import Channel, Job, PluginInfo
+from core.plugins.api import Channel, Job, Permission, PluginInfo
 
 PROJECT = "butler"
 CORE = "core"
 ENTRY_POINT_GROUP = "butler.plugins"
-
-# First-party plugins, in the order their navigation items are offered.
-FIRST_PARTY: tuple[str, ...] = (
-    "plugins.service_desk",
-    "plugins.paid_services",
-    "plugins.health",
-    "plugins.events",
-    "plugins.housekeeping",
-)
 
 
 class PluginError(RuntimeError):
@@ -44,12 +39,24 @@ class EnablementRefused(ValueError):
     """An org admin asked for something the plugin rules forbid; the message says why."""
 
 
+def flatten(results: Iterable[Any]) -> list[Any]:
+    """One list from the per-plugin lists a hook returns (``None`` results skipped)."""
+    flat: list[Any] = []
+    for result in results:
+        if result is None:
+            continue
+        flat.extend(result if isinstance(result, list | tuple) else [result])
+    return flat
+
+
 @dataclass(frozen=True)
 class InstalledPlugin:
     info: PluginInfo
     module: Any
     blueprints: tuple[Blueprint, ...]
     models: tuple[type, ...]
+    permissions: tuple[Permission, ...] = ()
+    jobs: tuple[Job, ...] = ()
 
 
 class SiteHooks:
@@ -74,19 +81,23 @@ class PluginHost:
     def __init__(self) -> None:
         self.pm = pluggy.PluginManager(PROJECT)
         self.pm.add_hookspecs(hookspecs)
+        self.core: InstalledPlugin | None = None
         self.plugins: dict[str, InstalledPlugin] = {}
         self.jobs: list[tuple[str, Job]] = []
         self.channels: dict[str, Channel] = {}
         self._relays: dict[frozenset[str], SiteHooks] = {}
+        self._loaded: list[tuple[Any, Any]] = []  # (module, what its butler_plugin_info said)
+        self._callers: dict[tuple[str, str], Any] = {}
+        self.first_party: tuple[str, ...] = ()  # module paths, as the factory gave them
 
     # --- Start-up ----------------------------------------------------------------------
 
-    def load(self, app: Flask) -> None:
-        """Register the core, first-party, configured and entry-point plugins; check them."""
-        from core import builtin
-
-        self.pm.register(builtin, name=CORE)
-        for dotted in (*FIRST_PARTY, *app.config.get("BUTLER_EXTRA_PLUGINS", ())):
+    def load(self, app: Flask, default: Any, first_party: Sequence[Any] = ()) -> None:
+        """Register the default plugin, the first-party, configured and entry-point
+        plugins; then check them all (``_check``)."""
+        self.pm.register(default, name=CORE)
+        self.first_party = tuple(first_party)
+        for dotted in (*first_party, *app.config.get("BUTLER_EXTRA_PLUGINS", ())):
             module = importlib.import_module(dotted) if isinstance(dotted, str) else dotted
             self._register(module)
         if app.config.get("BUTLER_LOAD_ENTRY_POINTS", True):
@@ -95,50 +106,68 @@ class PluginHost:
             for plugin in set(self.pm.get_plugins()) - before:
                 self.pm.unregister(plugin)
                 self._register(plugin)
+        self._check()
+
+    def _register(self, module: Any) -> None:
+        """Register ``module`` under the name its ``butler_plugin_info`` gives (checked later)."""
+        self.pm.register(module)
+        info = self._caller(module, "butler_plugin_info")()
+        self.pm.unregister(module)
+        name = getattr(info, "name", None)
+        taken = not isinstance(name, str) or self.pm.has_plugin(name)
+        self.pm.register(module, name=None if taken else name)
+        self._loaded.append((module, info))
+
+    def _check(self) -> None:
+        """Every start-up check, in one place: hook names, plugin names and kinds, blueprint
+        names, table prefixes and ``site_id``, permission prefixes, required plugins."""
         try:
             self.pm.check_pending()
         except pluggy.PluginValidationError as error:
             raise PluginError(
                 f"a plugin implements a hook Butler does not know: {error}"
             ) from error
-        self._check_requirements()
-
-    def _register(self, module: Any) -> None:
-        provisional = self.pm.register(module)
-        info = self._call_on(module, "butler_plugin_info")
-        self.pm.unregister(module)
-        if not isinstance(info, PluginInfo):
-            raise PluginError(
-                f"{provisional}: butler_plugin_info() must be a @hookimpl returning a PluginInfo"
-            )
-        name = info.name
-        if not name.isidentifier() or name == CORE:
-            raise PluginError(f"plugin name {name!r} must be a Python identifier other than 'core'")
-        if name in self.plugins:
-            raise PluginError(f"two plugins are called {name!r}")
-        unknown = set(info.kinds) - {"residential", "hotel"}
-        if not info.kinds or unknown:
-            raise PluginError(f"plugin {name!r}: kinds must be residential and/or hotel")
-        self.pm.register(module, name=name)
-        blueprints = tuple(self._flatten(self._call_on(module, "butler_blueprints", all_=True)))
-        for bp in blueprints:
-            if bp.name != name:
+        self.core = self._collect(CORE)
+        if self.core.info.name != CORE:
+            raise PluginError("the default plugin's butler_plugin_info() must name it 'core'")
+        for module, info in self._loaded:
+            if not isinstance(info, PluginInfo):
                 raise PluginError(
-                    f"plugin {name!r} has a blueprint named {bp.name!r}: "
-                    f"a plugin's blueprint must be named after the plugin"
+                    f"{self.pm.get_name(module)}: butler_plugin_info() must be a @hookimpl "
+                    f"returning a PluginInfo"
                 )
-        models = tuple(self._flatten(self._call_on(module, "butler_models", all_=True)))
-        for model in models:
-            table = model.__tablename__
-            if not table.startswith(f"{name}_"):
+            name = info.name
+            if not name.isidentifier() or name == CORE:
                 raise PluginError(
-                    f"plugin {name!r} has a table {table!r}: its tables must start with '{name}_'"
+                    f"plugin name {name!r} must be a Python identifier other than 'core'"
                 )
-            if "site_id" not in model.__table__.columns:
-                raise PluginError(f"plugin {name!r}: table {table!r} has no site_id column")
-        self.plugins[name] = InstalledPlugin(info, module, blueprints, models)
-
-    def _check_requirements(self) -> None:
+            if name in self.plugins or self.pm.get_plugin(name) is not module:
+                raise PluginError(f"two plugins are called {name!r}")
+            unknown = set(info.kinds) - {"residential", "hotel"}
+            if not info.kinds or unknown:
+                raise PluginError(f"plugin {name!r}: kinds must be residential and/or hotel")
+            plugin = self.plugins[name] = self._collect(name)
+            for bp in plugin.blueprints:
+                if bp.name != name:
+                    raise PluginError(
+                        f"plugin {name!r} has a blueprint named {bp.name!r}: "
+                        f"a plugin's blueprint must be named after the plugin"
+                    )
+            for model in plugin.models:
+                table = model.__tablename__
+                if not table.startswith(f"{name}_"):
+                    raise PluginError(
+                        f"plugin {name!r} has a table {table!r}: "
+                        f"its tables must start with '{name}_'"
+                    )
+                if "site_id" not in model.__table__.columns:
+                    raise PluginError(f"plugin {name!r}: table {table!r} has no site_id column")
+            for permission in plugin.permissions:
+                if not permission.name.startswith(f"{name}."):
+                    raise PluginError(
+                        f"plugin {name!r} declares permission {permission.name!r}: "
+                        f"its permissions must start with '{name}.'"
+                    )
         for name, plugin in self.plugins.items():
             for required in plugin.info.requires:
                 if required not in self.plugins:
@@ -146,55 +175,56 @@ class PluginHost:
                         f"plugin {name!r} requires {required!r}, which is not installed"
                     )
 
-    def _call_on(self, module: Any, hook: str, all_: bool = False, **kwargs: Any):
-        """Call the ``hook`` implementation of one registered plugin, and no other's."""
-        caller = getattr(self.pm.hook, hook)
-        results = [
-            impl.function(**kwargs) for impl in caller.get_hookimpls() if impl.plugin is module
-        ]
-        if all_:
-            return results
-        return results[0] if results else None
+    def _collect(self, name: str) -> InstalledPlugin:
+        """What the plugin ``name`` declares through its app-scope hooks."""
 
-    @staticmethod
-    def _flatten(results: Iterable[Any]) -> list[Any]:
-        from core.contributions import flatten
+        def declared(hook: str) -> tuple:
+            return tuple(flatten(self.hook_of(name, hook)()))
 
-        return flatten(results)
+        return InstalledPlugin(
+            info=self.hook_of(name, "butler_plugin_info")(),
+            module=self.pm.get_plugin(name),
+            blueprints=declared("butler_blueprints"),
+            models=declared("butler_models"),
+            permissions=declared("butler_permissions"),
+            jobs=declared("butler_jobs"),
+        )
+
+    def _caller(self, module: Any, hook: str):
+        """A caller of ``hook`` that reaches ``module`` and no other registered plugin."""
+        others = [plugin for plugin in self.pm.get_plugins() if plugin is not module]
+        return self.pm.subset_hook_caller(hook, remove_plugins=others)
+
+    def hook_of(self, name: str, hook: str):
+        """The (cached) caller of ``hook`` on the one plugin ``name`` (lifecycle hooks)."""
+        key = (name, hook)
+        caller = self._callers.get(key)
+        if caller is None:
+            caller = self._callers[key] = self._caller(self.pm.get_plugin(name), hook)
+        return caller
 
     def install(self, app: Flask) -> None:
-        """Mount blueprints, declare permissions, jobs, channels, catalogues, migrations."""
+        """Mount the blueprints (the core's as they are, each plugin's under its name, behind
+        its gate); declare the permissions and jobs; gather the outbox channels."""
         perms = app.extensions["butler.permissions"]
+        for bp in self.core.blueprints:
+            app.register_blueprint(bp)
+        perms.add(self.core.permissions)
+        self.jobs.extend((CORE, job) for job in self.core.jobs)
         for name, plugin in self.plugins.items():
             for bp in plugin.blueprints:
                 app.register_blueprint(bp, url_prefix=f"/s/<site_slug>/{name}")
                 app.before_request_funcs.setdefault(bp.name, []).append(_gate(name))
-            permissions = self._flatten(
-                self._call_on(plugin.module, "butler_permissions", all_=True)
-            )
-            for permission in permissions:
-                if not permission.name.startswith(f"{name}."):
-                    raise PluginError(
-                        f"plugin {name!r} declares permission {permission.name!r}: "
-                        f"its permissions must start with '{name}.'"
-                    )
-            perms.add(permissions)
-            for job in self._flatten(self._call_on(plugin.module, "butler_jobs", all_=True)):
-                self.jobs.append((name, job))
-        for channel in self._flatten(self.pm.hook.butler_outbox_channels()):
+            perms.add(plugin.permissions)
+            self.jobs.extend((name, job) for job in plugin.jobs)
+        for channel in flatten(self.pm.hook.butler_outbox_channels()):
             self.channels.setdefault(channel.name, channel)
-        self._install_cli(app)
-
-    def _install_cli(self, app: Flask) -> None:
-        from core.cli import butler
-
-        self.pm.hook.butler_cli(cli=butler)
 
     def translation_dirs(self) -> list[str]:
-        return [str(d) for d in self._flatten(self.pm.hook.butler_translation_dirs())]
+        return [str(d) for d in flatten(self.pm.hook.butler_translation_dirs())]
 
     def migration_dirs(self) -> list[str]:
-        return [str(d) for d in self._flatten(self.pm.hook.butler_migration_dirs())]
+        return [str(d) for d in flatten(self.pm.hook.butler_migration_dirs())]
 
     # --- Enablement --------------------------------------------------------------------
 
@@ -237,8 +267,6 @@ class PluginHost:
 
     def refusal_to_enable(self, site: Site, name: str) -> str | None:
         """Why ``name`` cannot be turned on for ``site`` (a message), or None."""
-        from flask_babel import gettext as _
-
         info = self.plugins[name].info
         if not info.serves(site.kind):
             kind = _("hotels") if site.kind == "residential" else _("residential estates")
@@ -254,8 +282,6 @@ class PluginHost:
         return None
 
     def refusal_to_disable(self, site: Site, name: str) -> str | None:
-        from flask_babel import gettext as _
-
         enabled = self.enabled_names(site)
         needing = [
             str(p.info.label)
@@ -275,8 +301,6 @@ class PluginHost:
 
         Raises ``EnablementRefused`` with the reason when the rules forbid it.
         """
-        from core import audit
-
         if name not in self.plugins:
             raise KeyError(name)
         reason = (
@@ -298,7 +322,7 @@ class PluginHost:
         db.session.flush()
         g.pop("_butler_enabled", None) if _in_app_context() else None
         lifecycle = "butler_site_enabled" if enabled else "butler_site_disabled"
-        self._call_on(self.plugins[name].module, lifecycle, site=site)
+        self.hook_of(name, lifecycle)(site=site)
         audit.record(
             "plugin.enabled" if enabled else "plugin.disabled",
             row,
@@ -309,8 +333,6 @@ class PluginHost:
 
 
 def _in_app_context() -> bool:
-    from flask import has_app_context
-
     return has_app_context()
 
 
@@ -330,8 +352,9 @@ def host() -> PluginHost:
     return current_app.extensions["butler.plugins"]
 
 
-def init_app(app: Flask) -> PluginHost:
+def init_app(app: Flask, default: Any, first_party: Sequence[Any] = ()) -> PluginHost:
+    """Make the application's host and load ``default`` (the core) and ``first_party``."""
     plugin_host = PluginHost()
     app.extensions["butler.plugins"] = plugin_host
-    plugin_host.load(app)
+    plugin_host.load(app, default, first_party)
     return plugin_host

@@ -18,6 +18,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
 from core import audit, clock, htmx, tenancy
+from core.buildings import site_buildings
 from core.conflicts import differences, is_stale
 from core.contributions import collect, panel_links
 from core.extensions import db
@@ -70,14 +71,7 @@ ACTION_LABELS = {
 
 
 def _buildings() -> list[Building]:
-    site = current_site()
-    return list(
-        db.session.scalars(
-            tenancy.select(Building, site=site)
-            .where(Building.archived_at.is_(None))
-            .order_by(Building.code)
-        )
-    )
+    return site_buildings(current_site())
 
 
 @bp.route("/")

@@ -29,6 +29,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from core import audit, clock, htmx, uploads
+from core.buildings import site_buildings
 from core.conflicts import is_stale
 from core.exports import xlsx_bytes
 from core.extensions import db
@@ -162,11 +163,7 @@ def _staff_choices(form: EventForm) -> None:
 
 
 def _building_choices(form: EventForm) -> None:
-    buildings = db.session.scalars(
-        sa.select(Building)
-        .where(Building.site_id == current_site().id, Building.archived_at.is_(None))
-        .order_by(Building.code)
-    ).all()
+    buildings = site_buildings(current_site())
     form.building_ids.choices = [SelectChoice(b.id, f"{b.code} · {b.name}") for b in buildings]
 
 

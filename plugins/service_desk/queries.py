@@ -11,8 +11,9 @@ from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
+from core.buildings import looked_after
 from core.extensions import db
-from core.models import Building, ButlerAssignment, Resident, Site, Unit, User
+from core.models import Building, Resident, Site, Unit, User
 from plugins.service_desk.models import (
     OPEN_STATUSES,
     TYPES,
@@ -68,11 +69,7 @@ def filter_from_args(args: MultiDict, default_view: str = "mine") -> RequestFilt
 
 
 def my_buildings(site_id: int, user_id: int):
-    return select(ButlerAssignment.building_id).where(
-        ButlerAssignment.site_id == site_id,
-        ButlerAssignment.user_id == user_id,
-        ButlerAssignment.ends_on.is_(None),
-    )
+    return looked_after(site_id, user_id)
 
 
 def mine(site_id: int, user_id: int):

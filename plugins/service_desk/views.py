@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from core import audit, clock, htmx, uploads
+from core.buildings import site_buildings
 from core.extensions import db
 from core.formdata import takes_files
 from core.forms import staff_choices
@@ -90,13 +91,7 @@ def _categories(active_only: bool = True) -> list[ServiceDeskCategory]:
 
 
 def _buildings() -> list[Building]:
-    return list(
-        db.session.scalars(
-            select(Building)
-            .where(Building.site_id == current_site().id, Building.archived_at.is_(None))
-            .order_by(Building.code)
-        )
-    )
+    return site_buildings(current_site())
 
 
 # --- The lists -------------------------------------------------------------------------

@@ -250,3 +250,36 @@ def test_enablement_is_recorded_in_the_audit_log(app, make):
         assert row.changed_by_id == boss.id and row.enabled
         audit = db.session.scalars(select(AuditLog)).one()
         assert audit.action == "plugin.enabled" and audit.user_id == boss.id
+
+
+# --- The core as its own default plugin -----------------------------------------------
+
+
+def test_the_core_is_its_own_default_plugin(app):
+    from core import defaults
+
+    plugins = app.extensions["butler.plugins"]
+    assert plugins.pm.get_plugin("core") is defaults
+    assert plugins.core.info.name == "core" and "core" not in plugins.plugins
+    assert "dashboard" in {bp.name for bp in plugins.core.blueprints}
+    assert "site.view" in {p.name for p in plugins.core.permissions}
+    with app.app_context():
+        from core.security import registry
+
+        assert "site.view" in registry() and "example.view" in registry()
+    assert any(r.endpoint == "dashboard.index" for r in app.url_map.iter_rules())
+
+
+def test_the_first_party_list_lives_with_the_plugins(app):
+    import plugins
+
+    host_ = app.extensions["butler.plugins"]
+    assert host_.first_party == plugins.FIRST_PARTY
+    assert {p.module.__name__ for p in host_.plugins.values()} >= set(plugins.FIRST_PARTY)
+
+
+def test_a_hook_on_one_plugin_is_a_cached_pluggy_caller(app):
+    plugins = app.extensions["butler.plugins"]
+    caller = plugins.hook_of("example", "butler_site_enabled")
+    assert plugins.hook_of("example", "butler_site_enabled") is caller
+    assert {plugins.pm.get_name(i.plugin) for i in caller.get_hookimpls()} == {"example"}

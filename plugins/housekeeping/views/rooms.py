@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from core import audit, clock, htmx, tenancy
+from core.buildings import site_buildings
 from core.extensions import db
 from core.models import Building, Unit
 from core.security import can, requires
@@ -148,11 +149,7 @@ def board():
         .distinct()
         .order_by(Unit.floor)
     ).all()
-    buildings = db.session.scalars(
-        select(Building)
-        .where(Building.site_id == site.id, Building.archived_at.is_(None))
-        .order_by(Building.code)
-    ).all()
+    buildings = site_buildings(site)
     return render("housekeeping/board.html", floors=floors, buildings=buildings, **context)
 
 

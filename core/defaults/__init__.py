@@ -1,0 +1,135 @@
+"""The core as its own default plugin, registered as the always-on plugin ``core``.
+
+Like datasette's "defaults as plugins": the core's blueprints, permissions, commands,
+demo data, outbox channels, navigation, dashboard widgets and search come through the
+same hooks as any plugin's, so the pages that show them treat every contribution alike,
+and this module doubles as the reference plugin (hooks only: the queries live in
+``queries.py``, the demo rows in ``core.demo``).
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from core import demo, offline
+from core.channels import default_channels
+from core.cli import COMMANDS
+from core.defaults.queries import buildings_of_butler, site_counts
+from core.plugins import hookimpl
+from core.plugins.api import NavItem, PluginInfo, Widget
+from core.roles import CORE_PERMISSIONS
+from core.search import search_residents
+from core.views import (
+    admin,
+    auth,
+    buildings,
+    dashboard,
+    outbox,
+    pages,
+    residents,
+    sites,
+    staff,
+    transfer,
+)
+
+
+@hookimpl
+def butler_plugin_info():
+    # Never listed on the plugins page (the core cannot be turned off): not translated.
+    return PluginInfo(name="core", label="Butler core", version="1.0.0")
+
+
+@hookimpl
+def butler_blueprints():
+    return [
+        offline.bp,
+        *(
+            module.bp
+            for module in (
+                auth,
+                sites,
+                dashboard,
+                admin,
+                outbox,
+                pages,
+                residents,
+                buildings,
+                staff,
+                transfer,
+            )
+        ),
+    ]
+
+
+@hookimpl
+def butler_permissions():
+    return list(CORE_PERMISSIONS)
+
+
+@hookimpl
+def butler_cli(cli):
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+@hookimpl(tryfirst=True)
+def butler_demo_data(site):
+    # First, so that the plugins' demo rows find the site's buildings and residents.
+    demo.load_site(site)
+
+
+@hookimpl
+def butler_outbox_channels():
+    return default_channels()
+
+
+@hookimpl
+def butler_nav_items(site, user):
+    return [
+        NavItem(_l("Dashboard"), "dashboard.index", "site.view", order=0),
+        NavItem(_l("Residents"), "residents.index", "residents.view", order=10),
+        NavItem(
+            _l("Rooms") if site.is_hotel else _l("Buildings"),
+            "buildings.index",
+            "buildings.view",
+            order=20,
+        ),
+        NavItem(_l("Imports"), "transfer.imports_index", "residents.edit", order=650),
+        NavItem(_l("Search"), "pages.search", "site.view", order=700),
+        NavItem(_l("Reports"), "pages.reports", "reports.view", order=750),
+        NavItem(_l("Outbox"), "outbox.index", "outbox.view", order=800),
+        NavItem(_l("Staff"), "staff.index", "staff.manage", order=850),
+        NavItem(_l("Plugins"), "admin.plugins", "plugins.manage", order=900),
+    ]
+
+
+@hookimpl
+def butler_search(site, user, query):
+    return search_residents(site, user, query)
+
+
+@hookimpl
+def butler_dashboard_widgets(site, user):
+    widgets = [
+        Widget(
+            key="core.counts",
+            title=_l("The site at a glance"),
+            template="core/widgets/counts.html",
+            permission="site.view",
+            context={"counts": site_counts(site.id)},
+            order=0,
+        )
+    ]
+    mine = buildings_of_butler(site.id, user.id)
+    if mine:
+        widgets.append(
+            Widget(
+                key="core.my_buildings",
+                title=_l("My buildings"),
+                template="core/widgets/my_buildings.html",
+                permission="buildings.view",
+                context={"my_buildings": mine},
+                order=10,
+            )
+        )
+    return widgets
