@@ -149,7 +149,7 @@ def butler_dashboard_widgets(site, user):
         Widget(
             key="health.next",
             title=_l("Next health check"),
-            template="health/widget.html",
+            template="health/_widget.html",
             permission="health.manage",
             context={"campaign": campaign, "counts": counts},
             order=400,

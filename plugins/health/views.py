@@ -931,7 +931,7 @@ def resident_panel(resident_id: int):
         .limit(20)
     ).all()
     return render_template(
-        "health/panel.html",
+        "health/_panel.html",
         resident=resident,
         rows=rows,
         status_labels=status_labels(),

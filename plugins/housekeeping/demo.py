@@ -15,7 +15,6 @@ from core.auth import hash_password
 from core.demo import DEMO_PASSWORD
 from core.extensions import db
 from core.models import Membership, Site, Unit, User
-from plugins.housekeeping.logic import Load, fair_split, shift_end
 from plugins.housekeeping.models import (
     CREDITS,
     HousekeepingAssignment,
@@ -29,6 +28,7 @@ from plugins.housekeeping.models import (
     HousekeepingRoom,
     HousekeepingSupply,
 )
+from plugins.housekeeping.rules import Load, fair_split, shift_end
 
 TEAM = (
     ("hk.assistant", "Grace Wong 王嘉儀", "asst_housekeeper"),

@@ -22,18 +22,13 @@ from core.models import Building, Unit, User
 from core.security import requires
 from core.tenancy import current_site
 from plugins.housekeeping.forms import MAX_LINES, OccupancyForm, ReassignForm, SuggestForm
-from plugins.housekeeping.logic import (
-    BLOCKED,
-    CLEANED,
-    MOVEMENT_LABELS,
-    Load,
-    fair_split,
-)
+from plugins.housekeeping.labels import MOVEMENT_LABELS
 from plugins.housekeeping.models import (
     CREDITS,
     HousekeepingAssignment,
     HousekeepingRoom,
 )
+from plugins.housekeeping.rules import BLOCKED, CLEANED, Load, fair_split
 from plugins.housekeeping.views import bp
 from plugins.housekeeping.views.common import (
     ID,

@@ -16,14 +16,9 @@ from core.extensions import db
 from core.models import Membership, Unit, User
 from core.security import can
 from core.tenancy import current_site
-from plugins.housekeeping.logic import (
-    BLOCK_LABELS,
-    CLEANED,
-    MOVEMENT_LABELS,
-    STATUS_COLOURS,
-    STATUS_LABELS,
-)
+from plugins.housekeeping.labels import BLOCK_LABELS, MOVEMENT_LABELS, STATUS_COLOURS, STATUS_LABELS
 from plugins.housekeeping.models import DEFAULT_STATUS, HousekeepingRoom
+from plugins.housekeeping.rules import CLEANED
 
 
 def room_of(unit: Unit) -> HousekeepingRoom | None:

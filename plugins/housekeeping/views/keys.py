@@ -22,8 +22,9 @@ from core.models import User
 from core.security import requires
 from core.tenancy import current_site
 from plugins.housekeeping.forms import IssueForm, KeyForm, LostForm
-from plugins.housekeeping.logic import SHIFT_LABELS, shift_end
+from plugins.housekeeping.labels import SHIFT_LABELS
 from plugins.housekeeping.models import HousekeepingKey, HousekeepingKeyIssue
+from plugins.housekeeping.rules import shift_end
 from plugins.housekeeping.views import bp
 from plugins.housekeeping.views.common import members, render
 

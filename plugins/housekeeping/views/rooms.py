@@ -19,14 +19,7 @@ from core.models import Building, Unit
 from core.security import can, requires
 from core.tenancy import current_site
 from plugins.housekeeping.forms import BlockForm, InspectionForm, StatusForm
-from plugins.housekeeping.logic import (
-    BLOCKED,
-    CHECKLIST,
-    CLEANED,
-    SET_BY_HAND,
-    STATUS_LABELS,
-    next_action,
-)
+from plugins.housekeeping.labels import CHECKLIST, STATUS_LABELS
 from plugins.housekeeping.models import (
     DEFAULT_STATUS,
     STATUSES,
@@ -35,6 +28,7 @@ from plugins.housekeeping.models import (
     HousekeepingInspection,
     HousekeepingRoom,
 )
+from plugins.housekeeping.rules import BLOCKED, CLEANED, SET_BY_HAND, next_action
 from plugins.housekeeping.views import bp
 from plugins.housekeeping.views.common import change_status, render, room_for_write, room_of
 

@@ -16,17 +16,13 @@ from core.models import Building, Unit
 from core.security import requires
 from core.tenancy import current_site
 from plugins.housekeeping.forms import CycleForm, DeepCleanForm, UniformForm, UniformReturnForm
-from plugins.housekeeping.logic import (
-    DEEP_CLEAN_LABELS,
-    UNIFORM_CONDITION_LABELS,
-    next_due,
-    week_end,
-)
+from plugins.housekeeping.labels import DEEP_CLEAN_LABELS, UNIFORM_CONDITION_LABELS
 from plugins.housekeeping.models import (
     HousekeepingCleaningCycle,
     HousekeepingDeepClean,
     HousekeepingUniformIssue,
 )
+from plugins.housekeeping.rules import next_due, week_end
 from plugins.housekeeping.views import bp
 from plugins.housekeeping.views.common import members, render
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import AuditLog
-from plugins.housekeeping.logic import CHECKLIST
+from plugins.housekeeping.labels import CHECKLIST
 from plugins.housekeeping.models import HousekeepingBlock, HousekeepingInspection, HousekeepingRoom
 from tests.conftest import login
 
