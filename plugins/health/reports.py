@@ -1,4 +1,5 @@
-"""The campaign summary (no names), its spreadsheet, and a resident's own data export."""
+"""The campaign summary (no names), its spreadsheet, a resident's own data export, the
+dashboard's next health check and the campaigns a search finds."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from collections import defaultdict
 from typing import Any
 
 from flask_babel import gettext as _
+from openpyxl import Workbook
 from sqlalchemy import case, func, select
 
+from core import clock, tenancy
 from core.exports import neutralise
 from core.extensions import db
-from core.models import Resident, User
+from core.models import Resident, Site, User
+from core.search import like_escape
 from plugins.health.models import (
     HealthCampaign,
     HealthCheck,
@@ -95,8 +99,6 @@ def campaign_summary(campaign: HealthCampaign, checks: list[HealthCheck]) -> dic
 
 def summary_xlsx(campaign: HealthCampaign, data: dict[str, Any]) -> bytes:
     """The summary as a workbook: attendance, then one row per check and age band."""
-    from openpyxl import Workbook
-
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Summary")[:31])
     sheet.append([neutralise(campaign.name)])
@@ -193,3 +195,41 @@ def subject_export(resident: Resident) -> dict[str, Any]:
             {"erased_at": e.erased_at, "erased_by": names.get(e.erased_by_id, "")} for e in erasures
         ],
     }
+
+
+def next_campaign(site: Site) -> dict[str, Any]:
+    """The dashboard widget's figures: the next health check not yet over, and its
+    invitations by status."""
+    campaign = db.session.scalar(
+        tenancy.select(HealthCampaign, site=site)
+        .where(HealthCampaign.ends_on >= clock.now().date())
+        .order_by(HealthCampaign.starts_on, HealthCampaign.id)
+        .limit(1)
+    )
+    counts = {}
+    if campaign is not None:
+        counts = dict(
+            db.session.execute(
+                tenancy.select(
+                    HealthInvitation,
+                    HealthInvitation.status,
+                    func.count(HealthInvitation.id),
+                    site=site,
+                )
+                .where(HealthInvitation.campaign_id == campaign.id)
+                .group_by(HealthInvitation.status)
+            ).all()
+        )
+    return {"campaign": campaign, "counts": counts}
+
+
+def campaigns_named(site: Site, query: str) -> list[HealthCampaign]:
+    """Up to ten campaigns whose name holds ``query``, the latest first (search)."""
+    return list(
+        db.session.scalars(
+            tenancy.select(HealthCampaign, site=site)
+            .where(HealthCampaign.name.ilike(f"%{like_escape(query)}%", escape="\\"))
+            .order_by(HealthCampaign.starts_on.desc())
+            .limit(10)
+        )
+    )

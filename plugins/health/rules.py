@@ -165,10 +165,6 @@ def show(value: int | None, decimals: int) -> str:
     return str(Decimal(value).scaleb(-decimals).quantize(Decimal(1).scaleb(-decimals)))
 
 
-def as_number(value: int | None, decimals: int) -> Decimal | None:
-    return None if value is None else Decimal(value).scaleb(-decimals)
-
-
 def check_plausible(check: HealthCheck, value: int, value2: int | None) -> list[str]:
     """Messages for values no person could have (typing mistakes); empty when plausible."""
     problems = []
