@@ -268,7 +268,28 @@ def room(unit_id: int):
 @requires("housekeeping.view")
 def unit_panel(unit_id: int):
     unit = tenancy.get_or_404(Unit, unit_id)
-    return render("housekeeping/_panel.html", card=_card(unit), unit=unit)
+    today = clock.today(current_site())
+    blocks = db.session.scalars(
+        tenancy.select(HousekeepingBlock)
+        .where(
+            HousekeepingBlock.unit_id == unit.id,
+            HousekeepingBlock.ended_at.is_(None),
+            HousekeepingBlock.ends_on >= today,
+        )
+        .order_by(HousekeepingBlock.starts_on)
+    ).all()
+    assignment = db.session.scalar(
+        tenancy.select(HousekeepingAssignment)
+        .where(HousekeepingAssignment.unit_id == unit.id, HousekeepingAssignment.day == today)
+        .options(selectinload(HousekeepingAssignment.attendant))
+    )
+    return render(
+        "housekeeping/_panel.html",
+        card=_card(unit),
+        unit=unit,
+        blocks=blocks,
+        assignment=assignment,
+    )
 
 
 @bp.route("/rooms/<int:unit_id>/blocks", methods=["POST"])
