@@ -40,8 +40,13 @@ def campaign_summary(campaign: HealthCampaign, checks: list[HealthCheck]) -> dic
     site_id = campaign.site_id
     statuses = dict(
         db.session.execute(
-            select(HealthInvitation.status, func.count(HealthInvitation.id))
-            .where(HealthInvitation.site_id == site_id, HealthInvitation.campaign_id == campaign.id)
+            tenancy.select(
+                HealthInvitation,
+                HealthInvitation.status,
+                func.count(HealthInvitation.id),
+                site=site_id,
+            )
+            .where(HealthInvitation.campaign_id == campaign.id)
             .group_by(HealthInvitation.status)
         ).all()
     )
@@ -56,8 +61,15 @@ def campaign_summary(campaign: HealthCampaign, checks: list[HealthCheck]) -> dic
     )
     out_of_range = func.sum(case((HealthResult.flag.in_(("high", "low")), 1), else_=0))
     rows = db.session.execute(
-        select(HealthResult.check_id, band, func.count(HealthResult.id), out_of_range)
-        .where(HealthResult.site_id == site_id, HealthResult.campaign_id == campaign.id)
+        tenancy.select(
+            HealthResult,
+            HealthResult.check_id,
+            band,
+            func.count(HealthResult.id),
+            out_of_range,
+            site=site_id,
+        )
+        .where(HealthResult.campaign_id == campaign.id)
         .group_by(HealthResult.check_id, band)
     ).all()
     cells: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
@@ -128,27 +140,23 @@ def subject_export(resident: Resident) -> dict[str, Any]:
     """Everything the programme holds about ``resident``, for a data-subject request."""
     site_id = resident.site_id
     profile = db.session.scalar(
-        select(HealthProfile).where(
-            HealthProfile.site_id == site_id, HealthProfile.resident_id == resident.id
-        )
+        tenancy.select(HealthProfile, site=site_id).where(HealthProfile.resident_id == resident.id)
     )
     results = db.session.execute(
-        select(HealthResult, HealthCheck, HealthCampaign.name)
+        tenancy.select(HealthResult, HealthResult, HealthCheck, HealthCampaign.name, site=site_id)
         .join(HealthCheck, HealthCheck.id == HealthResult.check_id)
         .join(HealthCampaign, HealthCampaign.id == HealthResult.campaign_id)
-        .where(HealthResult.site_id == site_id, HealthResult.resident_id == resident.id)
+        .where(HealthResult.resident_id == resident.id)
         .order_by(HealthResult.measured_on, HealthResult.id)
     ).all()
     invitations = db.session.execute(
-        select(HealthInvitation, HealthCampaign.name)
+        tenancy.select(HealthInvitation, HealthInvitation, HealthCampaign.name, site=site_id)
         .join(HealthCampaign, HealthCampaign.id == HealthInvitation.campaign_id)
-        .where(HealthInvitation.site_id == site_id, HealthInvitation.resident_id == resident.id)
+        .where(HealthInvitation.resident_id == resident.id)
         .order_by(HealthInvitation.invited_at)
     ).all()
     erasures = db.session.scalars(
-        select(HealthErasure).where(
-            HealthErasure.site_id == site_id, HealthErasure.resident_id == resident.id
-        )
+        tenancy.select(HealthErasure, site=site_id).where(HealthErasure.resident_id == resident.id)
     ).all()
     who = {e.erased_by_id for e in erasures} - {None}
     names = (

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from core import clock
 from core.models import Site
@@ -25,7 +24,7 @@ BLOCKED = ("out_of_order", "out_of_service")
 
 def shift_end(site: Site, shift: str, at: datetime | None = None) -> datetime:
     """When ``shift`` ends: the next time its end hour strikes in the site's zone."""
-    zone = ZoneInfo(site.timezone)
+    zone = clock.zone(site)
     local = (at or clock.now()).astimezone(zone)
     end = datetime.combine(local.date(), time(SHIFTS[shift]), tzinfo=zone)
     if end <= local:

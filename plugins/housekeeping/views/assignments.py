@@ -6,7 +6,6 @@ import re
 from collections import defaultdict
 from datetime import date
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -19,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from core import audit, clock, htmx, tenancy
 from core.extensions import db
 from core.models import Building, Unit, User
+from core.roles import ROOM_ATTENDANTS
 from core.security import requires
 from core.tenancy import current_site
 from plugins.housekeeping.forms import MAX_LINES, OccupancyForm, ReassignForm, SuggestForm
@@ -86,7 +86,7 @@ def _attendant_choices(form: ReassignForm, staff: list[User]) -> None:
 def assignment_kit(staff: list[User], rows: list) -> SimpleNamespace:
     """What every row of the day needs, worked out once: URLs, labels, the attendants to
     choose from, the times rooms were cleaned (in the site's zone)."""
-    zone = ZoneInfo(current_site().timezone)
+    zone = clock.zone(current_site())
     return SimpleNamespace(
         room=url_for("housekeeping.room", unit_id=ID).replace(str(ID), "__ID__"),
         reassign=url_for("housekeeping.reassign", assignment_id=ID).replace(str(ID), "__ID__"),
@@ -142,7 +142,7 @@ def day_rows(day: date, assignment_id: int | None = None) -> list:
 def _page(day: date, status: int = 200, occupancy_form=None, suggest_form=None):
     rows = day_rows(day)
     staff = members()
-    attendants = role_holders("room_attendant")
+    attendants = role_holders(ROOM_ATTENDANTS)
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for row in rows:
         if row.attendant_id:

@@ -9,7 +9,7 @@ from itertools import groupby
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
@@ -57,7 +57,8 @@ def _cards(building_id: int | None, floor: int | None) -> list[Card]:
     site = current_site()
     current = func.coalesce(HousekeepingRoom.status, DEFAULT_STATUS)
     stmt = (
-        select(
+        tenancy.select(
+            Unit,
             Unit.id,
             Building.code,
             Unit.number,
@@ -72,7 +73,7 @@ def _cards(building_id: int | None, floor: int | None) -> list[Card]:
             HousekeepingRoom,
             and_(HousekeepingRoom.unit_id == Unit.id, HousekeepingRoom.site_id == site.id),
         )
-        .where(Unit.site_id == site.id, Unit.archived_at.is_(None), Building.archived_at.is_(None))
+        .where(Unit.archived_at.is_(None), Building.archived_at.is_(None))
         .order_by(Building.code, Unit.floor, Unit.number)
     )
     if building_id:
@@ -130,22 +131,19 @@ def _board_context(building_id: int | None, floor: int | None, status: str) -> d
 @bp.route("/")
 @requires("housekeeping.view")
 def board():
-    site = current_site()
     status = request.args.get("status", "")
     status = status if status in STATUSES else ""
     context = _board_context(_int_arg("building"), _int_arg("floor"), status)
     if htmx.wants_partial() and request.headers.get("HX-Target") == "room-board":
         return render("housekeeping/_board.html", **context)
     floors = db.session.scalars(
-        select(Unit.floor)
-        .where(Unit.site_id == site.id, Unit.archived_at.is_(None))
+        tenancy.select(Unit, Unit.floor)
+        .where(Unit.archived_at.is_(None))
         .distinct()
         .order_by(Unit.floor)
     ).all()
     buildings = db.session.scalars(
-        select(Building)
-        .where(Building.site_id == site.id, Building.archived_at.is_(None))
-        .order_by(Building.code)
+        tenancy.select(Building).where(Building.archived_at.is_(None)).order_by(Building.code)
     ).all()
     return render("housekeeping/board.html", floors=floors, buildings=buildings, **context)
 
