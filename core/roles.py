@@ -96,3 +96,17 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
         },
     ),
 )
+
+
+# health, housekeeping
+HEALTH_PEOPLE = frozenset({"manager", "health_staff"})  # plan checks and read records
+HEALTH_PROGRAMME = frozenset({"org_admin", "manager", "assistant", "butler", "health_staff"})
+HEALTH_SUMMARY = frozenset({"org_admin", "manager", "health_staff"})
+HEALTH_ERASERS = frozenset({"manager"})
+HOUSEKEEPING_ADMINS = frozenset({"org_admin", "manager"})
+HOUSEKEEPING_EXECUTIVES = frozenset({"exec_housekeeper", "asst_housekeeper"})
+ROOM_ATTENDANTS = frozenset({"room_attendant"})
+LINEN_ATTENDANTS = frozenset({"linen_attendant"})
+HOTEL_STAFF = HOTEL_LEADS | ROOM_ATTENDANTS | LINEN_ATTENDANTS
+HOUSEKEEPING_VIEWERS = HOTEL_STAFF | HOUSEKEEPING_ADMINS | {"front_desk"}
+HOUSEKEEPING_OFFICE = HOUSEKEEPING_EXECUTIVES | {"org_admin"}  # keys and evaluations

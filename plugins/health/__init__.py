@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 
-from core import clock
-from core.extensions import db
 from core.plugins import hookimpl
 from core.plugins.api import (
     Job,
@@ -26,12 +24,17 @@ from core.plugins.api import (
     SearchResult,
     Widget,
 )
+from core.roles import HEALTH_ERASERS, HEALTH_PEOPLE, HEALTH_PROGRAMME, HEALTH_SUMMARY
+from core.security import can
+from plugins.health import reports
+from plugins.health.demo import add_demo
+from plugins.health.jobs import send_reminders
+from plugins.health.models import MODELS
+from plugins.health.rules import ensure_standard_checks
 from plugins.health.views import bp
 
 NAME = "health"
 HERE = Path(__file__).resolve().parent
-
-HEALTH_PEOPLE = frozenset({"manager", "health_staff"})
 
 
 @hookimpl
@@ -52,8 +55,6 @@ def butler_blueprints():
 
 @hookimpl
 def butler_models():
-    from plugins.health.models import MODELS
-
     return MODELS
 
 
@@ -63,7 +64,7 @@ def butler_permissions():
         Permission(
             "health.view",
             _l("See the health-check programme and who took part (no values)"),
-            frozenset({"org_admin", "manager", "assistant", "butler", "health_staff"}),
+            HEALTH_PROGRAMME,
         ),
         Permission(
             "health.manage",
@@ -81,21 +82,17 @@ def butler_permissions():
             _l("Export a resident's own health record"),
             HEALTH_PEOPLE,
         ),
-        Permission(
-            "health.records.erase", _l("Erase a resident's health values"), frozenset({"manager"})
-        ),
+        Permission("health.records.erase", _l("Erase a resident's health values"), HEALTH_ERASERS),
         Permission(
             "health.summary.view",
             _l("See health-check summaries (no names)"),
-            frozenset({"org_admin", "manager", "health_staff"}),
+            HEALTH_SUMMARY,
         ),
     ]
 
 
 @hookimpl
 def butler_jobs():
-    from plugins.health.jobs import send_reminders
-
     return [
         Job(
             "reminders",
@@ -124,34 +121,13 @@ def butler_nav_items(site, user):
 
 @hookimpl
 def butler_dashboard_widgets(site, user):
-    from plugins.health.models import HealthCampaign, HealthInvitation
-
-    today = clock.now().date()
-    campaign = db.session.scalar(
-        select(HealthCampaign)
-        .where(HealthCampaign.site_id == site.id, HealthCampaign.ends_on >= today)
-        .order_by(HealthCampaign.starts_on, HealthCampaign.id)
-        .limit(1)
-    )
-    counts = {}
-    if campaign is not None:
-        counts = dict(
-            db.session.execute(
-                select(HealthInvitation.status, func.count(HealthInvitation.id))
-                .where(
-                    HealthInvitation.site_id == site.id,
-                    HealthInvitation.campaign_id == campaign.id,
-                )
-                .group_by(HealthInvitation.status)
-            ).all()
-        )
     return [
         Widget(
             key="health.next",
             title=_l("Next health check"),
-            template="health/widget.html",
+            template="health/_widget.html",
             permission="health.manage",
-            context={"campaign": campaign, "counts": counts},
+            context=reports.next_campaign(site),
             order=400,
         )
     ]
@@ -188,23 +164,8 @@ def butler_reports(site, period):
 @hookimpl
 def butler_search(site, user, query):
     """Campaigns by name: never a resident's health data."""
-    from flask import url_for
-
-    from core.search import like_escape
-    from core.security import can
-    from plugins.health.models import HealthCampaign
-
     if not query or not can(user, "health.view", site):
         return []
-    campaigns = db.session.scalars(
-        select(HealthCampaign)
-        .where(
-            HealthCampaign.site_id == site.id,
-            HealthCampaign.name.ilike(f"%{like_escape(query)}%", escape="\\"),
-        )
-        .order_by(HealthCampaign.starts_on.desc())
-        .limit(10)
-    ).all()
     return [
         SearchResult(
             title=c.name,
@@ -212,19 +173,15 @@ def butler_search(site, user, query):
             kind=_l("Health check"),
             detail=c.starts_on.isoformat(),
         )
-        for c in campaigns
+        for c in reports.campaigns_named(site, query)
     ]
 
 
 @hookimpl
 def butler_site_enabled(site):
-    from plugins.health.rules import ensure_standard_checks
-
     ensure_standard_checks(site)
 
 
 @hookimpl
 def butler_demo_data(site):
-    from plugins.health.demo import add_demo
-
     add_demo(site)

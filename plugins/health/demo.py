@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
-from core import clock
+from core import clock, tenancy
 from core.extensions import db
 from core.models import Occupancy, Resident, Site
 from plugins.health.models import (
@@ -30,14 +27,14 @@ def add_demo(site: Site) -> None:
     ensure_standard_checks(site)
     db.session.flush()
     if db.session.scalar(
-        select(HealthCampaign.id).where(
-            HealthCampaign.site_id == site.id, HealthCampaign.name == DEMO_NAME
+        tenancy.select(HealthCampaign, HealthCampaign.id, site=site).where(
+            HealthCampaign.name == DEMO_NAME
         )
     ):
         return
     rng = random.Random(site.id)
-    zone = ZoneInfo(site.timezone)
-    day = clock.now().astimezone(zone).date() - timedelta(days=20)
+    zone = clock.zone(site)
+    day = clock.today(site) - timedelta(days=20)
     campaign = HealthCampaign(
         site_id=site.id,
         name=DEMO_NAME,
@@ -50,9 +47,7 @@ def add_demo(site: Site) -> None:
     db.session.add(campaign)
     db.session.flush()
     checks = list(
-        db.session.scalars(
-            select(HealthCheck).where(HealthCheck.site_id == site.id, HealthCheck.standard)
-        )
+        db.session.scalars(tenancy.select(HealthCheck, site=site).where(HealthCheck.standard))
     )
     for check in checks:
         db.session.add(
@@ -71,9 +66,9 @@ def add_demo(site: Site) -> None:
             slots.append(slot)
     db.session.flush()
     residents = db.session.scalars(
-        select(Resident)
+        tenancy.select(Resident, site=site)
         .join(Occupancy, Occupancy.resident_id == Resident.id)
-        .where(Resident.site_id == site.id, Occupancy.moved_out.is_(None))
+        .where(Occupancy.moved_out.is_(None))
         .order_by(Resident.id)
         .limit(30)
     ).unique()

@@ -26,10 +26,8 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.forms import IntRange
+from plugins.health.labels import RANGE_SEX_LABELS, SEX_LABELS
 from plugins.health.rules import HOUSEHOLDS
-
-SEX_LABELS = {"": _l("Not recorded"), "F": _l("Female"), "M": _l("Male")}
-RANGE_SEX_LABELS = {"any": _l("Anyone"), "F": _l("Women"), "M": _l("Men")}
 
 
 def choices_of(labels: dict) -> list[SelectChoice]:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from core import outbox
+from core import clock, outbox, tenancy
 from core.extensions import db
 from core.models import Resident, Site
 from plugins.health.models import HealthCampaign, HealthInvitation, HealthSlot
@@ -30,17 +28,18 @@ def send_reminders(site: Site, now: datetime) -> int:
     The dedupe key names the invitation and the slot: a rerun sends nothing twice, and a
     resident moved to another time is reminded of the new one.
     """
-    zone = ZoneInfo(site.timezone)
+    zone = clock.zone(site)
     tomorrow = now.astimezone(zone).date() + timedelta(days=1)
     start = datetime.combine(tomorrow, time(0), tzinfo=zone)
     end = start + timedelta(days=1)
     rows = db.session.execute(
-        select(HealthInvitation, HealthSlot, HealthCampaign, Resident)
+        tenancy.select(
+            HealthInvitation, HealthInvitation, HealthSlot, HealthCampaign, Resident, site=site
+        )
         .join(HealthSlot, HealthSlot.id == HealthInvitation.slot_id)
         .join(HealthCampaign, HealthCampaign.id == HealthInvitation.campaign_id)
         .join(Resident, Resident.id == HealthInvitation.resident_id)
         .where(
-            HealthInvitation.site_id == site.id,
             HealthInvitation.status == "booked",
             HealthSlot.starts_at >= start,
             HealthSlot.starts_at < end,

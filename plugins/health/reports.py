@@ -1,4 +1,5 @@
-"""The campaign summary (no names), its spreadsheet, and a resident's own data export."""
+"""The campaign summary (no names), its spreadsheet, a resident's own data export, the
+dashboard's next health check and the campaigns a search finds."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from collections import defaultdict
 from typing import Any
 
 from flask_babel import gettext as _
+from openpyxl import Workbook
 from sqlalchemy import case, func, select
 
+from core import clock, tenancy
 from core.exports import neutralise
 from core.extensions import db
-from core.models import Resident, User
+from core.models import Resident, Site, User
+from core.search import like_escape
 from plugins.health.models import (
     HealthCampaign,
     HealthCheck,
@@ -36,8 +40,13 @@ def campaign_summary(campaign: HealthCampaign, checks: list[HealthCheck]) -> dic
     site_id = campaign.site_id
     statuses = dict(
         db.session.execute(
-            select(HealthInvitation.status, func.count(HealthInvitation.id))
-            .where(HealthInvitation.site_id == site_id, HealthInvitation.campaign_id == campaign.id)
+            tenancy.select(
+                HealthInvitation,
+                HealthInvitation.status,
+                func.count(HealthInvitation.id),
+                site=site_id,
+            )
+            .where(HealthInvitation.campaign_id == campaign.id)
             .group_by(HealthInvitation.status)
         ).all()
     )
@@ -52,8 +61,15 @@ def campaign_summary(campaign: HealthCampaign, checks: list[HealthCheck]) -> dic
     )
     out_of_range = func.sum(case((HealthResult.flag.in_(("high", "low")), 1), else_=0))
     rows = db.session.execute(
-        select(HealthResult.check_id, band, func.count(HealthResult.id), out_of_range)
-        .where(HealthResult.site_id == site_id, HealthResult.campaign_id == campaign.id)
+        tenancy.select(
+            HealthResult,
+            HealthResult.check_id,
+            band,
+            func.count(HealthResult.id),
+            out_of_range,
+            site=site_id,
+        )
+        .where(HealthResult.campaign_id == campaign.id)
         .group_by(HealthResult.check_id, band)
     ).all()
     cells: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
@@ -95,8 +111,6 @@ def campaign_summary(campaign: HealthCampaign, checks: list[HealthCheck]) -> dic
 
 def summary_xlsx(campaign: HealthCampaign, data: dict[str, Any]) -> bytes:
     """The summary as a workbook: attendance, then one row per check and age band."""
-    from openpyxl import Workbook
-
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Summary")[:31])
     sheet.append([neutralise(campaign.name)])
@@ -126,27 +140,23 @@ def subject_export(resident: Resident) -> dict[str, Any]:
     """Everything the programme holds about ``resident``, for a data-subject request."""
     site_id = resident.site_id
     profile = db.session.scalar(
-        select(HealthProfile).where(
-            HealthProfile.site_id == site_id, HealthProfile.resident_id == resident.id
-        )
+        tenancy.select(HealthProfile, site=site_id).where(HealthProfile.resident_id == resident.id)
     )
     results = db.session.execute(
-        select(HealthResult, HealthCheck, HealthCampaign.name)
+        tenancy.select(HealthResult, HealthResult, HealthCheck, HealthCampaign.name, site=site_id)
         .join(HealthCheck, HealthCheck.id == HealthResult.check_id)
         .join(HealthCampaign, HealthCampaign.id == HealthResult.campaign_id)
-        .where(HealthResult.site_id == site_id, HealthResult.resident_id == resident.id)
+        .where(HealthResult.resident_id == resident.id)
         .order_by(HealthResult.measured_on, HealthResult.id)
     ).all()
     invitations = db.session.execute(
-        select(HealthInvitation, HealthCampaign.name)
+        tenancy.select(HealthInvitation, HealthInvitation, HealthCampaign.name, site=site_id)
         .join(HealthCampaign, HealthCampaign.id == HealthInvitation.campaign_id)
-        .where(HealthInvitation.site_id == site_id, HealthInvitation.resident_id == resident.id)
+        .where(HealthInvitation.resident_id == resident.id)
         .order_by(HealthInvitation.invited_at)
     ).all()
     erasures = db.session.scalars(
-        select(HealthErasure).where(
-            HealthErasure.site_id == site_id, HealthErasure.resident_id == resident.id
-        )
+        tenancy.select(HealthErasure, site=site_id).where(HealthErasure.resident_id == resident.id)
     ).all()
     who = {e.erased_by_id for e in erasures} - {None}
     names = (
@@ -193,3 +203,41 @@ def subject_export(resident: Resident) -> dict[str, Any]:
             {"erased_at": e.erased_at, "erased_by": names.get(e.erased_by_id, "")} for e in erasures
         ],
     }
+
+
+def next_campaign(site: Site) -> dict[str, Any]:
+    """The dashboard widget's figures: the next health check not yet over, and its
+    invitations by status."""
+    campaign = db.session.scalar(
+        tenancy.select(HealthCampaign, site=site)
+        .where(HealthCampaign.ends_on >= clock.now().date())
+        .order_by(HealthCampaign.starts_on, HealthCampaign.id)
+        .limit(1)
+    )
+    counts = {}
+    if campaign is not None:
+        counts = dict(
+            db.session.execute(
+                tenancy.select(
+                    HealthInvitation,
+                    HealthInvitation.status,
+                    func.count(HealthInvitation.id),
+                    site=site,
+                )
+                .where(HealthInvitation.campaign_id == campaign.id)
+                .group_by(HealthInvitation.status)
+            ).all()
+        )
+    return {"campaign": campaign, "counts": counts}
+
+
+def campaigns_named(site: Site, query: str) -> list[HealthCampaign]:
+    """Up to ten campaigns whose name holds ``query``, the latest first (search)."""
+    return list(
+        db.session.scalars(
+            tenancy.select(HealthCampaign, site=site)
+            .where(HealthCampaign.name.ilike(f"%{like_escape(query)}%", escape="\\"))
+            .order_by(HealthCampaign.starts_on.desc())
+            .limit(10)
+        )
+    )

@@ -9,8 +9,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func
 
+from core import tenancy
 from core.extensions import db
 from core.models import Occupancy, Resident, Site
 from plugins.health.models import HealthCheck, HealthProfile, HealthRange
@@ -82,7 +83,7 @@ def check_name(check: HealthCheck) -> str:
 
 def ensure_standard_checks(site: Site) -> int:
     """Add the standard checks the site does not have yet; how many were added."""
-    have = set(db.session.scalars(select(HealthCheck.code).where(HealthCheck.site_id == site.id)))
+    have = set(db.session.scalars(tenancy.select(HealthCheck, HealthCheck.code, site=site)))
     added = 0
     for position, std in enumerate(STANDARD_CHECKS, start=1):
         if std.code in have:
@@ -165,10 +166,6 @@ def show(value: int | None, decimals: int) -> str:
     return str(Decimal(value).scaleb(-decimals).quantize(Decimal(1).scaleb(-decimals)))
 
 
-def as_number(value: int | None, decimals: int) -> Decimal | None:
-    return None if value is None else Decimal(value).scaleb(-decimals)
-
-
 def check_plausible(check: HealthCheck, value: int, value2: int | None) -> list[str]:
     """Messages for values no person could have (typing mistakes); empty when plausible."""
     problems = []
@@ -248,8 +245,8 @@ def flag_of(rng: HealthRange | None, value: int, value2: int | None) -> str:
 
 def profile_of(resident: Resident) -> HealthProfile | None:
     return db.session.scalar(
-        select(HealthProfile).where(
-            HealthProfile.site_id == resident.site_id, HealthProfile.resident_id == resident.id
+        tenancy.select(HealthProfile, site=resident.site_id).where(
+            HealthProfile.resident_id == resident.id
         )
     )
 
@@ -283,11 +280,13 @@ def choose_residents(site: Site, day: date, age_min: int, age_max: int, househol
     asked for. Two queries, whatever the size of the site.
     """
     rows = db.session.execute(
-        select(
+        tenancy.select(
+            Resident,
             Resident.id,
             Resident.name,
             func.coalesce(Resident.birth_date, HealthProfile.birth_date),
             Occupancy.unit_id,
+            site=site,
         )
         .join(Occupancy, Occupancy.resident_id == Resident.id)
         .outerjoin(
@@ -295,7 +294,6 @@ def choose_residents(site: Site, day: date, age_min: int, age_max: int, househol
             (HealthProfile.resident_id == Resident.id) & (HealthProfile.site_id == site.id),
         )
         .where(
-            Resident.site_id == site.id,
             Resident.archived_at.is_(None),
             Occupancy.site_id == site.id,
             Occupancy.moved_out.is_(None),

@@ -5,64 +5,73 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 
-from core import clock
-from core.extensions import db
 from core.plugins import hookimpl
 from core.plugins.api import Job, NavItem, Panel, Permission, PluginInfo, Report, Widget
-from core.roles import HOTEL_LEADS
+from core.roles import (
+    HOTEL_LEADS,
+    HOUSEKEEPING_ADMINS,
+    HOUSEKEEPING_EXECUTIVES,
+    HOUSEKEEPING_OFFICE,
+    HOUSEKEEPING_VIEWERS,
+    LINEN_ATTENDANTS,
+    ROOM_ATTENDANTS,
+)
 from core.security import can
-from plugins.housekeeping import models
-from plugins.housekeeping.logic import STATUS_COLOURS, STATUS_LABELS
+from plugins.housekeeping import models, reports
+from plugins.housekeeping.demo import load
+from plugins.housekeeping.jobs import chase_overdue_keys
+from plugins.housekeeping.labels import STATUS_COLOURS, STATUS_LABELS
 from plugins.housekeeping.views import bp
 
 NAME = "housekeeping"
 HERE = Path(__file__).resolve().parent
 
-ADMINS = frozenset({"org_admin", "manager"})
-EXECUTIVES = frozenset({"exec_housekeeper", "asst_housekeeper"})
-HOTEL_STAFF = HOTEL_LEADS | {"room_attendant", "linen_attendant"}
-
 PERMISSIONS = [
     Permission(
         "housekeeping.view",
         _l("See the room status board"),
-        HOTEL_STAFF | ADMINS | {"front_desk"},
+        HOUSEKEEPING_VIEWERS,
     ),
     Permission(
         "housekeeping.clean",
         _l("Mark rooms cleaned and see one's own list of rooms"),
-        HOTEL_LEADS | {"room_attendant"},
+        HOTEL_LEADS | ROOM_ATTENDANTS,
     ),
     Permission(
         "housekeeping.status",
         _l("Change any room's status and block rooms"),
-        HOTEL_LEADS | ADMINS,
+        HOTEL_LEADS | HOUSEKEEPING_ADMINS,
     ),
     Permission("housekeeping.inspect", _l("Inspect and release rooms"), HOTEL_LEADS),
-    Permission("housekeeping.inspect_vip", _l("Inspect VIP rooms"), EXECUTIVES),
-    Permission("housekeeping.assign", _l("Enter the day's occupancy and assign rooms"), EXECUTIVES),
+    Permission("housekeeping.inspect_vip", _l("Inspect VIP rooms"), HOUSEKEEPING_EXECUTIVES),
+    Permission(
+        "housekeeping.assign",
+        _l("Enter the day's occupancy and assign rooms"),
+        HOUSEKEEPING_EXECUTIVES,
+    ),
     Permission("housekeeping.keys", _l("Issue and take back master keys"), HOTEL_LEADS),
     Permission(
         "housekeeping.keys_manage",
         _l("Add master keys and record lost ones"),
-        EXECUTIVES | {"org_admin"},
+        HOUSEKEEPING_OFFICE,
     ),
     Permission(
         "housekeeping.linen",
         _l("Move linen and count it"),
-        EXECUTIVES | {"linen_attendant"},
+        HOUSEKEEPING_EXECUTIVES | LINEN_ATTENDANTS,
     ),
     Permission(
         "housekeeping.linen_manage",
         _l("Add linen items and set par levels"),
-        EXECUTIVES,
+        HOUSEKEEPING_EXECUTIVES,
     ),
+    Permission("housekeeping.evaluate", _l("Evaluate housekeeping staff"), HOUSEKEEPING_OFFICE),
     Permission(
-        "housekeeping.evaluate", _l("Evaluate housekeeping staff"), EXECUTIVES | {"org_admin"}
+        "housekeeping.reports",
+        _l("See housekeeping reports"),
+        HOUSEKEEPING_EXECUTIVES | HOUSEKEEPING_ADMINS,
     ),
-    Permission("housekeeping.reports", _l("See housekeeping reports"), EXECUTIVES | ADMINS),
 ]
 
 
@@ -86,28 +95,7 @@ def butler_blueprints():
 
 @hookimpl
 def butler_models():
-    return [
-        models.HousekeepingRoom,
-        models.HousekeepingBlock,
-        models.HousekeepingInspection,
-        models.HousekeepingAssignment,
-        models.HousekeepingKey,
-        models.HousekeepingKeyIssue,
-        models.HousekeepingLinenItem,
-        models.HousekeepingLinenPar,
-        models.HousekeepingLinenMovement,
-        models.HousekeepingStocktake,
-        models.HousekeepingCleaningCycle,
-        models.HousekeepingDeepClean,
-        models.HousekeepingUniformIssue,
-        models.HousekeepingSupply,
-        models.HousekeepingSupplyUse,
-        models.HousekeepingRequisition,
-        models.HousekeepingRequisitionLine,
-        models.HousekeepingMachine,
-        models.HousekeepingDuty,
-        models.HousekeepingEvaluation,
-    ]
+    return models.MODELS
 
 
 @hookimpl
@@ -117,8 +105,6 @@ def butler_permissions():
 
 @hookimpl
 def butler_jobs():
-    from plugins.housekeeping.jobs import chase_overdue_keys
-
     return [
         Job(
             "overdue_keys",
@@ -152,20 +138,7 @@ def butler_nav_items(site, user):
 
 @hookimpl
 def butler_dashboard_widgets(site, user):
-    counts = dict(
-        db.session.execute(
-            select(models.HousekeepingRoom.status, func.count(models.HousekeepingRoom.id))
-            .where(models.HousekeepingRoom.site_id == site.id)
-            .group_by(models.HousekeepingRoom.status)
-        ).all()
-    )
-    overdue = db.session.scalar(
-        select(func.count(models.HousekeepingKeyIssue.id)).where(
-            models.HousekeepingKeyIssue.site_id == site.id,
-            models.HousekeepingKeyIssue.returned_at.is_(None),
-            models.HousekeepingKeyIssue.shift_ends_at < clock.now(),
-        )
-    )
+    figures = reports.dashboard_figures(site)
     return [
         Widget(
             key="housekeeping.rooms",
@@ -173,8 +146,7 @@ def butler_dashboard_widgets(site, user):
             template="housekeeping/_widget.html",
             permission="housekeeping.view",
             context={
-                "counts": counts,
-                "overdue_keys": overdue or 0,
+                **figures,
                 "labels": STATUS_LABELS,
                 "colours": STATUS_COLOURS,
                 "show_keys": can(user, "housekeeping.keys", site),
@@ -215,6 +187,4 @@ def butler_reports(site, period):
 
 @hookimpl
 def butler_demo_data(site):
-    from plugins.housekeeping.demo import load
-
     load(site)

@@ -10,12 +10,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core import clock
+from core import clock, tenancy
 from core.auth import hash_password
 from core.demo import DEMO_PASSWORD
 from core.extensions import db
 from core.models import Membership, Site, Unit, User
-from plugins.housekeeping.logic import Load, fair_split, shift_end
 from plugins.housekeeping.models import (
     CREDITS,
     HousekeepingAssignment,
@@ -29,6 +28,7 @@ from plugins.housekeeping.models import (
     HousekeepingRoom,
     HousekeepingSupply,
 )
+from plugins.housekeeping.rules import Load, fair_split, shift_end
 
 TEAM = (
     ("hk.assistant", "Grace Wong 王嘉儀", "asst_housekeeper"),
@@ -72,8 +72,7 @@ def _team(site: Site) -> dict[str, User]:
             db.session.add(user)
             db.session.flush()
         held = db.session.scalar(
-            select(Membership).where(
-                Membership.site_id == site.id,
+            tenancy.select(Membership, site=site).where(
                 Membership.user_id == user.id,
                 Membership.role == role,
             )
@@ -92,15 +91,15 @@ def load(site: Site) -> None:
     today = clock.today(site)
     units = list(
         db.session.scalars(
-            select(Unit)
-            .where(Unit.site_id == site.id, Unit.archived_at.is_(None))
+            tenancy.select(Unit, site=site)
+            .where(Unit.archived_at.is_(None))
             .order_by(Unit.floor, Unit.number)
             .limit(36)
         )
     )
     done = db.session.scalar(
-        select(HousekeepingAssignment.id).where(
-            HousekeepingAssignment.site_id == site.id, HousekeepingAssignment.day == today
+        tenancy.select(HousekeepingAssignment, HousekeepingAssignment.id, site=site).where(
+            HousekeepingAssignment.day == today
         )
     )
     if units and done is None:
@@ -121,8 +120,8 @@ def load(site: Site) -> None:
                 movement, "inspected"
             )
             room = db.session.scalar(
-                select(HousekeepingRoom).where(
-                    HousekeepingRoom.site_id == site.id, HousekeepingRoom.unit_id == unit.id
+                tenancy.select(HousekeepingRoom, site=site).where(
+                    HousekeepingRoom.unit_id == unit.id
                 )
             )
             if room is None:
@@ -161,9 +160,7 @@ def load(site: Site) -> None:
         )
     for code, opens in KEYS:
         key = db.session.scalar(
-            select(HousekeepingKey).where(
-                HousekeepingKey.site_id == site.id, HousekeepingKey.code == code
-            )
+            tenancy.select(HousekeepingKey, site=site).where(HousekeepingKey.code == code)
         )
         if key is None:
             key = HousekeepingKey(site_id=site.id, code=code, opens=opens)
@@ -202,9 +199,7 @@ def load_stores(site: Site) -> None:
     """Linen, supplies, machines and deep-cleaning cycles, each found by its name first."""
     room_types = [
         t
-        for t in db.session.scalars(
-            select(Unit.room_type).where(Unit.site_id == site.id).distinct()
-        )
+        for t in db.session.scalars(tenancy.select(Unit, Unit.room_type, site=site).distinct())
         if t
     ]
     for name, store, floors, laundry, par in LINEN:

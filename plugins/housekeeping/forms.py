@@ -25,7 +25,7 @@ from wtforms.validators import (
 )
 
 from core.forms import IntRange
-from plugins.housekeeping.logic import (
+from plugins.housekeeping.labels import (
     BLOCK_LABELS,
     CHECKLIST,
     DEEP_CLEAN_LABELS,

@@ -6,10 +6,9 @@ from datetime import datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from core import audit, outbox
+from core import audit, outbox, tenancy
 from core.extensions import db
 from core.models import Site
 from plugins.housekeeping.models import HousekeepingKeyIssue
@@ -22,9 +21,8 @@ def chase_overdue_keys(site: Site, now: datetime) -> int:
     makes a second run (or a second host) send nothing again.
     """
     overdue = db.session.scalars(
-        select(HousekeepingKeyIssue)
+        tenancy.select(HousekeepingKeyIssue, site=site)
         .where(
-            HousekeepingKeyIssue.site_id == site.id,
             HousekeepingKeyIssue.returned_at.is_(None),
             HousekeepingKeyIssue.shift_ends_at < now,
         )

@@ -505,3 +505,27 @@ class HousekeepingEvaluation(SiteOwned, db.Model):
     evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+MODELS = [
+    HousekeepingRoom,
+    HousekeepingBlock,
+    HousekeepingInspection,
+    HousekeepingAssignment,
+    HousekeepingKey,
+    HousekeepingKeyIssue,
+    HousekeepingLinenItem,
+    HousekeepingLinenPar,
+    HousekeepingLinenMovement,
+    HousekeepingStocktake,
+    HousekeepingCleaningCycle,
+    HousekeepingDeepClean,
+    HousekeepingUniformIssue,
+    HousekeepingSupply,
+    HousekeepingSupplyUse,
+    HousekeepingRequisition,
+    HousekeepingRequisitionLine,
+    HousekeepingMachine,
+    HousekeepingDuty,
+    HousekeepingEvaluation,
+]

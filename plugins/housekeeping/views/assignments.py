@@ -6,7 +6,6 @@ import re
 from collections import defaultdict
 from datetime import date
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -19,21 +18,17 @@ from wtforms.fields.choices import SelectChoice
 from core import audit, clock, htmx, tenancy
 from core.extensions import db
 from core.models import Building, Unit, User
+from core.roles import ROOM_ATTENDANTS
 from core.security import requires
 from core.tenancy import current_site
 from plugins.housekeeping.forms import MAX_LINES, OccupancyForm, ReassignForm, SuggestForm
-from plugins.housekeeping.logic import (
-    BLOCKED,
-    CLEANED,
-    MOVEMENT_LABELS,
-    Load,
-    fair_split,
-)
+from plugins.housekeeping.labels import MOVEMENT_LABELS
 from plugins.housekeeping.models import (
     CREDITS,
     HousekeepingAssignment,
     HousekeepingRoom,
 )
+from plugins.housekeeping.rules import BLOCKED, CLEANED, Load, fair_split
 from plugins.housekeeping.views import bp
 from plugins.housekeeping.views.common import (
     ID,
@@ -91,7 +86,7 @@ def _attendant_choices(form: ReassignForm, staff: list[User]) -> None:
 def assignment_kit(staff: list[User], rows: list) -> SimpleNamespace:
     """What every row of the day needs, worked out once: URLs, labels, the attendants to
     choose from, the times rooms were cleaned (in the site's zone)."""
-    zone = ZoneInfo(current_site().timezone)
+    zone = clock.zone(current_site())
     return SimpleNamespace(
         room=url_for("housekeeping.room", unit_id=ID).replace(str(ID), "__ID__"),
         reassign=url_for("housekeeping.reassign", assignment_id=ID).replace(str(ID), "__ID__"),
@@ -147,7 +142,7 @@ def day_rows(day: date, assignment_id: int | None = None) -> list:
 def _page(day: date, status: int = 200, occupancy_form=None, suggest_form=None):
     rows = day_rows(day)
     staff = members()
-    attendants = role_holders("room_attendant")
+    attendants = role_holders(ROOM_ATTENDANTS)
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for row in rows:
         if row.attendant_id:

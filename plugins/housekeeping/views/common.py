@@ -15,15 +15,9 @@ from core import clock, htmx, tenancy
 from core.extensions import db
 from core.models import Membership, Unit, User
 from core.security import can
-from core.tenancy import current_site
-from plugins.housekeeping.logic import (
-    BLOCK_LABELS,
-    CLEANED,
-    MOVEMENT_LABELS,
-    STATUS_COLOURS,
-    STATUS_LABELS,
-)
+from plugins.housekeeping.labels import BLOCK_LABELS, MOVEMENT_LABELS, STATUS_COLOURS, STATUS_LABELS
 from plugins.housekeeping.models import DEFAULT_STATUS, HousekeepingRoom
+from plugins.housekeeping.rules import CLEANED
 
 
 def room_of(unit: Unit) -> HousekeepingRoom | None:
@@ -52,24 +46,23 @@ def change_status(room: HousekeepingRoom, status: str) -> None:
 
 def members() -> list[User]:
     """The active staff of the site, by name (each once, whatever roles they hold)."""
-    site = current_site()
     return list(
         db.session.scalars(
             select(User)
             .where(
                 User.active.is_(True),
-                User.id.in_(select(Membership.user_id).where(Membership.site_id == site.id)),
+                User.id.in_(tenancy.select(Membership, Membership.user_id)),
             )
             .order_by(User.display_name, User.id)
         )
     )
 
 
-def role_holders(role: str) -> set[int]:
-    site = current_site()
+def role_holders(roles: frozenset[str]) -> set[int]:
+    """The ids of the site's users holding one of ``roles``."""
     return set(
         db.session.scalars(
-            select(Membership.user_id).where(Membership.site_id == site.id, Membership.role == role)
+            tenancy.select(Membership, Membership.user_id).where(Membership.role.in_(roles))
         )
     )
 

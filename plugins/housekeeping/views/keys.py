@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import and_, select
+from sqlalchemy import and_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 from wtforms.fields.choices import SelectChoice
@@ -22,8 +22,9 @@ from core.models import User
 from core.security import requires
 from core.tenancy import current_site
 from plugins.housekeeping.forms import IssueForm, KeyForm, LostForm
-from plugins.housekeeping.logic import SHIFT_LABELS, shift_end
+from plugins.housekeeping.labels import SHIFT_LABELS
 from plugins.housekeeping.models import HousekeepingKey, HousekeepingKeyIssue
+from plugins.housekeeping.rules import shift_end
 from plugins.housekeeping.views import bp
 from plugins.housekeeping.views.common import members, render
 
@@ -44,7 +45,7 @@ def register_rows() -> list[tuple[HousekeepingKey, HousekeepingKeyIssue | None, 
     holder = aliased(User)
     return list(
         db.session.execute(
-            select(HousekeepingKey, HousekeepingKeyIssue, holder)
+            tenancy.select(HousekeepingKey, HousekeepingKey, HousekeepingKeyIssue, holder)
             .outerjoin(
                 HousekeepingKeyIssue,
                 and_(
@@ -54,7 +55,6 @@ def register_rows() -> list[tuple[HousekeepingKey, HousekeepingKeyIssue | None, 
                 ),
             )
             .outerjoin(holder, holder.id == HousekeepingKeyIssue.holder_id)
-            .where(HousekeepingKey.site_id == site.id)
             .order_by(HousekeepingKey.code)
         ).all()
     )
@@ -119,13 +119,6 @@ def add_key():
             return redirect(url_for("housekeeping.keys"), code=303)
         form.code.errors.append(_("The register already has this key."))
     return _page(422, key_form=form)
-
-
-def _own_ids(form, key: HousekeepingKey):
-    """Give the fields ids of their own: the page has one such form per key."""
-    for field in form:
-        field.id = f"key-{key.id}-{field.name}"
-    return form
 
 
 def _issue_form(key: HousekeepingKey) -> IssueForm:

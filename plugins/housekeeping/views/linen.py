@@ -20,7 +20,7 @@ from core.models import Unit
 from core.security import requires
 from core.tenancy import current_site
 from plugins.housekeeping.forms import LinenItemForm, MovementForm, ParForm, StocktakeForm
-from plugins.housekeeping.logic import LINEN_MOVE_LABELS
+from plugins.housekeeping.labels import LINEN_MOVE_LABELS
 from plugins.housekeeping.models import (
     LINEN_EFFECTS,
     HousekeepingLinenItem,

@@ -16,7 +16,7 @@ from core.extensions import db
 from core.security import requires
 from core.tenancy import current_site
 from plugins.housekeeping.forms import PERIOD_PATTERN, DutyForm, EvaluationForm
-from plugins.housekeeping.logic import EMERGENCY_LABELS, SCORE_LABELS, SHIFT_LABELS
+from plugins.housekeeping.labels import EMERGENCY_LABELS, SCORE_LABELS, SHIFT_LABELS
 from plugins.housekeeping.models import HousekeepingDuty, HousekeepingEvaluation
 from plugins.housekeeping.views import bp
 from plugins.housekeeping.views.common import members, render

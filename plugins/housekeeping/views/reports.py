@@ -1,33 +1,18 @@
-"""The monthly housekeeping report: rooms cleaned per attendant per day, inspection pass
-rate, master keys not returned after their shift. Offered as a page and an XLSX file."""
+"""The monthly housekeeping report's page and its XLSX file; the figures come from
+``plugins.housekeeping.reports``."""
 
 from __future__ import annotations
 
-import io
 import re
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from flask import Response, request
 from flask_babel import format_date
-from flask_babel import gettext as _
-from sqlalchemy import func, or_
-from sqlalchemy.orm import selectinload
 
-from core import clock, tenancy
-from core.exports import neutralise
-from core.extensions import db
-from core.models import User
+from core import clock
 from core.security import requires
 from core.tenancy import current_site
-from plugins.housekeeping.models import (
-    HousekeepingAssignment,
-    HousekeepingInspection,
-    HousekeepingKeyIssue,
-    HousekeepingLinenItem,
-    HousekeepingLinenMovement,
-    HousekeepingStocktake,
-)
+from plugins.housekeeping import reports
 from plugins.housekeeping.views import bp
 from plugins.housekeeping.views.common import render
 
@@ -45,165 +30,14 @@ def _period() -> tuple[str, date, date]:
     return first.strftime("%Y-%m"), first, following
 
 
-def _utc(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=ZoneInfo(current_site().timezone))
-
-
-def month_figures(first: date, following: date) -> dict:
-    """The report's three parts for the month starting ``first``."""
-    cleaned = db.session.execute(
-        tenancy.select(
-            HousekeepingAssignment,
-            User.display_name,
-            HousekeepingAssignment.day,
-            func.count(HousekeepingAssignment.id),
-            func.sum(HousekeepingAssignment.credits),
-        )
-        .join(User, User.id == HousekeepingAssignment.attendant_id)
-        .where(
-            HousekeepingAssignment.day >= first,
-            HousekeepingAssignment.day < following,
-            HousekeepingAssignment.cleaned_at.is_not(None),
-        )
-        .group_by(User.display_name, HousekeepingAssignment.day)
-        .order_by(User.display_name, HousekeepingAssignment.day)
-    ).all()
-    passed, total = db.session.execute(
-        tenancy.select(
-            HousekeepingInspection,
-            func.count(HousekeepingInspection.id).filter(HousekeepingInspection.passed.is_(True)),
-            func.count(HousekeepingInspection.id),
-        ).where(
-            HousekeepingInspection.inspected_at >= _utc(first),
-            HousekeepingInspection.inspected_at < _utc(following),
-        )
-    ).one()
-    late = db.session.scalars(
-        tenancy.select(HousekeepingKeyIssue)
-        .where(
-            HousekeepingKeyIssue.issued_at >= _utc(first),
-            HousekeepingKeyIssue.issued_at < _utc(following),
-            HousekeepingKeyIssue.shift_ends_at < clock.now(),
-            or_(
-                HousekeepingKeyIssue.returned_at.is_(None),
-                HousekeepingKeyIssue.returned_at > HousekeepingKeyIssue.shift_ends_at,
-                HousekeepingKeyIssue.lost.is_(True),
-            ),
-        )
-        .options(selectinload(HousekeepingKeyIssue.key), selectinload(HousekeepingKeyIssue.holder))
-        .order_by(HousekeepingKeyIssue.issued_at)
-    ).all()
-    return {
-        "linen": linen_losses(first, following),
-        "cleaned": cleaned,
-        "passed": passed or 0,
-        "inspections": total or 0,
-        "pass_rate": round(100 * (passed or 0) / total) if total else None,
-        "late_keys": late,
-    }
-
-
-def linen_losses(first: date, following: date) -> list[dict]:
-    """Per item: pieces discarded in the month, pieces missing at its stocktake, and the
-    loss rate against the stock before those losses."""
-    discarded = dict(
-        db.session.execute(
-            tenancy.select(
-                HousekeepingLinenMovement,
-                HousekeepingLinenMovement.item_id,
-                func.sum(HousekeepingLinenMovement.quantity),
-            )
-            .where(
-                HousekeepingLinenMovement.kind == "discarded",
-                HousekeepingLinenMovement.moved_at >= _utc(first),
-                HousekeepingLinenMovement.moved_at < _utc(following),
-            )
-            .group_by(HousekeepingLinenMovement.item_id)
-        ).all()
-    )
-    takes = {
-        take.item_id: take
-        for take in db.session.scalars(
-            tenancy.select(HousekeepingStocktake).where(
-                HousekeepingStocktake.period == first.strftime("%Y-%m")
-            )
-        )
-    }
-    rows = []
-    for item in db.session.scalars(
-        tenancy.select(HousekeepingLinenItem).order_by(HousekeepingLinenItem.name)
-    ):
-        take = takes.get(item.id)
-        gone = int(discarded.get(item.id) or 0)
-        missing = max(0, -take.discrepancy) if take else 0
-        base = (take.expected if take else item.total) + gone
-        rows.append(
-            {
-                "item": item.name,
-                "discarded": gone,
-                "missing": missing,
-                "counted": take is not None,
-                "rate": round(100 * (gone + missing) / base, 1) if base else None,
-            }
-        )
-    return rows
-
-
-def _key_state(custody: HousekeepingKeyIssue) -> str:
-    if custody.lost:
-        return _("Lost")
-    if custody.returned_at is None:
-        return _("Not returned")
-    return _("Returned late")
-
-
-def _xlsx(figures: dict) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    def clean(value):
-        if isinstance(value, str):
-            return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
-        return value
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Rooms cleaned")[:31]
-    sheet.append([_("Attendant"), _("Day"), _("Rooms"), _("Credits")])
-    for name, day, rooms, credits in figures["cleaned"]:
-        sheet.append([clean(name), day, rooms, credits])
-    sheet = book.create_sheet(_("Inspections")[:31])
-    sheet.append([_("Inspections"), _("Passed"), _("Pass rate (%)")])
-    sheet.append([figures["inspections"], figures["passed"], figures["pass_rate"]])
-    sheet = book.create_sheet(_("Linen loss")[:31])
-    sheet.append([_("Item"), _("Discarded"), _("Missing at the stocktake"), _("Loss rate (%)")])
-    for row in figures["linen"]:
-        sheet.append([clean(row["item"]), row["discarded"], row["missing"], row["rate"]])
-    sheet = book.create_sheet(_("Keys not returned")[:31])
-    sheet.append([_("Key"), _("Holder"), _("Shift ended"), _("State")])
-    zone = ZoneInfo(current_site().timezone)
-    for custody in figures["late_keys"]:
-        sheet.append(
-            [
-                clean(custody.key.code),
-                clean(custody.holder.display_name),
-                custody.shift_ends_at.astimezone(zone).replace(tzinfo=None),
-                _key_state(custody),
-            ]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 @bp.route("/reports/month")
 @requires("housekeeping.reports")
 def report():
     period, first, following = _period()
-    figures = month_figures(first, following)
+    figures = reports.month_figures(first, following)
     if request.args.get("format") == "xlsx":
         return Response(
-            _xlsx(figures),
+            reports.month_xlsx(figures),
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": f'attachment; filename="housekeeping-{period}.xlsx"'},
         )
@@ -214,5 +48,5 @@ def report():
         days=days,
         period=period,
         figures=figures,
-        key_state=_key_state,
+        key_state=reports.key_state,
     )

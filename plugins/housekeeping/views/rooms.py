@@ -9,7 +9,7 @@ from itertools import groupby
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
@@ -20,14 +20,7 @@ from core.models import Building, Unit
 from core.security import can, requires
 from core.tenancy import current_site
 from plugins.housekeeping.forms import BlockForm, InspectionForm, StatusForm
-from plugins.housekeeping.logic import (
-    BLOCKED,
-    CHECKLIST,
-    CLEANED,
-    SET_BY_HAND,
-    STATUS_LABELS,
-    next_action,
-)
+from plugins.housekeeping.labels import CHECKLIST, STATUS_LABELS
 from plugins.housekeeping.models import (
     DEFAULT_STATUS,
     STATUSES,
@@ -36,6 +29,7 @@ from plugins.housekeeping.models import (
     HousekeepingInspection,
     HousekeepingRoom,
 )
+from plugins.housekeeping.rules import BLOCKED, CLEANED, SET_BY_HAND, next_action
 from plugins.housekeeping.views import bp
 from plugins.housekeeping.views.common import change_status, render, room_for_write, room_of
 
@@ -64,7 +58,8 @@ def _cards(building_id: int | None, floor: int | None) -> list[Card]:
     site = current_site()
     current = func.coalesce(HousekeepingRoom.status, DEFAULT_STATUS)
     stmt = (
-        select(
+        tenancy.select(
+            Unit,
             Unit.id,
             Building.code,
             Unit.number,
@@ -79,7 +74,7 @@ def _cards(building_id: int | None, floor: int | None) -> list[Card]:
             HousekeepingRoom,
             and_(HousekeepingRoom.unit_id == Unit.id, HousekeepingRoom.site_id == site.id),
         )
-        .where(Unit.site_id == site.id, Unit.archived_at.is_(None), Building.archived_at.is_(None))
+        .where(Unit.archived_at.is_(None), Building.archived_at.is_(None))
         .order_by(Building.code, Unit.floor, Unit.number)
     )
     if building_id:
@@ -137,19 +132,18 @@ def _board_context(building_id: int | None, floor: int | None, status: str) -> d
 @bp.route("/")
 @requires("housekeeping.view")
 def board():
-    site = current_site()
     status = request.args.get("status", "")
     status = status if status in STATUSES else ""
     context = _board_context(_int_arg("building"), _int_arg("floor"), status)
     if htmx.wants_partial() and request.headers.get("HX-Target") == "room-board":
         return render("housekeeping/_board.html", **context)
     floors = db.session.scalars(
-        select(Unit.floor)
-        .where(Unit.site_id == site.id, Unit.archived_at.is_(None))
+        tenancy.select(Unit, Unit.floor)
+        .where(Unit.archived_at.is_(None))
         .distinct()
         .order_by(Unit.floor)
     ).all()
-    buildings = site_buildings(site)
+    buildings = site_buildings(current_site())
     return render("housekeeping/board.html", floors=floors, buildings=buildings, **context)
 
 
@@ -271,7 +265,28 @@ def room(unit_id: int):
 @requires("housekeeping.view")
 def unit_panel(unit_id: int):
     unit = tenancy.get_or_404(Unit, unit_id)
-    return render("housekeeping/_panel.html", card=_card(unit), unit=unit)
+    today = clock.today(current_site())
+    blocks = db.session.scalars(
+        tenancy.select(HousekeepingBlock)
+        .where(
+            HousekeepingBlock.unit_id == unit.id,
+            HousekeepingBlock.ended_at.is_(None),
+            HousekeepingBlock.ends_on >= today,
+        )
+        .order_by(HousekeepingBlock.starts_on)
+    ).all()
+    assignment = db.session.scalar(
+        tenancy.select(HousekeepingAssignment)
+        .where(HousekeepingAssignment.unit_id == unit.id, HousekeepingAssignment.day == today)
+        .options(selectinload(HousekeepingAssignment.attendant))
+    )
+    return render(
+        "housekeeping/_panel.html",
+        card=_card(unit),
+        unit=unit,
+        blocks=blocks,
+        assignment=assignment,
+    )
 
 
 @bp.route("/rooms/<int:unit_id>/blocks", methods=["POST"])

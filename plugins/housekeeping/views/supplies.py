@@ -19,12 +19,10 @@ from core.extensions import db
 from core.security import requires
 from core.tenancy import current_site
 from plugins.housekeeping.forms import MachineCheckForm, MachineForm, SupplyForm, SupplyUseForm
-from plugins.housekeeping.logic import (
+from plugins.housekeeping.labels import (
     MACHINE_CONDITION_LABELS,
     REQUISITION_LABELS,
     SUPPLY_KIND_LABELS,
-    to_order,
-    week_start,
 )
 from plugins.housekeeping.models import (
     HousekeepingMachine,
@@ -33,6 +31,7 @@ from plugins.housekeeping.models import (
     HousekeepingSupply,
     HousekeepingSupplyUse,
 )
+from plugins.housekeeping.rules import to_order, week_start
 from plugins.housekeeping.views import bp
 from plugins.housekeeping.views.common import render
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
@@ -16,17 +16,13 @@ from core.models import Building, Unit
 from core.security import requires
 from core.tenancy import current_site
 from plugins.housekeeping.forms import CycleForm, DeepCleanForm, UniformForm, UniformReturnForm
-from plugins.housekeeping.logic import (
-    DEEP_CLEAN_LABELS,
-    UNIFORM_CONDITION_LABELS,
-    next_due,
-    week_end,
-)
+from plugins.housekeeping.labels import DEEP_CLEAN_LABELS, UNIFORM_CONDITION_LABELS
 from plugins.housekeeping.models import (
     HousekeepingCleaningCycle,
     HousekeepingDeepClean,
     HousekeepingUniformIssue,
 )
+from plugins.housekeeping.rules import next_due, week_end
 from plugins.housekeeping.views import bp
 from plugins.housekeeping.views.common import members, render
 
@@ -41,12 +37,12 @@ def due_this_week() -> tuple[list[tuple], int]:
     if not cycles:
         return [], 0
     last = (
-        select(
+        tenancy.select(
+            HousekeepingDeepClean,
             HousekeepingDeepClean.unit_id,
             HousekeepingDeepClean.kind,
             func.max(HousekeepingDeepClean.done_on).label("done_on"),
         )
-        .where(HousekeepingDeepClean.site_id == site.id)
         .group_by(HousekeepingDeepClean.unit_id, HousekeepingDeepClean.kind)
         .subquery()
     )
@@ -55,11 +51,10 @@ def due_this_week() -> tuple[list[tuple], int]:
     due = []
     for cycle in cycles:
         rows = db.session.execute(
-            select(Unit.id, Unit.number, Unit.floor, last.c.done_on)
+            tenancy.select(Unit, Unit.id, Unit.number, Unit.floor, last.c.done_on)
             .join(Building, Building.id == Unit.building_id)
             .outerjoin(last, and_(last.c.unit_id == Unit.id, last.c.kind == cycle.kind))
             .where(
-                Unit.site_id == site.id,
                 Unit.archived_at.is_(None),
                 Building.archived_at.is_(None),
             )

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from core.extensions import db
-from plugins.housekeeping.logic import Load, fair_split
 from plugins.housekeeping.models import HousekeepingAssignment, HousekeepingRoom
+from plugins.housekeeping.rules import Load, fair_split
 from tests.conftest import login
 
 TODAY = date(2026, 11, 28)

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from sqlalchemy import select
 
 from core.extensions import db
 from core.models import AuditLog
-from plugins.housekeeping.logic import CHECKLIST
-from plugins.housekeeping.models import HousekeepingBlock, HousekeepingInspection, HousekeepingRoom
+from plugins.housekeeping.labels import CHECKLIST
+from plugins.housekeeping.models import (
+    HousekeepingAssignment,
+    HousekeepingBlock,
+    HousekeepingInspection,
+    HousekeepingRoom,
+)
 from tests.conftest import login
 
 HX = {"HX-Request": "true"}
@@ -220,3 +227,38 @@ def test_the_room_page_of_the_core_shows_the_housekeeping_panel(client, hotel):
     assert f"/housekeeping/rooms/{room}/panel" in page
     panel = client.get(hotel.url(f"rooms/{room}/panel")).get_data(as_text=True)
     assert "Vacant clean" in panel
+
+
+def test_the_unit_panel_shows_the_rooms_block_and_todays_work(app, client, hotel, clock):
+    clock.set(datetime(2026, 12, 2, 2, 0, tzinfo=UTC))  # 10:00 in Hong Kong
+    blocked, assigned = hotel.room("1202"), hotel.room("1103")
+    login(client, "sam")
+    client.post(hotel.url(f"rooms/{blocked}/blocks"), data=block_form())
+    with app.app_context():
+        work = HousekeepingAssignment(
+            site_id=hotel.site.id,
+            day=date(2026, 12, 2),
+            unit_id=assigned,
+            movement="departure",
+            vip=False,
+            credits=3,
+            attendant_id=hotel.staff["ann"].id,
+        )
+        db.session.add(work)
+        db.session.commit()
+        work_id = work.id
+    panel = client.get(hotel.url(f"rooms/{blocked}/panel")).get_data(as_text=True)
+    assert "Out of order until" in panel and "Air conditioner leaking" in panel
+    assert "Today:" not in panel
+    panel = client.get(hotel.url(f"rooms/{assigned}/panel")).get_data(as_text=True)
+    assert "Today: Departure" in panel and "Ann" in panel and "Not cleaned yet" in panel
+    clock.advance(hours=1)
+    login(client, "ann")
+    assert client.post(hotel.url(f"my-rooms/{work_id}/cleaned")).status_code in (200, 303)
+    login(client, "sam")
+    panel = client.get(hotel.url(f"rooms/{assigned}/panel")).get_data(as_text=True)
+    assert "Cleaned at 11:00" in panel
+    clock.set(datetime(2026, 12, 5, 2, 0, tzinfo=UTC))  # the block is over, the day too
+    panel = client.get(hotel.url(f"rooms/{blocked}/panel")).get_data(as_text=True)
+    assert "Air conditioner leaking" not in panel
+    assert "Today:" not in client.get(hotel.url(f"rooms/{assigned}/panel")).get_data(as_text=True)
