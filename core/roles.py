@@ -96,3 +96,12 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
         },
     ),
 )
+
+
+# service_desk, paid_services, events
+MANAGERS = frozenset({"org_admin", "manager"})
+MANAGERS_AND_ASSISTANTS = MANAGERS | {"assistant"}
+MANAGERS_AND_BUTLERS = MANAGERS | {"butler"}
+OFFICE_BUT_FRONT_DESK = OFFICE_ROLES - {"front_desk"}
+# Who the demo data's requests and orders are taken by.
+DEMO_STAFF = frozenset({"butler", "manager"})

@@ -23,7 +23,7 @@ from core.plugins.api import (
     SearchResult,
     Widget,
 )
-from core.roles import OFFICE_ROLES
+from core.roles import MANAGERS_AND_ASSISTANTS, MANAGERS_AND_BUTLERS, OFFICE_ROLES
 
 NAME = "events"
 HERE = Path(__file__).resolve().parent
@@ -68,12 +68,12 @@ def butler_permissions():
         Permission(
             "events.manage",
             _l("Plan events, send invitations and write reports"),
-            frozenset({"org_admin", "manager", "butler"}),
+            MANAGERS_AND_BUTLERS,
         ),
         Permission(
             "events.report",
             _l("See the figures of community events"),
-            frozenset({"org_admin", "manager", "assistant"}),
+            MANAGERS_AND_ASSISTANTS,
         ),
     ]
 

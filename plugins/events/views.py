@@ -38,7 +38,7 @@ from core.models import Building, Occupancy, Resident, Unit
 from core.search import like_escape
 from core.security import can, requires
 from core.tenancy import MAX_ID, current_site, get_or_404
-from plugins.events import calendars, figures, rules
+from plugins.events import calendars, reports, rules
 from plugins.events.forms import (
     AUDIENCE_LABELS,
     CHANNEL_LABELS,
@@ -684,7 +684,7 @@ def _report_page(event: Event, form: ReportForm, status: int = 200, problems=())
             attended=[r for r in _rows(event, status="confirmed") if r.attended],
             feedback_url=_feedback_url(event),
             photos=_photos(event),
-            figures=figures.of_event(event),
+            figures=reports.of_event(event),
             feedback=FeedbackForm(formdata=None),
             problems=problems,
             can_manage=can(current_user, "events.manage"),
@@ -784,12 +784,12 @@ def feedback(event_id: int, registration_id: int):
 @requires("events.report")
 def monthly_figures():
     first = month_of(request.args.get("period"))
-    rows = figures.of_month(current_site(), first)
+    rows = reports.of_month(current_site(), first)
     return render_template(
         "events/figures.html",
         first=first,
         rows=rows,
-        total=figures.total(rows),
+        total=reports.total(rows),
         previous=(first - timedelta(days=1)).replace(day=1),
         following=next_month(first),
     )
@@ -799,7 +799,7 @@ def monthly_figures():
 @requires("events.report")
 def figures_xlsx():
     first = month_of(request.args.get("period"))
-    rows = figures.of_month(current_site(), first)
+    rows = reports.of_month(current_site(), first)
     header = (
         _("Date"),
         _("Event"),

@@ -12,12 +12,10 @@ from core import clock
 from core.extensions import db
 from core.plugins import hookimpl
 from core.plugins.api import Job, NavItem, Panel, Permission, PluginInfo, Report, Widget
+from core.roles import MANAGERS, MANAGERS_AND_ASSISTANTS, OFFICE_BUT_FRONT_DESK, OFFICE_ROLES
 
 NAME = "paid_services"
 HERE = Path(__file__).resolve().parent
-
-SELLERS = frozenset({"org_admin", "manager", "assistant", "butler"})
-MANAGERS = frozenset({"org_admin", "manager"})
 
 
 def _blueprint():
@@ -56,12 +54,12 @@ def butler_permissions():
         Permission(
             "paid_services.view",
             _l("See paid services, orders and receipts"),
-            SELLERS | {"front_desk"},
+            OFFICE_ROLES,
         ),
         Permission(
             "paid_services.sell",
             _l("Quote, order, deliver paid services and take payments"),
-            SELLERS,
+            OFFICE_BUT_FRONT_DESK,
         ),
         Permission("paid_services.refund", _l("Give money back for a paid service"), MANAGERS),
         Permission(
@@ -72,7 +70,7 @@ def butler_permissions():
         Permission(
             "paid_services.reports",
             _l("See the revenue of paid services"),
-            MANAGERS | {"assistant"},
+            MANAGERS_AND_ASSISTANTS,
         ),
     ]
 
@@ -141,7 +139,7 @@ def butler_dashboard_widgets(site, user):
         Widget(
             key="paid_services.summary",
             title=_l("Paid services"),
-            template="paid_services/widget.html",
+            template="paid_services/_widget.html",
             permission="paid_services.view",
             context={"counts": widget_counts(site)},
             order=60,

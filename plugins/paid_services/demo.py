@@ -9,6 +9,7 @@ from sqlalchemy import select
 from core import clock
 from core.extensions import db
 from core.models import Membership, Occupancy, Resident, Site, User
+from core.roles import DEMO_STAFF
 from plugins.paid_services import rules
 from plugins.paid_services.models import PaidServicesOrder, PaidServicesService
 
@@ -62,7 +63,7 @@ def add_demo_data(site: Site) -> None:
     seller = db.session.scalar(
         select(User)
         .join(Membership, Membership.user_id == User.id)
-        .where(Membership.site_id == site.id, Membership.role.in_(("butler", "manager")))
+        .where(Membership.site_id == site.id, Membership.role.in_(DEMO_STAFF))
         .order_by(User.id)
         .limit(1)
     )

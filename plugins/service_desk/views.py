@@ -27,7 +27,7 @@ from core.residents import ResidentFilter, has_buildings
 from core.residents import rows_query as resident_rows
 from core.security import can, requires
 from core.tenancy import MAX_ID, current_site, get_or_404
-from plugins.service_desk import flow, labels, queries
+from plugins.service_desk import labels, queries, rules
 from plugins.service_desk.forms import (
     AcknowledgeForm,
     AssignForm,
@@ -212,7 +212,7 @@ def new():
         if valid:
             category = get_or_404(ServiceDeskCategory, form.category_id.data)
             unit = _current_unit(chosen)
-            item = flow.log(
+            item = rules.log(
                 category=category,
                 resident=chosen,
                 unit_id=unit.id if unit else None,
@@ -364,7 +364,7 @@ def _step(request_id: int, form_name: str, form, apply, done_message: str):
         )
     try:
         apply(item, form, clock.now())
-    except flow.FlowError as refused:
+    except rules.FlowError as refused:
         db.session.rollback()
         item = _request(request_id)
         return _page(item, 422, message=str(refused), **{form_name: form})
@@ -386,7 +386,7 @@ def acknowledge(request_id: int):
         request_id,
         "acknowledge_form",
         AcknowledgeForm(),
-        lambda item, form, at: flow.acknowledge(item, current_user, form.reply.data, at),
+        lambda item, form, at: rules.acknowledge(item, current_user, form.reply.data, at),
         _("The reply is recorded."),
     )
 
@@ -401,7 +401,7 @@ def assign(request_id: int):
         assignee = None
         if form.kind.data == "staff" and form.assignee_id.data:
             assignee = db.session.get(User, form.assignee_id.data)
-        flow.assign(item, current_user, form.kind.data, at, assignee, form.contractor.data or "")
+        rules.assign(item, current_user, form.kind.data, at, assignee, form.contractor.data or "")
 
     return _step(request_id, "assign_form", form, apply, _("The request is assigned."))
 
@@ -412,13 +412,13 @@ def add_visit(request_id: int):
     def apply(item, form, at):
         zone = ZoneInfo(current_site().timezone)
         if not 2000 <= form.visited_at.data.year <= 2100:
-            raise flow.FlowError(_("Give the date and time of the visit."))
+            raise rules.FlowError(_("Give the date and time of the visit."))
         visited_at = form.visited_at.data.replace(tzinfo=zone)
         if visited_at < item.received_at - timedelta(days=1) or visited_at > at + timedelta(
             hours=1
         ):
-            raise flow.FlowError(_("The visit must be after the request and not in the future."))
-        flow.record_visit(
+            raise rules.FlowError(_("The visit must be after the request and not in the future."))
+        rules.record_visit(
             item,
             current_user,
             form.visitor.data,
@@ -438,7 +438,7 @@ def done(request_id: int):
         request_id,
         "done_form",
         DoneForm(),
-        lambda item, form, at: flow.complete(item, current_user, form.note.data or "", at),
+        lambda item, form, at: rules.complete(item, current_user, form.note.data or "", at),
         _("The work is done: call the resident back."),
     )
 
@@ -447,7 +447,7 @@ def done(request_id: int):
 @requires("service_desk.handle")
 def callback(request_id: int):
     def apply(item, form, at):
-        flow.call_back(
+        rules.call_back(
             item,
             current_user,
             form.method.data,
@@ -466,7 +466,7 @@ def close(request_id: int):
         request_id,
         "close_form",
         StepForm(),
-        lambda item, form, at: flow.close(item, current_user, at),
+        lambda item, form, at: rules.close(item, current_user, at),
         _("The request is closed."),
     )
 
@@ -478,7 +478,7 @@ def escalate(request_id: int):
         request_id,
         "escalate_form",
         EscalateForm(),
-        lambda item, form, at: flow.escalate(item, current_user, form.to.data, form.note.data, at),
+        lambda item, form, at: rules.escalate(item, current_user, form.to.data, form.note.data, at),
         _("The request is escalated."),
     )
 
@@ -490,7 +490,7 @@ def root_cause(request_id: int):
         request_id,
         "root_cause_form",
         RootCauseForm(),
-        lambda item, form, at: flow.set_root_cause(item, current_user, form.root_cause.data, at),
+        lambda item, form, at: rules.set_root_cause(item, current_user, form.root_cause.data, at),
         _("The root cause is recorded."),
     )
 
@@ -502,7 +502,7 @@ def sign_off(request_id: int):
         request_id,
         "sign_off_form",
         StepForm(),
-        lambda item, form, at: flow.sign_off(item, current_user, at),
+        lambda item, form, at: rules.sign_off(item, current_user, at),
         _("The complaint is signed off."),
     )
 
