@@ -40,9 +40,6 @@ from core.security import can, requires
 from core.tenancy import MAX_ID, current_site, get_or_404
 from plugins.events import calendars, reports, rules
 from plugins.events.forms import (
-    AUDIENCE_LABELS,
-    CHANNEL_LABELS,
-    STATUS_LABELS,
     AttendedForm,
     ConfirmForm,
     EventForm,
@@ -51,6 +48,7 @@ from plugins.events.forms import (
     ReportForm,
 )
 from plugins.events.jobs import invite
+from plugins.events.labels import AUDIENCE_LABELS, CHANNEL_LABELS, STATUS_LABELS
 from plugins.events.models import AudienceBuilding, Event, Photo, Registration
 
 NAME = "events"

@@ -37,10 +37,6 @@ from core.security import can, requires
 from core.tenancy import current_site
 from plugins.paid_services import money, rules
 from plugins.paid_services.forms import (
-    HOW_LABELS,
-    METHOD_LABELS,
-    STATUS_LABELS,
-    UNIT_LABELS,
     AcceptForm,
     CancelForm,
     DeliverForm,
@@ -53,6 +49,7 @@ from plugins.paid_services.forms import (
     ScheduleForm,
     ServiceForm,
 )
+from plugins.paid_services.labels import HOW_LABELS, METHOD_LABELS, STATUS_LABELS, UNIT_LABELS
 from plugins.paid_services.models import (
     PaidServicesLine,
     PaidServicesOrder,
