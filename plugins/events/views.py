@@ -7,11 +7,9 @@ import calendar
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from babel.numbers import get_currency_precision
 from flask import (
     Blueprint,
     Response,
@@ -28,7 +26,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from core import audit, clock, htmx, uploads
+from core import audit, clock, htmx, money, uploads
 from core.conflicts import is_stale
 from core.exports import xlsx_bytes
 from core.extensions import db
@@ -174,12 +172,6 @@ def _prepare(form: EventForm) -> EventForm:
     return form
 
 
-def _minor_units(price: Decimal | None) -> int:
-    if price is None:
-        return 0
-    return int(price.scaleb(get_currency_precision(current_site().currency)))
-
-
 def _reasonable(form: EventForm) -> bool:
     """Dates far from now are refused with a message (and would overflow time zones)."""
     ok = True
@@ -195,6 +187,7 @@ def _values(form: EventForm, day: date) -> dict:
     shift = day - form.day.data
     opens = form.opens_on.data
     closes = form.closes_on.data
+    price = form.price.data
     return {
         "title": form.title.data,
         "description": form.description.data or "",
@@ -209,7 +202,7 @@ def _values(form: EventForm, day: date) -> dict:
         "registration_closes_at": at_local(closes + shift + timedelta(1), time(0))
         if closes
         else None,
-        "price": _minor_units(form.price.data),
+        "price": 0 if price is None else money.from_decimal(price, current_site().currency),
         "staff_id": form.staff_id.data or None,
     }
 
@@ -289,8 +282,8 @@ def edit(event_id: int):
             if event.registration_closes_at
             else None
         )
-        precision = get_currency_precision(current_site().currency)
-        form.price.data = Decimal(event.price).scaleb(-precision) if event.price else None
+        currency = current_site().currency
+        form.price.data = money.to_decimal(event.price, currency) if event.price else None
         form.staff_id.data = event.staff_id or 0
         form.building_ids.data = [b.id for b in event.buildings]
         form.version_id.data = str(event.version_id)

@@ -8,8 +8,8 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from core import money
 from core.tenancy import current_site
-from plugins.paid_services import money
 from plugins.paid_services.labels import HOW_LABELS, METHOD_LABELS, SCORES, UNIT_LABELS
 from plugins.paid_services.models import ACCEPTED_HOW, PAYMENT_METHODS, UNITS_OF_SALE
 

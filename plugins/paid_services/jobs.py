@@ -8,11 +8,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from core import outbox
+from core import money, outbox
 from core.extensions import db
 from core.jobs import local_time
 from core.models import Site
-from plugins.paid_services import money, rules
+from plugins.paid_services import rules
 from plugins.paid_services.models import PaidServicesOrder
 
 NAME = "paid_services"

@@ -18,13 +18,12 @@ from flask import Response, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
-from core import clock
+from core import clock, money
 from core.exports import neutralise
 from core.extensions import db
 from core.models import Building, Resident, Site, Unit, User
 from core.security import requires
 from core.tenancy import current_site
-from plugins.paid_services import money
 from plugins.paid_services.models import (
     PaidServicesLine,
     PaidServicesOrder,

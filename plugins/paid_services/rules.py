@@ -14,13 +14,13 @@ from flask_babel import gettext as _
 from core import audit, clock
 from core.extensions import db
 from core.models import Resident, Site, Unit, User
+from core.money import line_total
 from plugins.paid_services.models import (
     PaidServicesLine,
     PaidServicesOrder,
     PaidServicesPayment,
     PaidServicesService,
 )
-from plugins.paid_services.money import line_total
 
 
 class Refused(Exception):

@@ -27,7 +27,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
-from core import audit, clock, htmx, tenancy
+from core import audit, clock, htmx, money, tenancy
 from core.extensions import db
 from core.forms import staff_choices
 from core.models import Building, Occupancy, Resident, Unit, User
@@ -35,7 +35,7 @@ from core.plugins.host import host
 from core.search import like_escape
 from core.security import can, requires
 from core.tenancy import current_site
-from plugins.paid_services import money, rules
+from plugins.paid_services import rules
 from plugins.paid_services.forms import (
     AcceptForm,
     CancelForm,
