@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from core import clock
 from core.extensions import db
 from core.models import Occupancy, Resident, Site
 from plugins.events.models import Event, Registration
@@ -15,7 +15,7 @@ SERIES_KEY = "demo-tai-chi"
 
 
 def _at(site: Site, day, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(site.timezone)).astimezone(UTC)
+    return datetime.combine(day, time(hour, minute), tzinfo=clock.zone(site)).astimezone(UTC)
 
 
 def add_demo_events(site: Site, now: datetime) -> None:
@@ -25,7 +25,7 @@ def add_demo_events(site: Site, now: datetime) -> None:
     )
     if exists:
         return
-    today = now.astimezone(ZoneInfo(site.timezone)).date()
+    today = now.astimezone(clock.zone(site)).date()
     monday = today - timedelta(days=today.weekday())
     events = []
     for week in range(6):

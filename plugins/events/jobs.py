@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from core import clock
 from core.extensions import db
 from core.models import Occupancy, Resident, Site, Unit
 from plugins.events.models import AudienceBuilding, Event, Registration
@@ -53,11 +53,11 @@ def invite(site: Site, event: Event) -> int:
 
 def tomorrow_utc(site: Site, now: datetime) -> tuple[datetime, datetime]:
     """The start and end (UTC) of tomorrow on the site's clock."""
-    zone = ZoneInfo(site.timezone)
+    zone = clock.zone(site)
     tomorrow = now.astimezone(zone).date() + timedelta(days=1)
     start = datetime.combine(tomorrow, time(0), tzinfo=zone)
     end = datetime.combine(tomorrow + timedelta(days=1), time(0), tzinfo=zone)
-    return start.astimezone(ZoneInfo("UTC")), end.astimezone(ZoneInfo("UTC"))
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def send_reminders(site: Site, now: datetime) -> int:

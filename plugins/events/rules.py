@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from babel.dates import format_date
@@ -240,7 +239,7 @@ def channel_for(resident: Resident) -> tuple[str, str] | None:
 
 def local_when(event: Event, site: Site, locale: str) -> str:
     """When ``event`` starts, on the site's clock, written for ``locale``."""
-    starts = event.starts_at.astimezone(ZoneInfo(site.timezone))
+    starts = event.starts_at.astimezone(clock.zone(site))
     return f"{format_date(starts.date(), 'long', locale=locale)} {starts:%H:%M}"
 
 

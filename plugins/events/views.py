@@ -7,7 +7,6 @@ import calendar
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import (
@@ -61,21 +60,9 @@ SERIES_LIMIT = 60  # other dates of a weekly series shown on an event's page
 # --- Times on the site's clock ------------------------------------------------------------
 
 
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_site().timezone)
-
-
 def at_local(day: date, moment: time) -> datetime:
     """``day`` at ``moment`` on the site's clock, as a UTC time."""
-    return datetime.combine(day, moment, tzinfo=zone()).astimezone(UTC)
-
-
-def local(when: datetime) -> datetime:
-    return when.astimezone(zone())
-
-
-def today_local() -> date:
-    return local(clock.now()).date()
+    return datetime.combine(day, moment, tzinfo=clock.zone(current_site())).astimezone(UTC)
 
 
 def month_of(text: str | None) -> date:
@@ -86,7 +73,7 @@ def month_of(text: str | None) -> date:
             return date(year, month, 1)
     except ValueError:
         pass
-    return today_local().replace(day=1)
+    return clock.today(current_site()).replace(day=1)
 
 
 def next_month(first: date) -> date:
@@ -131,17 +118,20 @@ def index():
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     start, end = at_local(weeks[0][0], time(0)), at_local(weeks[-1][-1] + timedelta(1), time(0))
     rows = _with_places(events_between(start, end))
+    zone = clock.zone(current_site())
     by_day: dict[date, list] = {}
     for row in rows:
-        by_day.setdefault(local(row[0].starts_at).date(), []).append(row)
-    month_rows = [row for row in rows if local(row[0].starts_at).date().month == first.month]
+        by_day.setdefault(row[0].starts_at.astimezone(zone).date(), []).append(row)
+    month_rows = [
+        row for row in rows if row[0].starts_at.astimezone(zone).date().month == first.month
+    ]
     return render_template(
         "events/index.html",
         first=first,
         weeks=weeks,
         by_day=by_day,
         rows=month_rows,
-        today=today_local(),
+        today=clock.today(current_site()),
         previous=(first - timedelta(days=1)).replace(day=1),
         following=next_month(first),
         weekdays=[weeks[0][i] for i in range(7)],
@@ -268,17 +258,20 @@ def edit(event_id: int):
     form = _prepare(EventForm(obj=None if request.method == "POST" else event))
     del form.repeat_weeks
     if request.method == "GET":
-        starts, ends = local(event.starts_at), local(event.ends_at)
+        zone = clock.zone(current_site())
+        starts, ends = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
         form.day.data, form.start_time.data, form.end_time.data = (
             starts.date(),
             starts.time().replace(second=0, microsecond=0),
             ends.time().replace(second=0, microsecond=0),
         )
         form.opens_on.data = (
-            local(event.registration_opens_at).date() if event.registration_opens_at else None
+            event.registration_opens_at.astimezone(zone).date()
+            if event.registration_opens_at
+            else None
         )
         form.closes_on.data = (
-            (local(event.registration_closes_at) - timedelta(1)).date()
+            (event.registration_closes_at.astimezone(zone) - timedelta(1)).date()
             if event.registration_closes_at
             else None
         )
@@ -791,6 +784,7 @@ def monthly_figures():
 def figures_xlsx():
     first = month_of(request.args.get("period"))
     rows = reports.of_month(current_site(), first)
+    zone = clock.zone(current_site())
     header = (
         _("Date"),
         _("Event"),
@@ -802,7 +796,7 @@ def figures_xlsx():
     )
     values = [
         (
-            local(f.event.starts_at).strftime("%Y-%m-%d %H:%M"),
+            f.event.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
             f.event.title,
             f.event.capacity,
             f.registered,

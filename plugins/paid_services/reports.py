@@ -115,7 +115,7 @@ def revenue(site: Site, period: str) -> Revenue:
     """Revenue by service and month and money collected by month, summed by the database."""
     months = months_ending(period)
     first, after = _first_day(months[0]), _after(months[-1])
-    tz = ZoneInfo(site.timezone)
+    tz = clock.zone(site)
     line, order, payment = PaidServicesLine, PaidServicesOrder, PaidServicesPayment
     by_service: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     delivered_in = _month_of_date(order.delivered_on, months)
@@ -169,7 +169,7 @@ class ButlerRow:
 
 def by_butler(site: Site, period: str) -> list[ButlerRow]:
     """For each seller: quotes accepted in the month and their value, work delivered, money in."""
-    tz = ZoneInfo(site.timezone)
+    tz = clock.zone(site)
     first, after = _first_day(period), _after(period)
     start, end = _utc(first, tz), _utc(after, tz)
     o, line, payment = PaidServicesOrder, PaidServicesLine, PaidServicesPayment

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
+from core import clock
 from core.extensions import db
 from core.models import Building, ButlerAssignment, Resident, Site, Unit, User
 from plugins.service_desk.models import (
@@ -160,7 +160,7 @@ def count_query(f: RequestFilter, site: Site, user_id: int, now: datetime) -> Se
 
 def end_of_local_day(site: Site, now: datetime) -> datetime:
     """The end of ``now``'s day on the site's clock, as an aware datetime."""
-    zone = ZoneInfo(site.timezone)
+    zone = clock.zone(site)
     local_day = now.astimezone(zone).date()
     return datetime.combine(local_day + timedelta(days=1), time(0), tzinfo=zone)
 

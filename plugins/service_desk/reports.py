@@ -7,7 +7,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from flask import Response, render_template, request
 from flask_babel import gettext as _
@@ -34,7 +33,7 @@ def month_bounds(site: Site, period: str) -> tuple[datetime, datetime]:
     """The first instant of the month and of the next one, on the site's clock."""
     match = PERIOD.match(period)
     year, month = int(match.group(1)), int(match.group(2))
-    zone = ZoneInfo(site.timezone)
+    zone = clock.zone(site)
     start = datetime.combine(date(year, month, 1), time(0), tzinfo=zone)
     end_day = date(year + (month == 12), month % 12 + 1, 1)
     return start, datetime.combine(end_day, time(0), tzinfo=zone)
@@ -44,7 +43,7 @@ def _period(site: Site, now: datetime) -> tuple[str, str | None]:
     period = request.args.get("period", "")
     if PERIOD.match(period) and 2000 <= int(period[:4]) <= 2100:
         return period, None
-    fallback = now.astimezone(ZoneInfo(site.timezone)).strftime("%Y-%m")
+    fallback = now.astimezone(clock.zone(site)).strftime("%Y-%m")
     if period:
         return fallback, _("Choose a month as YYYY-MM, for example 2026-11.")
     return fallback, None
@@ -235,7 +234,7 @@ def open_items_xlsx(site: Site, now: datetime) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    zone = ZoneInfo(site.timezone)
+    zone = clock.zone(site)
 
     def local(value: datetime | None):
         return value.astimezone(zone).replace(tzinfo=None) if value else None

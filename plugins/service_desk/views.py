@@ -8,7 +8,6 @@ changed since it was loaded answers 409 and shows the request as it is now.
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -70,14 +69,6 @@ def _labels() -> dict:
         "action_labels": labels.ACTION_LABELS,
     }
     return {name: {k: str(v) for k, v in table.items()} for name, table in words.items()}
-
-
-@bp.app_template_filter("sd_local")
-def local_time(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored UTC time shown on the site's clock."""
-    if value is None:
-        return ""
-    return value.astimezone(ZoneInfo(current_site().timezone)).strftime(fmt)
 
 
 def _categories(active_only: bool = True) -> list[ServiceDeskCategory]:
@@ -410,7 +401,7 @@ def assign(request_id: int):
 @requires("service_desk.handle")
 def add_visit(request_id: int):
     def apply(item, form, at):
-        zone = ZoneInfo(current_site().timezone)
+        zone = clock.zone(current_site())
         if not 2000 <= form.visited_at.data.year <= 2100:
             raise rules.FlowError(_("Give the date and time of the visit."))
         visited_at = form.visited_at.data.replace(tzinfo=zone)
