@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from core import clock
+from core import clock, tenancy
 from core.extensions import db
 from core.models import Occupancy, Resident, Site, Unit
 from plugins.events.models import AudienceBuilding, Event, Registration
@@ -24,16 +24,16 @@ def audience_residents(event: Event) -> sa.Select:
     if event.audience == "buildings":
         living = living.where(
             Unit.building_id.in_(
-                sa.select(AudienceBuilding.building_id).where(
-                    AudienceBuilding.site_id == event.site_id,
+                tenancy.select(
+                    AudienceBuilding, AudienceBuilding.building_id, site=event.site_id
+                ).where(
                     AudienceBuilding.event_id == event.id,
                 )
             )
         )
     return (
-        sa.select(Resident)
+        tenancy.select(Resident, site=event.site_id)
         .where(
-            Resident.site_id == event.site_id,
             Resident.archived_at.is_(None),
             Resident.id.in_(living),
         )

@@ -17,7 +17,7 @@ from babel.dates import format_date
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from core import clock, outbox
+from core import clock, outbox, tenancy
 from core.extensions import db
 from core.models import Occupancy, Resident, Site, Unit
 from plugins.events.models import AudienceBuilding, Event, Registration
@@ -151,8 +151,7 @@ def register(
             "places",
         )
     registration = db.session.execute(
-        sa.select(Registration).where(
-            Registration.site_id == event.site_id,
+        tenancy.select(Registration, site=event.site_id).where(
             Registration.event_id == event.id,
             Registration.resident_id == resident.id,
         )
@@ -201,9 +200,8 @@ def promote(event: Event) -> list[Registration]:
     if free <= 0 or event.is_cancelled:
         return promoted
     waiting = db.session.scalars(
-        sa.select(Registration)
+        tenancy.select(Registration, site=event.site_id)
         .where(
-            Registration.site_id == event.site_id,
             Registration.event_id == event.id,
             Registration.status == "waiting",
         )

@@ -25,7 +25,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from core import audit, clock, htmx, money, uploads
+from core import audit, clock, htmx, money, tenancy, uploads
 from core.conflicts import is_stale
 from core.exports import xlsx_bytes
 from core.extensions import db
@@ -106,9 +106,7 @@ def _with_places(stmt: sa.Select) -> list[tuple[Event, int, int]]:
 
 
 def events_between(start: datetime, end: datetime) -> sa.Select:
-    return sa.select(Event).where(
-        Event.site_id == current_site().id, Event.starts_at >= start, Event.starts_at < end
-    )
+    return tenancy.select(Event).where(Event.starts_at >= start, Event.starts_at < end)
 
 
 @bp.route("/")
@@ -149,9 +147,7 @@ def _staff_choices(form: EventForm) -> None:
 
 def _building_choices(form: EventForm) -> None:
     buildings = db.session.scalars(
-        sa.select(Building)
-        .where(Building.site_id == current_site().id, Building.archived_at.is_(None))
-        .order_by(Building.code)
+        tenancy.select(Building).where(Building.archived_at.is_(None)).order_by(Building.code)
     ).all()
     form.building_ids.choices = [SelectChoice(b.id, f"{b.code} · {b.name}") for b in buildings]
 
@@ -200,8 +196,8 @@ def _values(form: EventForm, day: date) -> dict:
 def _set_buildings(event: Event, building_ids: list[int]) -> None:
     wanted = set(building_ids) if event.audience == "buildings" else set()
     rows = db.session.scalars(
-        sa.select(AudienceBuilding).where(
-            AudienceBuilding.site_id == event.site_id, AudienceBuilding.event_id == event.id
+        tenancy.select(AudienceBuilding, site=event.site_id).where(
+            AudienceBuilding.event_id == event.id
         )
     ).all()
     for row in rows:
@@ -407,9 +403,8 @@ def _search(q: str) -> list[Resident]:
         return []
     pattern = f"%{like_escape(q)}%"
     return db.session.scalars(
-        sa.select(Resident)
+        tenancy.select(Resident)
         .where(
-            Resident.site_id == current_site().id,
             Resident.archived_at.is_(None),
             sa.or_(
                 Resident.name.ilike(pattern, escape="\\"),
@@ -438,9 +433,8 @@ def _show(event: Event, form: RegisterForm | None = None, status: int = 200, cho
     series = []
     if event.series_key:
         series = db.session.scalars(
-            sa.select(Event)
+            tenancy.select(Event, site=event.site_id)
             .where(
-                Event.site_id == event.site_id,
                 Event.series_key == event.series_key,
                 Event.id != event.id,
             )
@@ -491,9 +485,7 @@ def register(event_id: int):
         resident_id = form.resident_id.data
         if 0 < resident_id <= MAX_ID:
             resident = db.session.scalar(
-                sa.select(Resident).where(
-                    Resident.site_id == event.site_id, Resident.id == resident_id
-                )
+                tenancy.select(Resident, site=event.site_id).where(Resident.id == resident_id)
             )
         if resident is None:
             form.resident_id.errors = [_("There is no such resident.")]
@@ -649,8 +641,8 @@ def mark_attended(event_id: int, registration_id: int):
 
 def _photos(event: Event) -> list[Photo]:
     return db.session.scalars(
-        sa.select(Photo)
-        .where(Photo.site_id == event.site_id, Photo.event_id == event.id)
+        tenancy.select(Photo, site=event.site_id)
+        .where(Photo.event_id == event.id)
         .order_by(Photo.id)
     ).all()
 
@@ -832,8 +824,8 @@ def feed():
     site = current_site()
     since = clock.now() - calendars.FEED_PAST
     events = db.session.scalars(
-        sa.select(Event)
-        .where(Event.site_id == site.id, Event.starts_at >= since)
+        tenancy.select(Event, site=site)
+        .where(Event.starts_at >= since)
         .order_by(Event.starts_at, Event.id)
     ).all()
     return _ics(calendars.ics(site, events), f"events-{site.slug}.ics")

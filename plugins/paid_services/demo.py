@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core import clock
+from core import clock, tenancy
 from core.extensions import db
 from core.models import Membership, Occupancy, Resident, Site, User
 from core.roles import DEMO_STAFF
@@ -43,7 +43,7 @@ CATALOGUE = (
 
 def add_demo_data(site: Site) -> None:
     exists = db.session.scalar(
-        select(PaidServicesService.id).where(PaidServicesService.site_id == site.id).limit(1)
+        tenancy.select(PaidServicesService, PaidServicesService.id, site=site).limit(1)
     )
     if exists is not None:
         return

@@ -10,7 +10,7 @@ from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
-from core import clock
+from core import clock, tenancy
 from core.extensions import db
 from core.models import Building, ButlerAssignment, Resident, Site, Unit, User
 from plugins.service_desk.models import (
@@ -68,8 +68,7 @@ def filter_from_args(args: MultiDict, default_view: str = "mine") -> RequestFilt
 
 
 def my_buildings(site_id: int, user_id: int):
-    return select(ButlerAssignment.building_id).where(
-        ButlerAssignment.site_id == site_id,
+    return tenancy.select(ButlerAssignment, ButlerAssignment.building_id, site=site_id).where(
         ButlerAssignment.user_id == user_id,
         ButlerAssignment.ends_on.is_(None),
     )

@@ -12,7 +12,7 @@ from flask import Response, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core import clock
+from core import clock, tenancy
 from core.exports import neutralise
 from core.extensions import db
 from core.models import Site
@@ -180,7 +180,7 @@ def monthly_export():
 
 def open_items(site: Site, page: int | None = None) -> list[ServiceDeskRequest]:
     """The requests not closed yet, oldest first: one page of them, or all (for the export)."""
-    ids = select(R.id).where(R.site_id == site.id, R.status.in_(OPEN_STATUSES))
+    ids = tenancy.select(R, R.id, site=site).where(R.status.in_(OPEN_STATUSES))
     ids = ids.order_by(R.received_at, R.id)
     if page is None:
         ids = ids.limit(OPEN_ITEMS_LIMIT)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
-from core import audit, clock, htmx, uploads
+from core import audit, clock, htmx, tenancy, uploads
 from core.extensions import db
 from core.formdata import takes_files
 from core.forms import staff_choices
@@ -72,7 +72,7 @@ def _labels() -> dict:
 
 
 def _categories(active_only: bool = True) -> list[ServiceDeskCategory]:
-    stmt = select(ServiceDeskCategory).where(ServiceDeskCategory.site_id == current_site().id)
+    stmt = tenancy.select(ServiceDeskCategory)
     if active_only:
         stmt = stmt.where(ServiceDeskCategory.active.is_(True))
     return list(
@@ -83,9 +83,7 @@ def _categories(active_only: bool = True) -> list[ServiceDeskCategory]:
 def _buildings() -> list[Building]:
     return list(
         db.session.scalars(
-            select(Building)
-            .where(Building.site_id == current_site().id, Building.archived_at.is_(None))
-            .order_by(Building.code)
+            tenancy.select(Building).where(Building.archived_at.is_(None)).order_by(Building.code)
         )
     )
 
@@ -154,8 +152,7 @@ def _resident_of_site(resident_id) -> Resident | None:
     if not isinstance(resident_id, int) or not 0 < resident_id <= MAX_ID:
         return None
     return db.session.scalar(
-        select(Resident).where(
-            Resident.site_id == current_site().id,
+        tenancy.select(Resident).where(
             Resident.id == resident_id,
             Resident.archived_at.is_(None),
         )
@@ -294,18 +291,18 @@ def _page(item: ServiceDeskRequest, status: int = 200, message: str | None = Non
         .order_by(ServiceDeskEvent.at, ServiceDeskEvent.id)
     ).all()
     visits = db.session.scalars(
-        select(ServiceDeskVisit)
-        .where(ServiceDeskVisit.site_id == site.id, ServiceDeskVisit.request_id == item.id)
+        tenancy.select(ServiceDeskVisit, site=site)
+        .where(ServiceDeskVisit.request_id == item.id)
         .order_by(ServiceDeskVisit.visited_at)
     ).all()
     callbacks = db.session.scalars(
-        select(ServiceDeskCallback)
-        .where(ServiceDeskCallback.site_id == site.id, ServiceDeskCallback.request_id == item.id)
+        tenancy.select(ServiceDeskCallback, site=site)
+        .where(ServiceDeskCallback.request_id == item.id)
         .order_by(ServiceDeskCallback.at)
     ).all()
     photos = db.session.scalars(
-        select(ServiceDeskPhoto)
-        .where(ServiceDeskPhoto.site_id == site.id, ServiceDeskPhoto.request_id == item.id)
+        tenancy.select(ServiceDeskPhoto, site=site)
+        .where(ServiceDeskPhoto.request_id == item.id)
         .order_by(ServiceDeskPhoto.id)
     ).all()
     now = clock.now()
@@ -587,8 +584,7 @@ def categories():
         if form.validate():
             name = form.name.data.strip()
             taken = db.session.scalar(
-                select(ServiceDeskCategory.id).where(
-                    ServiceDeskCategory.site_id == current_site().id,
+                tenancy.select(ServiceDeskCategory, ServiceDeskCategory.id).where(
                     ServiceDeskCategory.type == form.type.data,
                     ServiceDeskCategory.name == name,
                 )
@@ -627,8 +623,9 @@ def edit_category(category_id: int):
     if form.validate():
         name = form.name.data.strip()
         taken = db.session.scalar(
-            select(ServiceDeskCategory.id).where(
-                ServiceDeskCategory.site_id == category.site_id,
+            tenancy.select(
+                ServiceDeskCategory, ServiceDeskCategory.id, site=category.site_id
+            ).where(
                 ServiceDeskCategory.type == category.type,
                 ServiceDeskCategory.name == name,
                 ServiceDeskCategory.id != category.id,
