@@ -16,6 +16,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, render_template, request
 from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import case, func, select
 
 from core import clock, money
@@ -275,9 +278,6 @@ def revenue_report():
 
 def workbook(site: Site, period: str, data: Revenue, butlers: list[ButlerRow], owed: list) -> bytes:
     """The report as an XLSX workbook: one sheet per table, amounts in major units."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     currency = site.currency
     book = Workbook(write_only=True)

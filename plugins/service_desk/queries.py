@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from core import clock, tenancy
 from core.extensions import db
 from core.models import Building, ButlerAssignment, Resident, Site, Unit, User
+from core.search import like_escape
 from plugins.service_desk.models import (
     OPEN_STATUSES,
     TYPES,
@@ -192,7 +193,6 @@ SEARCH_LIMIT = 10
 
 def search(site: Site, query: str) -> list[ServiceDeskRequest]:
     """Requests whose number is ``query`` ("#12" or "12") or whose description holds it."""
-    from core.search import like_escape
 
     text = query.strip()
     number = text.lstrip("#")

@@ -10,6 +10,9 @@ from datetime import date, datetime, time
 
 from flask import Response, render_template, request
 from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import func, select
 
 from core import clock, tenancy
@@ -130,8 +133,6 @@ def monthly_report():
 
 def month_xlsx(period: str, figures: MonthFigures) -> bytes:
     """The month's figures as a workbook: the rates, then the counts by type and category."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(period)
@@ -231,8 +232,6 @@ def open_items_report():
 
 def open_items_xlsx(site: Site, now: datetime) -> bytes:
     """The open-items summary as a workbook: one row per open request."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     zone = clock.zone(site)
 

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from core import tenancy
 from core.extensions import db
 from core.models import Resident, Site, User
-from plugins.service_desk.labels import DEFAULT_CATEGORIES
+from plugins.service_desk.labels import DEFAULT_CATEGORIES, STATUS_LABELS
 from plugins.service_desk.models import (
     ServiceDeskCallback,
     ServiceDeskCategory,
@@ -57,7 +57,6 @@ def _require(request: ServiceDeskRequest, *statuses: str) -> None:
 
 
 def status_label(status: str) -> str:
-    from plugins.service_desk.labels import STATUS_LABELS
 
     return str(STATUS_LABELS.get(status, status))
 
