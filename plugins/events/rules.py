@@ -53,8 +53,8 @@ class Places:
 def lock(event: Event) -> Event:
     """``event`` read again under a row lock held until the transaction ends."""
     return db.session.execute(
-        sa.select(Event)
-        .where(Event.id == event.id, Event.site_id == event.site_id)
+        tenancy.select(Event, site=event.site_id)
+        .where(Event.id == event.id)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).scalar_one()

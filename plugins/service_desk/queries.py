@@ -201,9 +201,9 @@ def search(site: Site, query: str) -> list[ServiceDeskRequest]:
         conditions.append(R.id == int(number))
     return list(
         db.session.scalars(
-            select(R)
+            tenancy.select(R, site=site)
             .options(joinedload(R.category), joinedload(R.resident))
-            .where(R.site_id == site.id, or_(*conditions))
+            .where(or_(*conditions))
             .order_by(R.received_at.desc(), R.id.desc())
             .limit(SEARCH_LIMIT)
         )

@@ -215,7 +215,7 @@ def open_items_report():
     except ValueError:
         page = 1
     total = db.session.scalar(
-        select(func.count(R.id)).where(R.site_id == site.id, R.status.in_(OPEN_STATUSES))
+        tenancy.select(R, func.count(R.id), site=site).where(R.status.in_(OPEN_STATUSES))
     )
     return render_template(
         "service_desk/report_open_items.html",

@@ -533,15 +533,14 @@ PANEL_LIMIT = 20
 def _panel(where, resident: Resident | None = None):
     site = current_site()
     items = db.session.scalars(
-        select(ServiceDeskRequest)
+        tenancy.select(ServiceDeskRequest, site=site)
         .options(joinedload(ServiceDeskRequest.category))
-        .where(ServiceDeskRequest.site_id == site.id, where)
+        .where(where)
         .order_by(ServiceDeskRequest.received_at.desc(), ServiceDeskRequest.id.desc())
         .limit(PANEL_LIMIT)
     ).all()
     open_count = db.session.scalar(
-        select(func.count(ServiceDeskRequest.id)).where(
-            ServiceDeskRequest.site_id == site.id,
+        tenancy.select(ServiceDeskRequest, func.count(ServiceDeskRequest.id), site=site).where(
             where,
             ServiceDeskRequest.status.in_(OPEN_STATUSES),
         )
