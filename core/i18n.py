@@ -7,7 +7,6 @@ The locale is the user's own choice, else the site's default, else the browser's
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 from flask import Flask, g, has_request_context, request, session
@@ -16,6 +15,7 @@ from flask_babel import get_locale as babel_locale
 from flask_login import current_user
 
 from core import clock
+from core import money as core_money
 from core.extensions import babel
 
 LOCALES = ("en", "zh_Hant", "zh_Hans")
@@ -94,15 +94,11 @@ def html_lang() -> str:
 
 
 def money(minor_units: int, currency: str | None = None) -> str:
-    """Format an amount held in minor units (cents) in the site's currency."""
-    from babel.numbers import format_currency, get_currency_precision
-
+    """Format an amount held in minor units (cents) in the site's currency (``core.money``)."""
     if currency is None:
         site = g.get("site") if has_request_context() else None
         currency = site.currency if site is not None else "HKD"
-    exponent = get_currency_precision(currency)
-    amount = Decimal(minor_units).scaleb(-exponent)
-    return format_currency(amount, currency, locale=str(babel_locale() or "en"))
+    return core_money.show(minor_units, currency)
 
 
 def relative(when: datetime) -> str:

@@ -110,3 +110,10 @@ LINEN_ATTENDANTS = frozenset({"linen_attendant"})
 HOTEL_STAFF = HOTEL_LEADS | ROOM_ATTENDANTS | LINEN_ATTENDANTS
 HOUSEKEEPING_VIEWERS = HOTEL_STAFF | HOUSEKEEPING_ADMINS | {"front_desk"}
 HOUSEKEEPING_OFFICE = HOUSEKEEPING_EXECUTIVES | {"org_admin"}  # keys and evaluations
+# service_desk, paid_services, events
+MANAGERS = frozenset({"org_admin", "manager"})
+MANAGERS_AND_ASSISTANTS = MANAGERS | {"assistant"}
+MANAGERS_AND_BUTLERS = MANAGERS | {"butler"}
+OFFICE_BUT_FRONT_DESK = OFFICE_ROLES - {"front_desk"}
+# Who the demo data's requests and orders are taken by.
+DEMO_STAFF = frozenset({"butler", "manager"})

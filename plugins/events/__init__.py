@@ -3,15 +3,11 @@ door, calendars and the figures of what worked (duty 1.6F)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from core import clock
-from core.extensions import db
 from core.plugins import hookimpl
 from core.plugins.api import (
     Job,
@@ -23,12 +19,10 @@ from core.plugins.api import (
     SearchResult,
     Widget,
 )
-from core.roles import OFFICE_ROLES
+from core.roles import MANAGERS_AND_ASSISTANTS, MANAGERS_AND_BUTLERS, OFFICE_ROLES
 
 NAME = "events"
 HERE = Path(__file__).resolve().parent
-WIDGET_LIMIT = 8
-SEARCH_LIMIT = 10
 
 
 @hookimpl
@@ -51,9 +45,9 @@ def butler_blueprints():
 
 @hookimpl
 def butler_models():
-    from plugins.events.models import AudienceBuilding, Event, Photo, Registration
+    from plugins.events.models import MODELS
 
-    return [Event, AudienceBuilding, Registration, Photo]
+    return MODELS
 
 
 @hookimpl
@@ -68,29 +62,25 @@ def butler_permissions():
         Permission(
             "events.manage",
             _l("Plan events, send invitations and write reports"),
-            frozenset({"org_admin", "manager", "butler"}),
+            MANAGERS_AND_BUTLERS,
         ),
         Permission(
             "events.report",
             _l("See the figures of community events"),
-            frozenset({"org_admin", "manager", "assistant"}),
+            MANAGERS_AND_ASSISTANTS,
         ),
     ]
 
 
-def _reminders(site, now):
-    from plugins.events.jobs import send_reminders
-
-    send_reminders(site, now)
-
-
 @hookimpl
 def butler_jobs():
+    from plugins.events.jobs import send_reminders
+
     return [
         Job(
             "reminders",
             "daily",
-            _reminders,
+            send_reminders,
             description=_l("Remind registered residents of tomorrow's events"),
             hour=10,
         )
@@ -112,48 +102,17 @@ def butler_nav_items(site, user):
     return [NavItem(_l("Events"), "events.index", "events.view", order=60)]
 
 
-def week_bounds(site, now: datetime) -> tuple[datetime, datetime]:
-    """Monday 00:00 to next Monday 00:00 of the week holding ``now``, site's clock, in UTC."""
-    zone = ZoneInfo(site.timezone)
-    today = now.astimezone(zone).date()
-    monday = today - timedelta(days=today.weekday())
-    start = datetime.combine(monday, time(0), tzinfo=zone)
-    return start.astimezone(UTC), (start + timedelta(days=7)).astimezone(UTC)
-
-
 @hookimpl
 def butler_dashboard_widgets(site, user):
-    from plugins.events.models import Event, Registration
+    from plugins.events import queries
 
-    start, end = week_bounds(site, clock.now())
-    confirmed = (
-        sa.select(sa.func.coalesce(sa.func.sum(Registration.places), 0))
-        .where(
-            Registration.site_id == site.id,
-            Registration.event_id == Event.id,
-            Registration.status == "confirmed",
-        )
-        .correlate(Event)
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        sa.select(Event, confirmed)
-        .where(
-            Event.site_id == site.id,
-            Event.starts_at >= start,
-            Event.starts_at < end,
-            Event.cancelled_at.is_(None),
-        )
-        .order_by(Event.starts_at, Event.id)
-        .limit(WIDGET_LIMIT)
-    ).all()
     return [
         Widget(
             key="events.week",
             title=_l("Events this week"),
             template="events/_widget.html",
             permission="events.view",
-            context={"rows": [(event, int(taken)) for event, taken in rows]},
+            context={"rows": queries.this_week(site, clock.now())},
             order=60,
         )
     ]
@@ -191,27 +150,12 @@ def butler_reports(site, period):
 def butler_search(site, user, query):
     from flask import url_for
 
-    from core.search import like_escape
     from core.security import can
-    from plugins.events.models import Event
+    from plugins.events import queries
 
-    query = query.strip()[:100]
-    if not query or not can(user, "events.view", site):
+    if not can(user, "events.view", site):
         return []
-    pattern = f"%{like_escape(query)}%"
-    events = db.session.scalars(
-        sa.select(Event)
-        .where(
-            Event.site_id == site.id,
-            sa.or_(
-                Event.title.ilike(pattern, escape="\\"),
-                Event.place.ilike(pattern, escape="\\"),
-            ),
-        )
-        .order_by(Event.starts_at.desc(), Event.id)
-        .limit(SEARCH_LIMIT)
-    ).all()
-    zone = ZoneInfo(site.timezone)
+    zone = clock.zone(site)
     return [
         SearchResult(
             title=event.title,
@@ -219,7 +163,7 @@ def butler_search(site, user, query):
             kind=_l("Event"),
             detail=f"{event.starts_at.astimezone(zone):%Y-%m-%d %H:%M} · {event.place}",
         )
-        for event in events
+        for event in queries.search(site, query)
     ]
 
 

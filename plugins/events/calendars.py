@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Timezone
 from icalendar import Event as CalendarEvent
@@ -31,7 +30,7 @@ def uid(site: Site, event: Event) -> str:
 
 def ics(site: Site, events: list[Event]) -> bytes:
     """An iCalendar file holding ``events``, their times on the site's clock."""
-    zone = ZoneInfo(site.timezone)
+    zone = clock.zone(site)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-
+from core import clock, tenancy
 from core.extensions import db
 from core.models import Occupancy, Resident, Site
 from plugins.events.models import Event, Registration
@@ -15,17 +13,17 @@ SERIES_KEY = "demo-tai-chi"
 
 
 def _at(site: Site, day, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(site.timezone)).astimezone(UTC)
+    return datetime.combine(day, time(hour, minute), tzinfo=clock.zone(site)).astimezone(UTC)
 
 
 def add_demo_events(site: Site, now: datetime) -> None:
     """Add the demo events once; a second run finds them by title and adds nothing."""
     exists = db.session.scalar(
-        sa.select(Event.id).where(Event.site_id == site.id, Event.series_key == SERIES_KEY)
+        tenancy.select(Event, Event.id, site=site).where(Event.series_key == SERIES_KEY)
     )
     if exists:
         return
-    today = now.astimezone(ZoneInfo(site.timezone)).date()
+    today = now.astimezone(clock.zone(site)).date()
     monday = today - timedelta(days=today.weekday())
     events = []
     for week in range(6):
@@ -60,13 +58,12 @@ def add_demo_events(site: Site, now: datetime) -> None:
     db.session.add_all(events)
     db.session.flush()
     residents = db.session.scalars(
-        sa.select(Resident)
+        tenancy.select(Resident, site=site)
         .where(
-            Resident.site_id == site.id,
             Resident.archived_at.is_(None),
             Resident.id.in_(
-                sa.select(Occupancy.resident_id).where(
-                    Occupancy.site_id == site.id, Occupancy.moved_out.is_(None)
+                tenancy.select(Occupancy, Occupancy.resident_id, site=site).where(
+                    Occupancy.moved_out.is_(None)
                 )
             ),
         )

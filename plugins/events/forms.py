@@ -30,19 +30,12 @@ from wtforms.validators import (
 )
 
 from core.forms import IntRange
+from plugins.events.labels import AUDIENCE_LABELS, CHANNEL_LABELS
 
 MAX_CAPACITY = 10_000
 MAX_PLACES = 50
 MAX_PRICE = Decimal("1000000")
 MAX_WEEKS = 52
-
-AUDIENCE_LABELS = {"site": _l("Everyone on the site"), "buildings": _l("Some buildings")}
-CHANNEL_LABELS = {"phone": _l("By phone"), "walk_in": _l("Walk-in")}
-STATUS_LABELS = {
-    "confirmed": _l("Confirmed"),
-    "waiting": _l("Waiting list"),
-    "cancelled": _l("Cancelled"),
-}
 
 
 def _strip(value):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from core import clock, tenancy
 from core.extensions import db
 from core.models import Occupancy, Resident, Site, Unit
 from plugins.events.models import AudienceBuilding, Event, Registration
@@ -24,16 +24,16 @@ def audience_residents(event: Event) -> sa.Select:
     if event.audience == "buildings":
         living = living.where(
             Unit.building_id.in_(
-                sa.select(AudienceBuilding.building_id).where(
-                    AudienceBuilding.site_id == event.site_id,
+                tenancy.select(
+                    AudienceBuilding, AudienceBuilding.building_id, site=event.site_id
+                ).where(
                     AudienceBuilding.event_id == event.id,
                 )
             )
         )
     return (
-        sa.select(Resident)
+        tenancy.select(Resident, site=event.site_id)
         .where(
-            Resident.site_id == event.site_id,
             Resident.archived_at.is_(None),
             Resident.id.in_(living),
         )
@@ -53,11 +53,11 @@ def invite(site: Site, event: Event) -> int:
 
 def tomorrow_utc(site: Site, now: datetime) -> tuple[datetime, datetime]:
     """The start and end (UTC) of tomorrow on the site's clock."""
-    zone = ZoneInfo(site.timezone)
+    zone = clock.zone(site)
     tomorrow = now.astimezone(zone).date() + timedelta(days=1)
     start = datetime.combine(tomorrow, time(0), tzinfo=zone)
     end = datetime.combine(tomorrow + timedelta(days=1), time(0), tzinfo=zone)
-    return start.astimezone(ZoneInfo("UTC")), end.astimezone(ZoneInfo("UTC"))
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def send_reminders(site: Site, now: datetime) -> int:

@@ -148,3 +148,6 @@ class Photo(SiteOwned, db.Model):
     original_name: Mapped[str] = mapped_column(String(200), default="")
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+MODELS = [Event, AudienceBuilding, Registration, Photo]

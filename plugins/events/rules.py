@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from babel.dates import format_date
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from core import clock, outbox
+from core import clock, outbox, tenancy
 from core.extensions import db
 from core.models import Occupancy, Resident, Site, Unit
 from plugins.events.models import AudienceBuilding, Event, Registration
@@ -54,8 +53,8 @@ class Places:
 def lock(event: Event) -> Event:
     """``event`` read again under a row lock held until the transaction ends."""
     return db.session.execute(
-        sa.select(Event)
-        .where(Event.id == event.id, Event.site_id == event.site_id)
+        tenancy.select(Event, site=event.site_id)
+        .where(Event.id == event.id)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).scalar_one()
@@ -152,8 +151,7 @@ def register(
             "places",
         )
     registration = db.session.execute(
-        sa.select(Registration).where(
-            Registration.site_id == event.site_id,
+        tenancy.select(Registration, site=event.site_id).where(
             Registration.event_id == event.id,
             Registration.resident_id == resident.id,
         )
@@ -202,9 +200,8 @@ def promote(event: Event) -> list[Registration]:
     if free <= 0 or event.is_cancelled:
         return promoted
     waiting = db.session.scalars(
-        sa.select(Registration)
+        tenancy.select(Registration, site=event.site_id)
         .where(
-            Registration.site_id == event.site_id,
             Registration.event_id == event.id,
             Registration.status == "waiting",
         )
@@ -240,7 +237,7 @@ def channel_for(resident: Resident) -> tuple[str, str] | None:
 
 def local_when(event: Event, site: Site, locale: str) -> str:
     """When ``event`` starts, on the site's clock, written for ``locale``."""
-    starts = event.starts_at.astimezone(ZoneInfo(site.timezone))
+    starts = event.starts_at.astimezone(clock.zone(site))
     return f"{format_date(starts.date(), 'long', locale=locale)} {starts:%H:%M}"
 
 

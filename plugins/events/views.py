@@ -7,11 +7,8 @@ import calendar
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from babel.numbers import get_currency_precision
 from flask import (
     Blueprint,
     Response,
@@ -28,7 +25,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from core import audit, clock, htmx, uploads
+from core import audit, clock, htmx, money, tenancy, uploads
 from core.buildings import site_buildings
 from core.conflicts import is_stale
 from core.exports import xlsx_bytes
@@ -39,11 +36,8 @@ from core.models import Building, Occupancy, Resident, Unit
 from core.search import like_escape
 from core.security import can, requires
 from core.tenancy import MAX_ID, current_site, get_or_404
-from plugins.events import calendars, figures, rules
+from plugins.events import calendars, reports, rules
 from plugins.events.forms import (
-    AUDIENCE_LABELS,
-    CHANNEL_LABELS,
-    STATUS_LABELS,
     AttendedForm,
     ConfirmForm,
     EventForm,
@@ -52,6 +46,7 @@ from plugins.events.forms import (
     ReportForm,
 )
 from plugins.events.jobs import invite
+from plugins.events.labels import AUDIENCE_LABELS, CHANNEL_LABELS, STATUS_LABELS
 from plugins.events.models import AudienceBuilding, Event, Photo, Registration
 
 NAME = "events"
@@ -66,21 +61,9 @@ SERIES_LIMIT = 60  # other dates of a weekly series shown on an event's page
 # --- Times on the site's clock ------------------------------------------------------------
 
 
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_site().timezone)
-
-
 def at_local(day: date, moment: time) -> datetime:
     """``day`` at ``moment`` on the site's clock, as a UTC time."""
-    return datetime.combine(day, moment, tzinfo=zone()).astimezone(UTC)
-
-
-def local(when: datetime) -> datetime:
-    return when.astimezone(zone())
-
-
-def today_local() -> date:
-    return local(clock.now()).date()
+    return datetime.combine(day, moment, tzinfo=clock.zone(current_site())).astimezone(UTC)
 
 
 def month_of(text: str | None) -> date:
@@ -91,7 +74,7 @@ def month_of(text: str | None) -> date:
             return date(year, month, 1)
     except ValueError:
         pass
-    return today_local().replace(day=1)
+    return clock.today(current_site()).replace(day=1)
 
 
 def next_month(first: date) -> date:
@@ -124,9 +107,7 @@ def _with_places(stmt: sa.Select) -> list[tuple[Event, int, int]]:
 
 
 def events_between(start: datetime, end: datetime) -> sa.Select:
-    return sa.select(Event).where(
-        Event.site_id == current_site().id, Event.starts_at >= start, Event.starts_at < end
-    )
+    return tenancy.select(Event).where(Event.starts_at >= start, Event.starts_at < end)
 
 
 @bp.route("/")
@@ -136,17 +117,20 @@ def index():
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     start, end = at_local(weeks[0][0], time(0)), at_local(weeks[-1][-1] + timedelta(1), time(0))
     rows = _with_places(events_between(start, end))
+    zone = clock.zone(current_site())
     by_day: dict[date, list] = {}
     for row in rows:
-        by_day.setdefault(local(row[0].starts_at).date(), []).append(row)
-    month_rows = [row for row in rows if local(row[0].starts_at).date().month == first.month]
+        by_day.setdefault(row[0].starts_at.astimezone(zone).date(), []).append(row)
+    month_rows = [
+        row for row in rows if row[0].starts_at.astimezone(zone).date().month == first.month
+    ]
     return render_template(
         "events/index.html",
         first=first,
         weeks=weeks,
         by_day=by_day,
         rows=month_rows,
-        today=today_local(),
+        today=clock.today(current_site()),
         previous=(first - timedelta(days=1)).replace(day=1),
         following=next_month(first),
         weekdays=[weeks[0][i] for i in range(7)],
@@ -173,12 +157,6 @@ def _prepare(form: EventForm) -> EventForm:
     return form
 
 
-def _minor_units(price: Decimal | None) -> int:
-    if price is None:
-        return 0
-    return int(price.scaleb(get_currency_precision(current_site().currency)))
-
-
 def _reasonable(form: EventForm) -> bool:
     """Dates far from now are refused with a message (and would overflow time zones)."""
     ok = True
@@ -194,6 +172,7 @@ def _values(form: EventForm, day: date) -> dict:
     shift = day - form.day.data
     opens = form.opens_on.data
     closes = form.closes_on.data
+    price = form.price.data
     return {
         "title": form.title.data,
         "description": form.description.data or "",
@@ -208,7 +187,7 @@ def _values(form: EventForm, day: date) -> dict:
         "registration_closes_at": at_local(closes + shift + timedelta(1), time(0))
         if closes
         else None,
-        "price": _minor_units(form.price.data),
+        "price": 0 if price is None else money.from_decimal(price, current_site().currency),
         "staff_id": form.staff_id.data or None,
     }
 
@@ -216,8 +195,8 @@ def _values(form: EventForm, day: date) -> dict:
 def _set_buildings(event: Event, building_ids: list[int]) -> None:
     wanted = set(building_ids) if event.audience == "buildings" else set()
     rows = db.session.scalars(
-        sa.select(AudienceBuilding).where(
-            AudienceBuilding.site_id == event.site_id, AudienceBuilding.event_id == event.id
+        tenancy.select(AudienceBuilding, site=event.site_id).where(
+            AudienceBuilding.event_id == event.id
         )
     ).all()
     for row in rows:
@@ -274,22 +253,25 @@ def edit(event_id: int):
     form = _prepare(EventForm(obj=None if request.method == "POST" else event))
     del form.repeat_weeks
     if request.method == "GET":
-        starts, ends = local(event.starts_at), local(event.ends_at)
+        zone = clock.zone(current_site())
+        starts, ends = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
         form.day.data, form.start_time.data, form.end_time.data = (
             starts.date(),
             starts.time().replace(second=0, microsecond=0),
             ends.time().replace(second=0, microsecond=0),
         )
         form.opens_on.data = (
-            local(event.registration_opens_at).date() if event.registration_opens_at else None
+            event.registration_opens_at.astimezone(zone).date()
+            if event.registration_opens_at
+            else None
         )
         form.closes_on.data = (
-            (local(event.registration_closes_at) - timedelta(1)).date()
+            (event.registration_closes_at.astimezone(zone) - timedelta(1)).date()
             if event.registration_closes_at
             else None
         )
-        precision = get_currency_precision(current_site().currency)
-        form.price.data = Decimal(event.price).scaleb(-precision) if event.price else None
+        currency = current_site().currency
+        form.price.data = money.to_decimal(event.price, currency) if event.price else None
         form.staff_id.data = event.staff_id or 0
         form.building_ids.data = [b.id for b in event.buildings]
         form.version_id.data = str(event.version_id)
@@ -420,9 +402,8 @@ def _search(q: str) -> list[Resident]:
         return []
     pattern = f"%{like_escape(q)}%"
     return db.session.scalars(
-        sa.select(Resident)
+        tenancy.select(Resident)
         .where(
-            Resident.site_id == current_site().id,
             Resident.archived_at.is_(None),
             sa.or_(
                 Resident.name.ilike(pattern, escape="\\"),
@@ -451,9 +432,8 @@ def _show(event: Event, form: RegisterForm | None = None, status: int = 200, cho
     series = []
     if event.series_key:
         series = db.session.scalars(
-            sa.select(Event)
+            tenancy.select(Event, site=event.site_id)
             .where(
-                Event.site_id == event.site_id,
                 Event.series_key == event.series_key,
                 Event.id != event.id,
             )
@@ -504,9 +484,7 @@ def register(event_id: int):
         resident_id = form.resident_id.data
         if 0 < resident_id <= MAX_ID:
             resident = db.session.scalar(
-                sa.select(Resident).where(
-                    Resident.site_id == event.site_id, Resident.id == resident_id
-                )
+                tenancy.select(Resident, site=event.site_id).where(Resident.id == resident_id)
             )
         if resident is None:
             form.resident_id.errors = [_("There is no such resident.")]
@@ -662,8 +640,8 @@ def mark_attended(event_id: int, registration_id: int):
 
 def _photos(event: Event) -> list[Photo]:
     return db.session.scalars(
-        sa.select(Photo)
-        .where(Photo.site_id == event.site_id, Photo.event_id == event.id)
+        tenancy.select(Photo, site=event.site_id)
+        .where(Photo.event_id == event.id)
         .order_by(Photo.id)
     ).all()
 
@@ -681,7 +659,7 @@ def _report_page(event: Event, form: ReportForm, status: int = 200, problems=())
             attended=[r for r in _rows(event, status="confirmed") if r.attended],
             feedback_url=_feedback_url(event),
             photos=_photos(event),
-            figures=figures.of_event(event),
+            figures=reports.of_event(event),
             feedback=FeedbackForm(formdata=None),
             problems=problems,
             can_manage=can(current_user, "events.manage"),
@@ -781,12 +759,12 @@ def feedback(event_id: int, registration_id: int):
 @requires("events.report")
 def monthly_figures():
     first = month_of(request.args.get("period"))
-    rows = figures.of_month(current_site(), first)
+    rows = reports.of_month(current_site(), first)
     return render_template(
         "events/figures.html",
         first=first,
         rows=rows,
-        total=figures.total(rows),
+        total=reports.total(rows),
         previous=(first - timedelta(days=1)).replace(day=1),
         following=next_month(first),
     )
@@ -796,7 +774,8 @@ def monthly_figures():
 @requires("events.report")
 def figures_xlsx():
     first = month_of(request.args.get("period"))
-    rows = figures.of_month(current_site(), first)
+    rows = reports.of_month(current_site(), first)
+    zone = clock.zone(current_site())
     header = (
         _("Date"),
         _("Event"),
@@ -808,7 +787,7 @@ def figures_xlsx():
     )
     values = [
         (
-            local(f.event.starts_at).strftime("%Y-%m-%d %H:%M"),
+            f.event.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
             f.event.title,
             f.event.capacity,
             f.registered,
@@ -844,8 +823,8 @@ def feed():
     site = current_site()
     since = clock.now() - calendars.FEED_PAST
     events = db.session.scalars(
-        sa.select(Event)
-        .where(Event.site_id == site.id, Event.starts_at >= since)
+        tenancy.select(Event, site=site)
+        .where(Event.starts_at >= since)
         .order_by(Event.starts_at, Event.id)
     ).all()
     return _ics(calendars.ics(site, events), f"events-{site.slug}.ics")

@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 
-from core import clock
-from core.extensions import db
 from core.plugins import hookimpl
-from core.plugins.api import Job, NavItem, Panel, Permission, PluginInfo, Report, Widget
+from core.plugins.api import (
+    Job,
+    NavItem,
+    Panel,
+    Permission,
+    PluginInfo,
+    Report,
+    SearchResult,
+    Widget,
+)
+from core.roles import MANAGERS, MANAGERS_AND_ASSISTANTS, OFFICE_BUT_FRONT_DESK, OFFICE_ROLES
 
 NAME = "paid_services"
 HERE = Path(__file__).resolve().parent
-
-SELLERS = frozenset({"org_admin", "manager", "assistant", "butler"})
-MANAGERS = frozenset({"org_admin", "manager"})
-
-
-def _blueprint():
-    from plugins.paid_services import reports  # noqa: F401  (adds the report routes)
-    from plugins.paid_services.views import bp
-
-    return bp
 
 
 @hookimpl
@@ -40,7 +36,10 @@ def butler_plugin_info():
 
 @hookimpl
 def butler_blueprints():
-    return [_blueprint()]
+    from plugins.paid_services import reports  # noqa: F401  (adds the report routes)
+    from plugins.paid_services.views import bp
+
+    return [bp]
 
 
 @hookimpl
@@ -56,12 +55,12 @@ def butler_permissions():
         Permission(
             "paid_services.view",
             _l("See paid services, orders and receipts"),
-            SELLERS | {"front_desk"},
+            OFFICE_ROLES,
         ),
         Permission(
             "paid_services.sell",
             _l("Quote, order, deliver paid services and take payments"),
-            SELLERS,
+            OFFICE_BUT_FRONT_DESK,
         ),
         Permission("paid_services.refund", _l("Give money back for a paid service"), MANAGERS),
         Permission(
@@ -72,7 +71,7 @@ def butler_permissions():
         Permission(
             "paid_services.reports",
             _l("See the revenue of paid services"),
-            MANAGERS | {"assistant"},
+            MANAGERS_AND_ASSISTANTS,
         ),
     ]
 
@@ -107,33 +106,10 @@ def butler_nav_items(site, user):
     return [NavItem(_l("Paid services"), "paid_services.index", "paid_services.view", order=60)]
 
 
-def widget_counts(site) -> dict[str, int]:
-    """Open orders, orders to deliver this week and the unpaid amount, in one query.
-
-    Each figure is its own subquery so that each reads its own index; the unpaid sum
-    reads only the orders that owe (a partial index).
-    """
-    from plugins.paid_services.models import PaidServicesOrder as O  # noqa: N817
-
-    today = clock.today(site)
-    week_end = today + timedelta(days=6 - today.weekday())
-    is_open = O.status.in_(("quoted", "accepted"))
-    open_count = select(func.count(O.id)).where(O.site_id == site.id, is_open)
-    week = open_count.where(O.scheduled_on <= week_end)
-    unpaid = select(func.coalesce(func.sum(O.total_minor - O.paid_minor), 0)).where(
-        O.site_id == site.id,
-        O.status.in_(("accepted", "delivered")),
-        O.paid_minor < O.total_minor,
-    )
-    row = db.session.execute(
-        select(open_count.scalar_subquery(), week.scalar_subquery(), unpaid.scalar_subquery())
-    ).one()
-    return {"open": row[0], "week": row[1], "unpaid_minor": int(row[2])}
-
-
 @hookimpl
 def butler_dashboard_widgets(site, user):
     from core.security import can
+    from plugins.paid_services import queries
 
     if not can(user, "paid_services.view", site):
         return []
@@ -141,9 +117,9 @@ def butler_dashboard_widgets(site, user):
         Widget(
             key="paid_services.summary",
             title=_l("Paid services"),
-            template="paid_services/widget.html",
+            template="paid_services/_widget.html",
             permission="paid_services.view",
-            context={"counts": widget_counts(site)},
+            context={"counts": queries.widget_counts(site)},
             order=60,
         )
     ]
@@ -189,20 +165,12 @@ def butler_search(site, user, query):
     """An order found by its number ("#123" or "123")."""
     from flask import url_for
 
-    from core.plugins.api import SearchResult
     from core.security import can
-    from plugins.paid_services.models import PaidServicesOrder
+    from plugins.paid_services import queries
 
-    number = query.strip().lstrip("#")
-    if not number.isascii() or not number.isdigit() or len(number) > 18:
-        return []
     if not can(user, "paid_services.view", site):
         return []
-    order = db.session.scalar(
-        select(PaidServicesOrder).where(
-            PaidServicesOrder.site_id == site.id, PaidServicesOrder.id == int(number)
-        )
-    )
+    order = queries.order_numbered(site, query)
     if order is None:
         return []
     return [

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core import clock
+from core import clock, tenancy
 from core.extensions import db
 from core.models import Membership, Occupancy, Resident, Site, User
+from core.roles import DEMO_STAFF
 from plugins.paid_services import rules
 from plugins.paid_services.models import PaidServicesOrder, PaidServicesService
 
@@ -42,7 +43,7 @@ CATALOGUE = (
 
 def add_demo_data(site: Site) -> None:
     exists = db.session.scalar(
-        select(PaidServicesService.id).where(PaidServicesService.site_id == site.id).limit(1)
+        tenancy.select(PaidServicesService, PaidServicesService.id, site=site).limit(1)
     )
     if exists is not None:
         return
@@ -62,7 +63,7 @@ def add_demo_data(site: Site) -> None:
     seller = db.session.scalar(
         select(User)
         .join(Membership, Membership.user_id == User.id)
-        .where(Membership.site_id == site.id, Membership.role.in_(("butler", "manager")))
+        .where(Membership.site_id == site.id, Membership.role.in_(DEMO_STAFF))
         .order_by(User.id)
         .limit(1)
     )

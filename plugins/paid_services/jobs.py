@@ -6,13 +6,13 @@ from datetime import date, datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import or_
 
-from core import outbox
+from core import money, outbox, tenancy
 from core.extensions import db
 from core.jobs import local_time
 from core.models import Site
-from plugins.paid_services import money, rules
+from plugins.paid_services import rules
 from plugins.paid_services.models import PaidServicesOrder
 
 NAME = "paid_services"
@@ -22,9 +22,8 @@ def running_rentals(site: Site, first_day: date) -> list[PaidServicesOrder]:
     """Delivered orders with rental lines, started before ``first_day`` and not ended before."""
     o = PaidServicesOrder
     orders = db.session.scalars(
-        select(o)
+        tenancy.select(o, site=site)
         .where(
-            o.site_id == site.id,
             o.status == "delivered",
             o.delivered_on < first_day,
             or_(o.rental_ended_on.is_(None), o.rental_ended_on >= first_day),

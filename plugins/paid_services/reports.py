@@ -16,15 +16,17 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, render_template, request
 from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import case, func, select
 
-from core import clock
+from core import clock, money
 from core.exports import neutralise
 from core.extensions import db
 from core.models import Building, Resident, Site, Unit, User
 from core.security import requires
 from core.tenancy import current_site
-from plugins.paid_services import money
 from plugins.paid_services.models import (
     PaidServicesLine,
     PaidServicesOrder,
@@ -116,7 +118,7 @@ def revenue(site: Site, period: str) -> Revenue:
     """Revenue by service and month and money collected by month, summed by the database."""
     months = months_ending(period)
     first, after = _first_day(months[0]), _after(months[-1])
-    tz = ZoneInfo(site.timezone)
+    tz = clock.zone(site)
     line, order, payment = PaidServicesLine, PaidServicesOrder, PaidServicesPayment
     by_service: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     delivered_in = _month_of_date(order.delivered_on, months)
@@ -170,7 +172,7 @@ class ButlerRow:
 
 def by_butler(site: Site, period: str) -> list[ButlerRow]:
     """For each seller: quotes accepted in the month and their value, work delivered, money in."""
-    tz = ZoneInfo(site.timezone)
+    tz = clock.zone(site)
     first, after = _first_day(period), _after(period)
     start, end = _utc(first, tz), _utc(after, tz)
     o, line, payment = PaidServicesOrder, PaidServicesLine, PaidServicesPayment
@@ -276,9 +278,6 @@ def revenue_report():
 
 def workbook(site: Site, period: str, data: Revenue, butlers: list[ButlerRow], owed: list) -> bytes:
     """The report as an XLSX workbook: one sheet per table, amounts in major units."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     currency = site.currency
     book = Workbook(write_only=True)

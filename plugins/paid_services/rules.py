@@ -11,16 +11,16 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from core import audit, clock
+from core import audit, clock, tenancy
 from core.extensions import db
 from core.models import Resident, Site, Unit, User
+from core.money import line_total
 from plugins.paid_services.models import (
     PaidServicesLine,
     PaidServicesOrder,
     PaidServicesPayment,
     PaidServicesService,
 )
-from plugins.paid_services.money import line_total
 
 
 class Refused(Exception):
@@ -281,8 +281,7 @@ def end_rental(order: PaidServicesOrder, *, on: date, user: User) -> None:
 def charge_month(order: PaidServicesOrder, period: str, label: str) -> PaidServicesLine | None:
     """Add the rental charge of ``period`` (``YYYY-MM``) once; None if it is there already."""
     exists = db.session.scalar(
-        sa.select(PaidServicesLine.id).where(
-            PaidServicesLine.site_id == order.site_id,
+        tenancy.select(PaidServicesLine, PaidServicesLine.id, site=order.site_id).where(
             PaidServicesLine.order_id == order.id,
             PaidServicesLine.period == period,
         )

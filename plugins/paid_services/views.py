@@ -27,7 +27,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
-from core import audit, clock, htmx, tenancy
+from core import audit, clock, htmx, money, tenancy
 from core.extensions import db
 from core.forms import staff_choices
 from core.models import Building, Occupancy, Resident, Unit, User
@@ -35,12 +35,8 @@ from core.plugins.host import host
 from core.search import like_escape
 from core.security import can, requires
 from core.tenancy import current_site
-from plugins.paid_services import money, rules
+from plugins.paid_services import rules
 from plugins.paid_services.forms import (
-    HOW_LABELS,
-    METHOD_LABELS,
-    STATUS_LABELS,
-    UNIT_LABELS,
     AcceptForm,
     CancelForm,
     DeliverForm,
@@ -53,6 +49,7 @@ from plugins.paid_services.forms import (
     ScheduleForm,
     ServiceForm,
 )
+from plugins.paid_services.labels import HOW_LABELS, METHOD_LABELS, STATUS_LABELS, UNIT_LABELS
 from plugins.paid_services.models import (
     PaidServicesLine,
     PaidServicesOrder,
@@ -410,19 +407,12 @@ def _forms(order: PaidServicesOrder, **given) -> dict:
 
 
 def service_desk_url(order: PaidServicesOrder) -> str | None:
-    """The link to the service_desk request, when that plugin is on and has such a page."""
+    """The link to the service_desk request, when that plugin is on for this site."""
     if order.service_desk_request_id is None:
         return None
     if not host().is_enabled(current_site(), "service_desk"):
         return None
-    for rule in current_app.url_map.iter_rules():
-        if (
-            rule.endpoint.startswith("service_desk.")
-            and "GET" in rule.methods
-            and set(rule.arguments) == {"site_slug", "request_id"}
-        ):
-            return url_for(rule.endpoint, request_id=order.service_desk_request_id)
-    return None
+    return url_for("service_desk.show", request_id=order.service_desk_request_id)
 
 
 def _payments(order: PaidServicesOrder) -> list[PaidServicesPayment]:

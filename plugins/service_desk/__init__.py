@@ -18,12 +18,10 @@ from core.plugins.api import (
     SearchResult,
     Widget,
 )
+from core.roles import MANAGERS, MANAGERS_AND_ASSISTANTS, OFFICE_ROLES
 
 NAME = "service_desk"
 HERE = Path(__file__).resolve().parent
-
-OFFICE = frozenset({"org_admin", "manager", "assistant", "butler", "front_desk"})
-LEADS = frozenset({"org_admin", "manager"})
 
 
 @hookimpl
@@ -58,13 +56,11 @@ def butler_models():
 @hookimpl
 def butler_permissions():
     return [
-        Permission(f"{NAME}.view", _l("See service requests"), OFFICE),
-        Permission(f"{NAME}.handle", _l("Log and follow up service requests"), OFFICE),
-        Permission(f"{NAME}.sign_off", _l("Sign off complaints"), LEADS),
-        Permission(f"{NAME}.configure", _l("Set request categories and promised times"), LEADS),
-        Permission(
-            f"{NAME}.reports", _l("See service desk reports"), LEADS | frozenset({"assistant"})
-        ),
+        Permission(f"{NAME}.view", _l("See service requests"), OFFICE_ROLES),
+        Permission(f"{NAME}.handle", _l("Log and follow up service requests"), OFFICE_ROLES),
+        Permission(f"{NAME}.sign_off", _l("Sign off complaints"), MANAGERS),
+        Permission(f"{NAME}.configure", _l("Set request categories and promised times"), MANAGERS),
+        Permission(f"{NAME}.reports", _l("See service desk reports"), MANAGERS_AND_ASSISTANTS),
     ]
 
 
@@ -139,7 +135,7 @@ def butler_dashboard_widgets(site, user):
         Widget(
             key=f"{NAME}.mine",
             title=_l("My service requests") if mine else _l("Service requests"),
-            template="service_desk/widget.html",
+            template="service_desk/_widget.html",
             permission=f"{NAME}.view",
             context={"counts": counts, "list": "mine" if mine else "open"},
             order=20,
@@ -177,14 +173,14 @@ def butler_unit_panels(site, user, unit):
 
 @hookimpl
 def butler_site_enabled(site):
-    from plugins.service_desk.setup import seed_categories
+    from plugins.service_desk.demo import seed_categories
 
     seed_categories(site)
 
 
 @hookimpl
 def butler_demo_data(site):
-    from plugins.service_desk.setup import load_demo
+    from plugins.service_desk.demo import load_demo
 
     load_demo(site)
 

@@ -8,13 +8,12 @@ The dedupe key names the request and the promise, so nobody is told twice.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
-from core import outbox
+from core import clock, outbox, tenancy
 from core.extensions import db
 from core.models import ButlerAssignment, Site, User
 from plugins.service_desk.models import ServiceDeskEvent, ServiceDeskRequest
@@ -52,9 +51,9 @@ def warn_of_breaches(site: Site, now: datetime) -> int:
         R.complete_due_at <= now + COMPLETE_AHEAD,
     )
     items = db.session.scalars(
-        select(R).where(R.site_id == site.id, or_(reply_soon, complete_soon)).order_by(R.id)
+        tenancy.select(R, site=site).where(or_(reply_soon, complete_soon)).order_by(R.id)
     ).all()
-    zone = ZoneInfo(site.timezone)
+    zone = clock.zone(site)
     queued = 0
     with force_locale(site.default_locale or "en"):
         for item in items:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
+from core import clock, tenancy
 from core.buildings import looked_after
 from core.extensions import db
 from core.models import Building, Resident, Site, Unit, User
+from core.search import like_escape
 from plugins.service_desk.models import (
     OPEN_STATUSES,
     TYPES,
@@ -157,7 +158,7 @@ def count_query(f: RequestFilter, site: Site, user_id: int, now: datetime) -> Se
 
 def end_of_local_day(site: Site, now: datetime) -> datetime:
     """The end of ``now``'s day on the site's clock, as an aware datetime."""
-    zone = ZoneInfo(site.timezone)
+    zone = clock.zone(site)
     local_day = now.astimezone(zone).date()
     return datetime.combine(local_day + timedelta(days=1), time(0), tzinfo=zone)
 
@@ -190,7 +191,6 @@ SEARCH_LIMIT = 10
 
 def search(site: Site, query: str) -> list[ServiceDeskRequest]:
     """Requests whose number is ``query`` ("#12" or "12") or whose description holds it."""
-    from core.search import like_escape
 
     text = query.strip()
     number = text.lstrip("#")
@@ -199,9 +199,9 @@ def search(site: Site, query: str) -> list[ServiceDeskRequest]:
         conditions.append(R.id == int(number))
     return list(
         db.session.scalars(
-            select(R)
+            tenancy.select(R, site=site)
             .options(joinedload(R.category), joinedload(R.resident))
-            .where(R.site_id == site.id, or_(*conditions))
+            .where(or_(*conditions))
             .order_by(R.received_at.desc(), R.id.desc())
             .limit(SEARCH_LIMIT)
         )

@@ -7,13 +7,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from flask import Response, render_template, request
 from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import func, select
 
-from core import clock
+from core import clock, tenancy
 from core.exports import neutralise
 from core.extensions import db
 from core.models import Site
@@ -34,7 +36,7 @@ def month_bounds(site: Site, period: str) -> tuple[datetime, datetime]:
     """The first instant of the month and of the next one, on the site's clock."""
     match = PERIOD.match(period)
     year, month = int(match.group(1)), int(match.group(2))
-    zone = ZoneInfo(site.timezone)
+    zone = clock.zone(site)
     start = datetime.combine(date(year, month, 1), time(0), tzinfo=zone)
     end_day = date(year + (month == 12), month % 12 + 1, 1)
     return start, datetime.combine(end_day, time(0), tzinfo=zone)
@@ -44,7 +46,7 @@ def _period(site: Site, now: datetime) -> tuple[str, str | None]:
     period = request.args.get("period", "")
     if PERIOD.match(period) and 2000 <= int(period[:4]) <= 2100:
         return period, None
-    fallback = now.astimezone(ZoneInfo(site.timezone)).strftime("%Y-%m")
+    fallback = now.astimezone(clock.zone(site)).strftime("%Y-%m")
     if period:
         return fallback, _("Choose a month as YYYY-MM, for example 2026-11.")
     return fallback, None
@@ -131,8 +133,6 @@ def monthly_report():
 
 def month_xlsx(period: str, figures: MonthFigures) -> bytes:
     """The month's figures as a workbook: the rates, then the counts by type and category."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(period)
@@ -181,7 +181,7 @@ def monthly_export():
 
 def open_items(site: Site, page: int | None = None) -> list[ServiceDeskRequest]:
     """The requests not closed yet, oldest first: one page of them, or all (for the export)."""
-    ids = select(R.id).where(R.site_id == site.id, R.status.in_(OPEN_STATUSES))
+    ids = tenancy.select(R, R.id, site=site).where(R.status.in_(OPEN_STATUSES))
     ids = ids.order_by(R.received_at, R.id)
     if page is None:
         ids = ids.limit(OPEN_ITEMS_LIMIT)
@@ -215,7 +215,7 @@ def open_items_report():
     except ValueError:
         page = 1
     total = db.session.scalar(
-        select(func.count(R.id)).where(R.site_id == site.id, R.status.in_(OPEN_STATUSES))
+        tenancy.select(R, func.count(R.id), site=site).where(R.status.in_(OPEN_STATUSES))
     )
     return render_template(
         "service_desk/report_open_items.html",
@@ -232,10 +232,8 @@ def open_items_report():
 
 def open_items_xlsx(site: Site, now: datetime) -> bytes:
     """The open-items summary as a workbook: one row per open request."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    zone = ZoneInfo(site.timezone)
+    zone = clock.zone(site)
 
     def local(value: datetime | None):
         return value.astimezone(zone).replace(tzinfo=None) if value else None

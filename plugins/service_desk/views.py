@@ -8,7 +8,6 @@ changed since it was loaded answers 409 and shows the request as it is now.
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
-from core import audit, clock, htmx, uploads
+from core import audit, clock, htmx, tenancy, uploads
 from core.buildings import site_buildings
 from core.extensions import db
 from core.formdata import takes_files
@@ -28,7 +27,7 @@ from core.residents import ResidentFilter, has_buildings
 from core.residents import rows_query as resident_rows
 from core.security import can, requires
 from core.tenancy import MAX_ID, current_site, get_or_404
-from plugins.service_desk import flow, labels, queries
+from plugins.service_desk import labels, queries, rules
 from plugins.service_desk.forms import (
     AcknowledgeForm,
     AssignForm,
@@ -73,16 +72,8 @@ def _labels() -> dict:
     return {name: {k: str(v) for k, v in table.items()} for name, table in words.items()}
 
 
-@bp.app_template_filter("sd_local")
-def local_time(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored UTC time shown on the site's clock."""
-    if value is None:
-        return ""
-    return value.astimezone(ZoneInfo(current_site().timezone)).strftime(fmt)
-
-
 def _categories(active_only: bool = True) -> list[ServiceDeskCategory]:
-    stmt = select(ServiceDeskCategory).where(ServiceDeskCategory.site_id == current_site().id)
+    stmt = tenancy.select(ServiceDeskCategory)
     if active_only:
         stmt = stmt.where(ServiceDeskCategory.active.is_(True))
     return list(
@@ -158,8 +149,7 @@ def _resident_of_site(resident_id) -> Resident | None:
     if not isinstance(resident_id, int) or not 0 < resident_id <= MAX_ID:
         return None
     return db.session.scalar(
-        select(Resident).where(
-            Resident.site_id == current_site().id,
+        tenancy.select(Resident).where(
             Resident.id == resident_id,
             Resident.archived_at.is_(None),
         )
@@ -207,7 +197,7 @@ def new():
         if valid:
             category = get_or_404(ServiceDeskCategory, form.category_id.data)
             unit = _current_unit(chosen)
-            item = flow.log(
+            item = rules.log(
                 category=category,
                 resident=chosen,
                 unit_id=unit.id if unit else None,
@@ -298,18 +288,18 @@ def _page(item: ServiceDeskRequest, status: int = 200, message: str | None = Non
         .order_by(ServiceDeskEvent.at, ServiceDeskEvent.id)
     ).all()
     visits = db.session.scalars(
-        select(ServiceDeskVisit)
-        .where(ServiceDeskVisit.site_id == site.id, ServiceDeskVisit.request_id == item.id)
+        tenancy.select(ServiceDeskVisit, site=site)
+        .where(ServiceDeskVisit.request_id == item.id)
         .order_by(ServiceDeskVisit.visited_at)
     ).all()
     callbacks = db.session.scalars(
-        select(ServiceDeskCallback)
-        .where(ServiceDeskCallback.site_id == site.id, ServiceDeskCallback.request_id == item.id)
+        tenancy.select(ServiceDeskCallback, site=site)
+        .where(ServiceDeskCallback.request_id == item.id)
         .order_by(ServiceDeskCallback.at)
     ).all()
     photos = db.session.scalars(
-        select(ServiceDeskPhoto)
-        .where(ServiceDeskPhoto.site_id == site.id, ServiceDeskPhoto.request_id == item.id)
+        tenancy.select(ServiceDeskPhoto, site=site)
+        .where(ServiceDeskPhoto.request_id == item.id)
         .order_by(ServiceDeskPhoto.id)
     ).all()
     now = clock.now()
@@ -359,7 +349,7 @@ def _step(request_id: int, form_name: str, form, apply, done_message: str):
         )
     try:
         apply(item, form, clock.now())
-    except flow.FlowError as refused:
+    except rules.FlowError as refused:
         db.session.rollback()
         item = _request(request_id)
         return _page(item, 422, message=str(refused), **{form_name: form})
@@ -381,7 +371,7 @@ def acknowledge(request_id: int):
         request_id,
         "acknowledge_form",
         AcknowledgeForm(),
-        lambda item, form, at: flow.acknowledge(item, current_user, form.reply.data, at),
+        lambda item, form, at: rules.acknowledge(item, current_user, form.reply.data, at),
         _("The reply is recorded."),
     )
 
@@ -396,7 +386,7 @@ def assign(request_id: int):
         assignee = None
         if form.kind.data == "staff" and form.assignee_id.data:
             assignee = db.session.get(User, form.assignee_id.data)
-        flow.assign(item, current_user, form.kind.data, at, assignee, form.contractor.data or "")
+        rules.assign(item, current_user, form.kind.data, at, assignee, form.contractor.data or "")
 
     return _step(request_id, "assign_form", form, apply, _("The request is assigned."))
 
@@ -405,15 +395,15 @@ def assign(request_id: int):
 @requires("service_desk.handle")
 def add_visit(request_id: int):
     def apply(item, form, at):
-        zone = ZoneInfo(current_site().timezone)
+        zone = clock.zone(current_site())
         if not 2000 <= form.visited_at.data.year <= 2100:
-            raise flow.FlowError(_("Give the date and time of the visit."))
+            raise rules.FlowError(_("Give the date and time of the visit."))
         visited_at = form.visited_at.data.replace(tzinfo=zone)
         if visited_at < item.received_at - timedelta(days=1) or visited_at > at + timedelta(
             hours=1
         ):
-            raise flow.FlowError(_("The visit must be after the request and not in the future."))
-        flow.record_visit(
+            raise rules.FlowError(_("The visit must be after the request and not in the future."))
+        rules.record_visit(
             item,
             current_user,
             form.visitor.data,
@@ -433,7 +423,7 @@ def done(request_id: int):
         request_id,
         "done_form",
         DoneForm(),
-        lambda item, form, at: flow.complete(item, current_user, form.note.data or "", at),
+        lambda item, form, at: rules.complete(item, current_user, form.note.data or "", at),
         _("The work is done: call the resident back."),
     )
 
@@ -442,7 +432,7 @@ def done(request_id: int):
 @requires("service_desk.handle")
 def callback(request_id: int):
     def apply(item, form, at):
-        flow.call_back(
+        rules.call_back(
             item,
             current_user,
             form.method.data,
@@ -461,7 +451,7 @@ def close(request_id: int):
         request_id,
         "close_form",
         StepForm(),
-        lambda item, form, at: flow.close(item, current_user, at),
+        lambda item, form, at: rules.close(item, current_user, at),
         _("The request is closed."),
     )
 
@@ -473,7 +463,7 @@ def escalate(request_id: int):
         request_id,
         "escalate_form",
         EscalateForm(),
-        lambda item, form, at: flow.escalate(item, current_user, form.to.data, form.note.data, at),
+        lambda item, form, at: rules.escalate(item, current_user, form.to.data, form.note.data, at),
         _("The request is escalated."),
     )
 
@@ -485,7 +475,7 @@ def root_cause(request_id: int):
         request_id,
         "root_cause_form",
         RootCauseForm(),
-        lambda item, form, at: flow.set_root_cause(item, current_user, form.root_cause.data, at),
+        lambda item, form, at: rules.set_root_cause(item, current_user, form.root_cause.data, at),
         _("The root cause is recorded."),
     )
 
@@ -497,7 +487,7 @@ def sign_off(request_id: int):
         request_id,
         "sign_off_form",
         StepForm(),
-        lambda item, form, at: flow.sign_off(item, current_user, at),
+        lambda item, form, at: rules.sign_off(item, current_user, at),
         _("The complaint is signed off."),
     )
 
@@ -540,15 +530,14 @@ PANEL_LIMIT = 20
 def _panel(where, resident: Resident | None = None):
     site = current_site()
     items = db.session.scalars(
-        select(ServiceDeskRequest)
+        tenancy.select(ServiceDeskRequest, site=site)
         .options(joinedload(ServiceDeskRequest.category))
-        .where(ServiceDeskRequest.site_id == site.id, where)
+        .where(where)
         .order_by(ServiceDeskRequest.received_at.desc(), ServiceDeskRequest.id.desc())
         .limit(PANEL_LIMIT)
     ).all()
     open_count = db.session.scalar(
-        select(func.count(ServiceDeskRequest.id)).where(
-            ServiceDeskRequest.site_id == site.id,
+        tenancy.select(ServiceDeskRequest, func.count(ServiceDeskRequest.id), site=site).where(
             where,
             ServiceDeskRequest.status.in_(OPEN_STATUSES),
         )
@@ -591,8 +580,7 @@ def categories():
         if form.validate():
             name = form.name.data.strip()
             taken = db.session.scalar(
-                select(ServiceDeskCategory.id).where(
-                    ServiceDeskCategory.site_id == current_site().id,
+                tenancy.select(ServiceDeskCategory, ServiceDeskCategory.id).where(
                     ServiceDeskCategory.type == form.type.data,
                     ServiceDeskCategory.name == name,
                 )
@@ -631,8 +619,9 @@ def edit_category(category_id: int):
     if form.validate():
         name = form.name.data.strip()
         taken = db.session.scalar(
-            select(ServiceDeskCategory.id).where(
-                ServiceDeskCategory.site_id == category.site_id,
+            tenancy.select(
+                ServiceDeskCategory, ServiceDeskCategory.id, site=category.site_id
+            ).where(
                 ServiceDeskCategory.type == category.type,
                 ServiceDeskCategory.name == name,
                 ServiceDeskCategory.id != category.id,

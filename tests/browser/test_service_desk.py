@@ -16,7 +16,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import Occupancy, PluginEnablement, Resident, Site, Unit
 from plugins.service_desk.models import ServiceDeskRequest
-from plugins.service_desk.setup import seed_categories
+from plugins.service_desk.rules import seed_categories
 from tests.browser.conftest import ARTIFACTS, Admin, Butler, LiveServer, Screenshots
 from tests.browser.test_outside_checks import _tools, axe_problems, run_vnu
 from tests.browser.test_outside_checks import log_in as admin_logs_in

@@ -10,7 +10,7 @@ from sqlalchemy import event
 
 from core.extensions import db
 from core.models import Resident, User
-from plugins.service_desk import flow
+from plugins.service_desk import rules
 from plugins.service_desk.models import ServiceDeskCategory, ServiceDeskRequest
 from tests.conftest import login
 from tests.plugins.service_desk.helpers import build_estate
@@ -43,7 +43,7 @@ def _add_requests(app, estate, n: int, make) -> None:
             resident = Resident(site_id=estate.site.id, name=f"Resident {i}")
             db.session.add(resident)
             db.session.flush()
-            item = flow.log(
+            item = rules.log(
                 category=category,
                 resident=resident,
                 unit_id=estate.unit.id,
@@ -54,8 +54,8 @@ def _add_requests(app, estate, n: int, make) -> None:
                 at=T0 + timedelta(minutes=i),
             )
             if i % 2:
-                flow.acknowledge(item, butler, "Coming", T0)
-                flow.assign(item, butler, "staff", T0, assignee=butler)
+                rules.acknowledge(item, butler, "Coming", T0)
+                rules.assign(item, butler, "staff", T0, assignee=butler)
         db.session.commit()
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import OutboxMessage, Resident, Site, User
-from plugins.service_desk import flow
+from plugins.service_desk import rules
 from plugins.service_desk.jobs import warn_of_breaches
 from plugins.service_desk.models import ServiceDeskCategory, ServiceDeskRequest
 from tests.conftest import login
@@ -30,7 +30,7 @@ def _requests(app, estate, n: int, at=T0) -> list[int]:
         butler = db.session.get(User, estate.butler.id)
         ids = []
         for _ in range(n):
-            item = flow.log(
+            item = rules.log(
                 category=db.session.get(ServiceDeskCategory, estate.plumbing.id),
                 resident=db.session.get(Resident, estate.resident.id),
                 unit_id=estate.unit.id,
@@ -50,11 +50,11 @@ def test_the_month_shows_counts_and_rates(app, client, estate, clock):
     with app.app_context():
         butler = db.session.get(User, estate.butler.id)
         one = db.session.get(ServiceDeskRequest, first)
-        flow.acknowledge(one, butler, "Coming", T0 + timedelta(minutes=10))
-        flow.complete(one, butler, "", T0 + timedelta(hours=2))
-        flow.call_back(one, butler, "call", "satisfied", "", T0 + timedelta(hours=3))
+        rules.acknowledge(one, butler, "Coming", T0 + timedelta(minutes=10))
+        rules.complete(one, butler, "", T0 + timedelta(hours=2))
+        rules.call_back(one, butler, "call", "satisfied", "", T0 + timedelta(hours=3))
         two = db.session.get(ServiceDeskRequest, second)
-        flow.acknowledge(two, butler, "Coming", T0 + timedelta(hours=1))  # late
+        rules.acknowledge(two, butler, "Coming", T0 + timedelta(hours=1))  # late
         db.session.commit()
     clock.set(T0 + timedelta(days=5))
     assert login(client, estate.manager.username).status_code == 302
@@ -115,8 +115,8 @@ def test_the_job_emails_the_assignee_before_the_completion_time(app, make, estat
     with app.app_context():
         item = db.session.get(ServiceDeskRequest, item_id)
         butler = db.session.get(User, estate.butler.id)
-        flow.acknowledge(item, butler, "Coming", T0 + timedelta(minutes=5))
-        flow.assign(item, butler, "staff", T0, assignee=db.session.get(User, plumber.id))
+        rules.acknowledge(item, butler, "Coming", T0 + timedelta(minutes=5))
+        rules.assign(item, butler, "staff", T0, assignee=db.session.get(User, plumber.id))
         db.session.commit()
         site = db.session.get(Site, estate.site.id)
         # Promised by 09:00 two days later: four hours ahead, the assignee is told.

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import Site
 from plugins.service_desk.models import ServiceDeskCategory, ServiceDeskRequest
-from plugins.service_desk.setup import seed_categories
+from plugins.service_desk.rules import seed_categories
 from tests.conftest import login
 from tests.core.test_translated_pages import english_words
 

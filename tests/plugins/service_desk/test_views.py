@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 
 from core.extensions import db
 from core.models import PluginEnablement
-from plugins.service_desk import flow
+from plugins.service_desk import rules
 from plugins.service_desk.models import (
     ServiceDeskCallback,
     ServiceDeskPhoto,
@@ -334,7 +334,7 @@ def test_two_people_taking_the_same_step_at_once_get_409_not_an_error(
         pytest.skip("needs PostgreSQL: SQLite lets one writer in at a time anyway")
     clock.set(T0)
     request_id = _new_id(_log(butler, estate))
-    real = flow.acknowledge
+    real = rules.acknowledge
 
     def someone_else_first(item, user, reply, at):
         # Another desk saves its step between this one's check and its save.
@@ -346,7 +346,7 @@ def test_two_people_taking_the_same_step_at_once_get_409_not_an_error(
             )
         real(item, user, reply, at)
 
-    monkeypatch.setattr(flow, "acknowledge", someone_else_first)
+    monkeypatch.setattr(rules, "acknowledge", someone_else_first)
     response = _step(app, butler, estate, request_id, "acknowledge", reply="Coming")
     assert response.status_code == 409
     assert "Someone else changed this request" in response.text

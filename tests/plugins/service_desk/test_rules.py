@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
 from core.models import Resident, User
-from plugins.service_desk import flow
+from plugins.service_desk import rules
 from plugins.service_desk.models import ServiceDeskCategory, ServiceDeskEvent, ServiceDeskRequest
 from tests.plugins.service_desk.helpers import build_estate
 
@@ -22,7 +22,7 @@ def estate(app, make):
 
 
 def _log(estate, category=None):
-    return flow.log(
+    return rules.log(
         category=db.session.get(ServiceDeskCategory, (category or estate.plumbing).id),
         resident=db.session.get(Resident, estate.resident.id),
         unit_id=estate.unit.id,
@@ -45,14 +45,14 @@ def test_a_request_promises_its_reply_and_completion_from_its_category(ctx, esta
 def test_a_repair_walks_from_intake_to_close_and_every_step_is_on_its_timeline(ctx, estate):
     butler = db.session.get(User, estate.butler.id)
     request = _log(estate)
-    flow.acknowledge(request, butler, "A plumber comes at 2 pm", T0 + timedelta(minutes=10))
-    flow.assign(
+    rules.acknowledge(request, butler, "A plumber comes at 2 pm", T0 + timedelta(minutes=10))
+    rules.assign(
         request, butler, "contractor", T0 + timedelta(minutes=12), contractor="Ace Plumbing"
     )
-    flow.record_visit(request, butler, "Mr Lee", T0 + timedelta(hours=5), True, "", T0)
-    flow.complete(request, butler, "Washer replaced", T0 + timedelta(hours=6))
-    flow.call_back(request, butler, "call", "satisfied", "", T0 + timedelta(hours=20))
-    flow.close(request, butler, T0 + timedelta(hours=21))
+    rules.record_visit(request, butler, "Mr Lee", T0 + timedelta(hours=5), True, "", T0)
+    rules.complete(request, butler, "Washer replaced", T0 + timedelta(hours=6))
+    rules.call_back(request, butler, "call", "satisfied", "", T0 + timedelta(hours=20))
+    rules.close(request, butler, T0 + timedelta(hours=21))
     db.session.flush()
     assert request.status == "closed"
     actions = db.session.scalars(
@@ -74,22 +74,24 @@ def test_a_repair_walks_from_intake_to_close_and_every_step_is_on_its_timeline(c
 def test_a_dissatisfied_callback_reopens_the_request(ctx, estate):
     butler = db.session.get(User, estate.butler.id)
     request = _log(estate)
-    flow.acknowledge(request, butler, "Coming", T0)
-    flow.complete(request, butler, "", T0 + timedelta(hours=1))
-    flow.call_back(request, butler, "visit", "dissatisfied", "Still drips", T0 + timedelta(hours=2))
+    rules.acknowledge(request, butler, "Coming", T0)
+    rules.complete(request, butler, "", T0 + timedelta(hours=1))
+    rules.call_back(
+        request, butler, "visit", "dissatisfied", "Still drips", T0 + timedelta(hours=2)
+    )
     assert request.status == "in_progress"
     assert request.done_at is None and request.reopen_count == 1
-    with pytest.raises(flow.FlowError):
-        flow.close(request, butler, T0 + timedelta(hours=3))
+    with pytest.raises(rules.FlowError):
+        rules.close(request, butler, T0 + timedelta(hours=3))
 
 
 def test_a_request_cannot_be_closed_without_a_callback(ctx, estate):
     butler = db.session.get(User, estate.butler.id)
     request = _log(estate)
-    flow.acknowledge(request, butler, "Coming", T0)
-    flow.complete(request, butler, "", T0 + timedelta(hours=1))
-    with pytest.raises(flow.FlowError, match="Call the resident back"):
-        flow.close(request, butler, T0 + timedelta(hours=2))
+    rules.acknowledge(request, butler, "Coming", T0)
+    rules.complete(request, butler, "", T0 + timedelta(hours=1))
+    with pytest.raises(rules.FlowError, match="Call the resident back"):
+        rules.close(request, butler, T0 + timedelta(hours=2))
     assert request.status == "done"
 
 
@@ -107,16 +109,16 @@ def test_a_complaint_needs_its_root_cause_and_a_managers_sign_off(ctx, estate):
     butler = db.session.get(User, estate.butler.id)
     manager = db.session.get(User, estate.manager.id)
     request = _log(estate, estate.noise)
-    flow.acknowledge(request, butler, "We will speak to the neighbour", T0)
-    flow.complete(request, butler, "Spoke to 13A", T0 + timedelta(hours=1))
-    with pytest.raises(flow.FlowError, match="root cause"):
-        flow.sign_off(request, manager, T0)
-    flow.set_root_cause(request, butler, "Renovation outside permitted hours", T0)
-    flow.call_back(request, butler, "call", "neutral", "", T0 + timedelta(hours=2))
-    with pytest.raises(flow.FlowError, match="sign"):
-        flow.close(request, butler, T0 + timedelta(hours=3))
-    flow.sign_off(request, manager, T0 + timedelta(hours=3))
-    flow.close(request, butler, T0 + timedelta(hours=4))
+    rules.acknowledge(request, butler, "We will speak to the neighbour", T0)
+    rules.complete(request, butler, "Spoke to 13A", T0 + timedelta(hours=1))
+    with pytest.raises(rules.FlowError, match="root cause"):
+        rules.sign_off(request, manager, T0)
+    rules.set_root_cause(request, butler, "Renovation outside permitted hours", T0)
+    rules.call_back(request, butler, "call", "neutral", "", T0 + timedelta(hours=2))
+    with pytest.raises(rules.FlowError, match="sign"):
+        rules.close(request, butler, T0 + timedelta(hours=3))
+    rules.sign_off(request, manager, T0 + timedelta(hours=3))
+    rules.close(request, butler, T0 + timedelta(hours=4))
     db.session.commit()
     assert db.session.get(ServiceDeskRequest, request.id).status == "closed"
 
@@ -124,16 +126,16 @@ def test_a_complaint_needs_its_root_cause_and_a_managers_sign_off(ctx, estate):
 def test_steps_out_of_order_are_refused(ctx, estate):
     butler = db.session.get(User, estate.butler.id)
     request = _log(estate)
-    with pytest.raises(flow.FlowError):
-        flow.call_back(request, butler, "call", "satisfied", "", T0)
-    with pytest.raises(flow.FlowError):
-        flow.record_visit(request, butler, "Mr Lee", T0, False, "", T0)
-    with pytest.raises(flow.FlowError):
-        flow.acknowledge(request, butler, "   ", T0)
+    with pytest.raises(rules.FlowError):
+        rules.call_back(request, butler, "call", "satisfied", "", T0)
+    with pytest.raises(rules.FlowError):
+        rules.record_visit(request, butler, "Mr Lee", T0, False, "", T0)
+    with pytest.raises(rules.FlowError):
+        rules.acknowledge(request, butler, "   ", T0)
 
 
 def test_escalation_is_recorded(ctx, estate):
     butler = db.session.get(User, estate.butler.id)
     request = _log(estate)
-    flow.escalate(request, butler, "manager", "Needs the owners' committee", T0)
+    rules.escalate(request, butler, "manager", "Needs the owners' committee", T0)
     assert request.escalated_to == "manager" and request.escalated_at == T0

@@ -1,7 +1,8 @@
 """Money in integer minor units: reading what people type, and showing it.
 
 No float is ever involved: text becomes a ``Decimal`` and then an ``int`` of minor units
-(cents, fen), with the exponent of the site's currency (2 for HKD and CNY).
+(cents, fen), with the exponent of the site's currency (2 for HKD and CNY). Templates show
+amounts with the ``money`` filter (``core.i18n.money``), which calls ``show``.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from babel import Locale
-from babel.numbers import get_currency_precision
-from flask_babel import format_currency, get_locale
+from babel.numbers import format_currency, get_currency_precision
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 # Digits with optional thousands commas ("1,280.50") or none ("1280.5"); ASCII only.
@@ -90,6 +91,11 @@ def line_total(unit_price_minor: int, quantity_hundredths: int) -> int:
     return (unit_price_minor * quantity_hundredths + 50) // 100
 
 
+def from_decimal(value: Decimal, currency: str) -> int:
+    """An exact Decimal of major units as minor units (128.50 HKD → 12850), cut, not rounded."""
+    return int(value.scaleb(exponent(currency)))
+
+
 def to_decimal(minor: int, currency: str) -> Decimal:
     """``minor`` units as an exact Decimal of major units (12850 HKD → 128.50)."""
     return Decimal(minor).scaleb(-exponent(currency))
@@ -114,7 +120,8 @@ def formatter(currency: str) -> Callable[[int | None], str]:
 
 def show(minor: int | None, currency: str) -> str:
     """The amount for people, in the current locale: "HK$1,280.50"."""
-    return format_currency(to_decimal(minor or 0, currency), currency)
+    locale = str(get_locale() or "en")
+    return format_currency(to_decimal(minor or 0, currency), currency, locale=locale)
 
 
 def show_quantity(hundredths: int) -> str:

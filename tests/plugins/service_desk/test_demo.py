@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from core.extensions import db
 from core.models import Site
 from core.plugins.host import host
+from plugins.service_desk.demo import load_demo
 from plugins.service_desk.labels import DEFAULT_CATEGORIES
 from plugins.service_desk.models import ServiceDeskCategory, ServiceDeskRequest
-from plugins.service_desk.setup import load_demo
 
 
 def _categories(site_id: int) -> list[tuple[str, str]]:

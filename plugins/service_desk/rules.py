@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from core import tenancy
 from core.extensions import db
-from core.models import Resident, User
+from core.models import Resident, Site, User
+from plugins.service_desk.labels import DEFAULT_CATEGORIES, STATUS_LABELS
 from plugins.service_desk.models import (
     ServiceDeskCallback,
     ServiceDeskCategory,
@@ -54,7 +57,6 @@ def _require(request: ServiceDeskRequest, *statuses: str) -> None:
 
 
 def status_label(status: str) -> str:
-    from plugins.service_desk.labels import STATUS_LABELS
 
     return str(STATUS_LABELS.get(status, status))
 
@@ -250,3 +252,36 @@ def sign_off(request: ServiceDeskRequest, user: User, at: datetime) -> None:
     request.signed_off_by_id = user.id
     request.signed_off_at = at
     _event(request, user, "signed_off", at)
+
+
+# --- A site's default categories, created when the plugin is turned on --------------
+
+
+def seed_categories(site: Site) -> int:
+    """Add the default categories the site lacks, named in its language; the count added."""
+    existing = set(
+        db.session.execute(
+            tenancy.select(
+                ServiceDeskCategory, ServiceDeskCategory.type, ServiceDeskCategory.name, site=site
+            )
+        ).all()
+    )
+    added = 0
+    with force_locale(site.default_locale or "en"):
+        for type_, label, reply_minutes, complete_hours in DEFAULT_CATEGORIES:
+            name = str(label)
+            if (type_, name) in existing:
+                continue
+            db.session.add(
+                ServiceDeskCategory(
+                    site_id=site.id,
+                    type=type_,
+                    name=name,
+                    reply_minutes=reply_minutes,
+                    complete_hours=complete_hours,
+                    active=True,
+                )
+            )
+            added += 1
+    db.session.flush()
+    return added

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -75,7 +74,7 @@ def of_event(event: Event) -> Figures:
 
 def of_month(site: Site, first: date) -> list[Figures]:
     """The figures of every event (not cancelled) starting in the month of ``first``."""
-    zone = ZoneInfo(site.timezone)
+    zone = clock.zone(site)
     start = datetime.combine(first, time(0), tzinfo=zone).astimezone(UTC)
     end_day = (first + timedelta(days=32)).replace(day=1)
     end = datetime.combine(end_day, time(0), tzinfo=zone).astimezone(UTC)
