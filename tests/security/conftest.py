@@ -118,8 +118,8 @@ class World:
             elif plugin in walks.WORLDS:
                 raise KeyError(
                     f"{rule.endpoint}: no value for URL argument {argument!r}: return it "
-                    f"from the fill function of plugin {plugin!r}'s register_world "
-                    "(or pass it in fixed_arguments=)"
+                    f"from the fill function plugin {plugin!r} gives register_world "
+                    "(or give it in fixed_arguments=)"
                 )
             else:
                 raise KeyError(
