@@ -12,6 +12,7 @@ The suite runs on SQLite by default and on PostgreSQL when ``TEST_DATABASE_URL``
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -31,8 +32,15 @@ pytest_plugins = [
     "tests.plugins.service_desk.fuzz",
 ]
 
-# The example plugin implements every hook; the suite always runs with it.
-SUITE_CONFIG = {"BUTLER_EXTRA_PLUGINS": ["tests.example_plugin"]}
+# The example plugin implements every hook; the suite always runs with it. A third-party
+# plugin joins a run by its module's name in BUTLER_TEST_PLUGINS (its walks' registrations
+# with ``-p``: docs/plugins.md, "Testing a plugin").
+SUITE_CONFIG = {
+    "BUTLER_EXTRA_PLUGINS": [
+        "tests.example_plugin",
+        *os.environ.get("BUTLER_TEST_PLUGINS", "").split(),
+    ]
+}
 
 
 def app_config(url: str) -> dict:

@@ -4,7 +4,7 @@ Two walks request every route of every loaded plugin: the permission matrix (eac
 logged out, on the other site, with the other site's ids) and the fuzz walk (every POST
 route with made-up values; a refusal must write nothing). A plugin takes part by
 registering, from a module pytest loads (listed in ``pytest_plugins`` of the suite's
-``conftest.py``, or a ``pytest11`` entry point of a third-party package):
+``conftest.py``; a third-party plugin's with ``-p``, see docs/plugins.md):
 
 - ``register_world(name, fill, fixed_arguments=..., variants=...)``: ``fill(site, ids)``
   turns the plugin on for a site of the security world and adds one of each of its
@@ -39,8 +39,8 @@ FORMS: dict[str, Callable[[Any], dict]] = {}
 HOW_TO_JOIN = (
     "call core.testing.walks.{function}({name!r}, ...) in the plugin's test module "
     "(tests/plugins/{name}/{module}.py for a first-party plugin) and list that module in "
-    "pytest_plugins of tests/conftest.py (a third-party plugin: in its own conftest.py, or "
-    "a pytest11 entry point); see docs/plugins.md, 'Testing a plugin'"
+    "pytest_plugins of tests/conftest.py (a third-party plugin: give it with -p, and the "
+    "plugin in BUTLER_TEST_PLUGINS); see docs/plugins.md, 'Testing a plugin'"
 )
 
 
