@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import AuditLog
+from core.testing.factories import PASSWORD
 from tests.conftest import login
-from tests.factories import PASSWORD
 
 
 def test_login_page_offers_username_and_password(client):

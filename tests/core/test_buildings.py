@@ -73,9 +73,7 @@ def grid_cells(html: str) -> dict[str, dict]:
 
 @pytest.fixture
 def estate(make):
-    site = make.site(name="Harbour View")
-    make.user(role="manager", site=site, username="mia")
-    return site
+    return make.estate(name="Harbour View", towers=(), staff={"mia": "manager"}).site
 
 
 # --- The list ---------------------------------------------------------------------------

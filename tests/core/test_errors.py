@@ -59,7 +59,7 @@ def test_login_with_its_csrf_token_works(client, make, csrf_on):
     make.user(username="ben")
     page = client.get("/login").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
-    from tests.factories import PASSWORD
+    from core.testing.factories import PASSWORD
 
     response = client.post(
         "/login", data={"username": "ben", "password": PASSWORD, "csrf_token": token}

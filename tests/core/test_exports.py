@@ -24,15 +24,17 @@ DANGEROUS_NAMES = ['=HYPERLINK("http://x")', "+1", "-2", "@cmd", "\tTabbed", "\r
 @pytest.fixture
 def estate(make):
     """Two towers with residents, and a manager, Mia."""
-    site = make.site()
-    t1 = make.building(site, code="T1")
-    t2 = make.building(site, code="T2")
-    u1, u2 = make.unit(t1, number="1A"), make.unit(t2, number="1B")
-    make.resident(site, u1, name="Chan Tai Man", ref="R1", phone="91234567")
-    make.resident(site, u1, role="family", name="陳小文", ref="R2")
-    make.resident(site, u2, role="tenant", name="Wong Siu Ming", ref="R3")
-    make.user(role="manager", site=site, username="mia")
-    return site, t1, t2
+    built = make.estate(
+        towers=[{"code": "T1"}, {"code": "T2"}],
+        units=[{"tower": 0, "number": "1A"}, {"tower": 1, "number": "1B"}],
+        residents=[
+            {"unit": 0, "name": "Chan Tai Man", "ref": "R1", "phone": "91234567"},
+            {"unit": 0, "role": "family", "name": "陳小文", "ref": "R2"},
+            {"unit": 1, "role": "tenant", "name": "Wong Siu Ming", "ref": "R3"},
+        ],
+        staff={"mia": "manager"},
+    )
+    return built.site, *built.towers
 
 
 def read_csv(response) -> list[list[str]]:

@@ -43,11 +43,12 @@ def import_dir(app, tmp_path, monkeypatch):
 @pytest.fixture
 def estate(make):
     """A site with tower T1 (units 1A, 2A, 3A) and a manager, Mia, logged in elsewhere."""
-    site = make.site()
-    tower = make.building(site, code="T1", floors=30)
-    units = [make.unit(tower, number=f"{n}A", floor=n) for n in (1, 2, 3)]
-    make.user(role="manager", site=site, username="mia")
-    return site, tower, units
+    built = make.estate(
+        towers=[{"code": "T1", "floors": 30}],
+        units=[{"number": f"{n}A", "floor": n} for n in (1, 2, 3)],
+        staff={"mia": "manager"},
+    )
+    return built.site, built.tower, built.units
 
 
 def csv_file(header: list[str], rows: list[list[str]], encoding: str = "utf-8-sig") -> bytes:

@@ -18,13 +18,12 @@ XSS = "<img src=x onerror=alert(1)>"
 @pytest.fixture
 def estate(make):
     """A site with two towers; Ben is the butler of Tower 1, Mia the manager."""
-    site = make.site(name="Harbour View")
-    t1 = make.building(site, code="T1", name="Tower 1", floors=30)
-    t2 = make.building(site, code="T2", name="Tower 2", floors=30)
-    ben = make.user(role="butler", site=site, username="ben")
-    make.user(role="manager", site=site, username="mia")
-    make.assignment(ben, t1)
-    return site, t1, t2
+    built = make.estate(
+        name="Harbour View",
+        towers=[{"code": f"T{n}", "name": f"Tower {n}", "floors": 30} for n in (1, 2)],
+        staff={"ben": {"role": "butler", "towers": [0]}, "mia": "manager"},
+    )
+    return built.site, *built.towers
 
 
 def residents_url(site, **args):

@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 from core import clock as core_clock
 from core.extensions import db
 from core.models import AuditLog, RecoveryCode, User, UserSession
+from core.testing.factories import PASSWORD
 from tests.conftest import login
-from tests.factories import PASSWORD
 
 
 def copy_session_cookie(client):

@@ -14,8 +14,8 @@ from sqlalchemy import event, func, select
 from core import clock as core_clock
 from core.extensions import db
 from core.models import AuditLog, ButlerAssignment, Membership, User
+from core.testing.factories import PASSWORD
 from tests.conftest import login
-from tests.factories import PASSWORD
 
 HX = {"HX-Request": "true"}
 # What a deactivated user and a wrong password both see on the login page.

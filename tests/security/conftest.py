@@ -6,8 +6,9 @@ building, an import batch, an outbox message and the example plugin turned on wi
 note. ``World.values(site)`` gives, for every URL argument the application uses, a real
 value of that site, so a route can be requested with ids that exist.
 
-A route with an argument this file does not know fails the walk: add the argument to
-``ARGUMENTS`` (a plugin's new id, say) so that its routes are covered too.
+Each plugin adds its own objects through ``core.testing.walks.register_world`` (see
+``worlds()``). A route with an argument nobody gives fails the walk with a message naming
+the fix: a plugin registers its world, the core adds the argument here.
 """
 
 from __future__ import annotations
@@ -46,9 +47,9 @@ from core.models import (
     Vehicle,
 )
 from core.roles import ROLE_CODES
-from tests.conftest import login
-from tests.factories import Factory
-from tests.plugins import plugin_test_modules
+from core.testing import walks
+from core.testing.auth import login
+from core.testing.factories import Factory
 
 # Forms fuzzed by test_fuzz.py: for each, the examples posted, accepted and refused.
 FUZZ_TALLY: dict[str, dict[str, int]] = {}
@@ -69,18 +70,18 @@ def pytest_terminal_summary(terminalreporter) -> None:
 # URL arguments that are not ids: one value that exists for every site.
 FIXED_ARGUMENTS = {"fmt": "csv", "kind": "residents", "name": "example", "section": "contact"}
 
-# The first-party plugins' parts of the world (tests/plugins/<name>/world.py).
-PLUGIN_WORLDS = plugin_test_modules("world")
-PLUGIN_FIXED_ARGUMENTS = {
-    name: dict(getattr(module, "FIXED_ARGUMENTS", {})) for name, module in PLUGIN_WORLDS
-}
+
+def plugin_fixed_arguments(plugin: str) -> dict[str, Any]:
+    """The non-id URL arguments plugin ``plugin`` registered with its world."""
+    registered = walks.WORLDS.get(plugin)
+    return registered.fixed_arguments if registered else {}
 
 
 @dataclass
 class SiteObjects:
     site: Site
     ids: dict[str, int] = field(default_factory=dict)
-    # Each plugin's own ids (tests/plugins/<name>/world.py), looked up before the core's
+    # Each plugin's own ids (its registered world's fill), looked up before the core's
     # for the plugin's routes, so that two plugins may use the same argument name.
     plugin_ids: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -98,7 +99,7 @@ class World:
         values: dict[str, Any] = {}
         plugin = rule.endpoint.partition(".")[0]
         own = which.plugin_ids.get(plugin, {})
-        fixed = FIXED_ARGUMENTS | PLUGIN_FIXED_ARGUMENTS.get(plugin, {})
+        fixed = FIXED_ARGUMENTS | plugin_fixed_arguments(plugin)
         for argument in rule.arguments:
             if argument == "site_slug":
                 values[argument] = which.site.slug
@@ -108,6 +109,18 @@ class World:
                 values[argument] = fixed[argument]
             elif argument in which.ids:
                 values[argument] = which.ids[argument]
+            elif plugin not in walks.WORLDS and plugin in plugin_names():
+                raise KeyError(
+                    f"{rule.endpoint}: plugin {plugin!r} has no world for the security walks, "
+                    f"so URL argument {argument!r} has no value; "
+                    + walks.how_to_join("register_world", plugin)
+                )
+            elif plugin in walks.WORLDS:
+                raise KeyError(
+                    f"{rule.endpoint}: no value for URL argument {argument!r}: return it "
+                    f"from the fill function plugin {plugin!r} gives register_world "
+                    "(or give it in fixed_arguments=)"
+                )
             else:
                 raise KeyError(
                     f"{rule.endpoint}: no sample value for URL argument {argument!r}; "
@@ -217,8 +230,9 @@ def _fill_site(app: Flask, make: Factory, org: Organization, slug: str) -> SiteO
             "message_id": message.id,
         }
         plugin_ids = {}
-        for name, module in PLUGIN_WORLDS:
-            plugin_ids[name] = dict(module.fill(db.session.get(Site, site.id), dict(ids)))
+        for registered in walks.worlds():
+            filled = registered.fill(db.session.get(Site, site.id), dict(ids))
+            plugin_ids[registered.name] = dict(filled)
             db.session.commit()
         db.session.expunge(site) if site in db.session else None
     return SiteObjects(site=site, ids=ids, plugin_ids=plugin_ids)
@@ -257,6 +271,24 @@ def route_listing_app() -> Flask:
     from tests.conftest import app_config
 
     return create_app(app_config("sqlite://"))
+
+
+@functools.cache
+def plugin_names() -> frozenset[str]:
+    """The names of the plugins loaded by the suite's applications (the core's aside)."""
+    from core.plugins.host import host
+
+    with route_listing_app().app_context():
+        return frozenset(host().plugins)
+
+
+def example_world(site: Site, ids: dict[str, int]) -> dict[str, int]:
+    """The example plugin's part: turned on with the core's objects, no ids of its own."""
+    return {}
+
+
+# The example plugin (tests/example_plugin) has no test package of its own.
+walks.register_world("example", example_world)
 
 
 def site_endpoints() -> list[str]:
@@ -302,8 +334,8 @@ def _variants() -> dict[str, tuple[str, ...]]:
         "kind": ("residents", "units"),
         "fmt": ("csv", "xlsx"),
     }
-    for _name, module in PLUGIN_WORLDS:
-        variants.update(getattr(module, "VARIANTS", {}))
+    for registered in walks.worlds():
+        variants.update(registered.variants)
     return variants
 
 

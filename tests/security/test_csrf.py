@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Contact
-from tests.factories import PASSWORD
+from core.testing.factories import PASSWORD
 from tests.security.conftest import (
     World,
     changed_tables,

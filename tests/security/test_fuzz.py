@@ -87,12 +87,13 @@ from core.forms.residents import (
 from core.forms.staff import AssignForm, ExistingStaffForm, NewStaffForm, RolesForm
 from core.models import Building, ImportBatch, Resident, Unit, User
 from core.roles import ROLE_CODES
+from core.testing import walks
+from core.testing.auth import login
+from core.testing.factories import PASSWORD, Factory
 from core.views.buildings import BuildingForm, UnitForm
 from core.views.transfer import ImportForm
-from tests.conftest import app_config, login
-from tests.factories import PASSWORD, Factory
-from tests.plugins import plugin_test_modules
-from tests.security.conftest import FUZZ_TALLY, World, url_of
+from tests.conftest import app_config
+from tests.security.conftest import FUZZ_TALLY, World, plugin_names, url_of
 
 EXAMPLES = int(os.environ.get("BUTLER_FUZZ_EXAMPLES", "40"))
 # Refusals are audited ("access.denied", "login.failure"): the only table they may write.
@@ -644,9 +645,9 @@ FORMS: dict[str, Form] = {
 }
 
 
-# Each first-party plugin's entries (tests/plugins/<name>/fuzz.py).
-for _plugin, _module in plugin_test_modules("fuzz"):
-    FORMS.update(_module.forms(sys.modules[__name__]))
+# Each plugin's entries, registered with core.testing.walks.register_forms (a first-party
+# plugin's tests/plugins/<name>/fuzz.py).
+FORMS.update(walks.forms_of(sys.modules[__name__]))
 
 
 # --- Discovering the routes ------------------------------------------------------------
@@ -682,12 +683,31 @@ def post_rule(app: Flask, endpoint: str) -> Rule:
     )
 
 
+def missing_entry(endpoints: list[str]) -> str:
+    """What to do about POST routes without an entry: a plugin registers its forms."""
+    by_plugin: dict[str, list[str]] = {}
+    for endpoint in endpoints:
+        owner = endpoint.partition(".")[0]
+        by_plugin.setdefault(owner if owner in plugin_names() else "", []).append(endpoint)
+    lines = []
+    for owner, routes in sorted(by_plugin.items()):
+        if owner:
+            lines.append(
+                f"POST routes of plugin {owner!r} without an entry in the fuzzing table: "
+                f"{routes}; give each one (its fields and a submission it accepts) in the "
+                "dict its forms(kit) returns, and " + walks.how_to_join("register_forms", owner)
+            )
+        else:
+            lines.append(f"core POST routes without an entry in FORMS of {__file__}: {routes}")
+    return "\n".join(lines)
+
+
 def test_every_entry_names_a_post_route(app: Flask) -> None:
     endpoints = {r.endpoint for r in app.url_map.iter_rules() if "POST" in r.methods}
     stale = sorted(k for k in FORMS if k.partition(":")[0] not in endpoints)
     assert not stale, f"FORMS names routes that take no POST (renamed or removed?): {stale}"
     missing = sorted(endpoints - {k.partition(":")[0] for k in FORMS})
-    assert not missing, f"POST routes missing from FORMS in {__file__}: {missing}"
+    assert not missing, missing_entry(missing)
 
 
 # --- Posting ---------------------------------------------------------------------------
@@ -955,10 +975,7 @@ def test_form_survives_odd_values(
 ) -> None:
     form = FORMS.get(route)
     if form is None:
-        pytest.fail(
-            f"POST route {route!r} has no entry in FORMS ({__file__}): add the fields its "
-            "form expects and a submission it accepts, so that it is fuzzed too."
-        )
+        pytest.fail(missing_entry([route]))
     monkeypatch.setitem(app.config, "BUTLER_IMPORT_DIR", str(tmp_path / "imports"))
     endpoint = route.partition(":")[0]
     rule = post_rule(app, endpoint)

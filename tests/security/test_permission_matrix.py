@@ -32,7 +32,8 @@ from werkzeug.routing import Rule
 from core.extensions import db
 from core.models import ImportBatch
 from core.security import LOGGED_IN, PUBLIC, permission_of
-from tests.factories import Factory
+from core.testing import walks
+from core.testing.factories import Factory
 from tests.security.conftest import (
     World,
     build_world,
@@ -40,6 +41,7 @@ from tests.security.conftest import (
     database_state,
     logged_in,
     methods_of,
+    plugin_names,
     site_endpoints,
     site_routes,
     url_of,
@@ -245,12 +247,30 @@ def test_the_walk_covers_every_site_route_of_the_running_app(app):
     assert site_endpoints() == running
 
 
+def test_every_plugin_with_site_routes_has_a_world(app):
+    # Without one the plugin is off on both sites of the world: every probe would be a 404.
+    owners = {rule.endpoint.partition(".")[0] for rule in site_routes(app)}
+    missing = sorted((owners & plugin_names()) - set(walks.WORLDS))
+    assert not missing, "\n".join(
+        f"plugin {name!r} has site routes but no world for the permission matrix: "
+        + walks.how_to_join("register_world", name)
+        for name in missing
+    )
+
+
 @pytest.mark.parametrize("endpoint", site_endpoints())
 def test_every_role_gets_what_its_permission_allows_and_nothing_of_another_site(
     app, shared, endpoint
 ):
     declared = permission_of(app.view_functions[endpoint])
     assert declared is not None, f"{endpoint} declares no permission (@requires)"
+    plugin = endpoint.partition(".")[0]
+    if plugin in plugin_names() and plugin not in walks.WORLDS:
+        pytest.fail(
+            f"{endpoint}: plugin {plugin!r} has no world for the permission matrix (it is off "
+            "on both sites, so every answer is a 404): "
+            + walks.how_to_join("register_world", plugin)
+        )
     world, clients = shared.get()
     try:
         problems, asked = run_matrix(app, world, clients, endpoint, shared.pristine)

@@ -46,23 +46,22 @@ def fixed_now(clock):
 
 @pytest.fixture
 def estate(make) -> Estate:
-    site = make.site(name="Harbour View", timezone="Asia/Hong_Kong")
-    switch = make.enable(site, "events")
-    t1 = make.building(site, code="T1", name="Tower 1")
-    t2 = make.building(site, code="T2", name="Tower 2")
-    manager = make.user(role="manager", site=site, username="mia")
-    butler = make.user(role="butler", site=site, username="ben")
-    residents = [
-        make.resident(
-            site,
-            make.unit(t1 if n < 6 else t2, number=f"{n + 1}A"),
-            name=f"Resident {n:02d}",
-            phone=f"9100{n:04d}",
-            consent_sms=True,
-        )
-        for n in range(8)
-    ]
-    return Estate(site, t1, t2, manager, butler, residents, switch)
+    built = make.estate(
+        name="Harbour View",
+        timezone="Asia/Hong_Kong",
+        plugins=["events"],
+        towers=["T1", "T2"],
+        units=[{"tower": 0 if n < 6 else 1, "number": f"{n + 1}A"} for n in range(8)],
+        residents=[
+            {"unit": n, "name": f"Resident {n:02d}", "phone": f"9100{n:04d}", "consent_sms": True}
+            for n in range(8)
+        ],
+        staff={"mia": "manager", "ben": "butler"},
+    )
+    t1, t2 = built.towers
+    return Estate(
+        built.site, t1, t2, built.manager, built.butler, built.residents, built.switches["events"]
+    )
 
 
 def add_event(app, site: Site, **fields) -> Event:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.testing.walks import register_forms
 from plugins.events.forms import (
     AttendedForm,
     EventForm,
@@ -98,3 +99,6 @@ def forms(kit) -> dict:
             start=log_in_as("manager"),
         ),
     }
+
+
+register_forms(NAME, forms)

@@ -11,6 +11,7 @@ from core import clock as core_clock
 from core import uploads
 from core.extensions import db
 from core.models import PluginEnablement, Site
+from core.testing.walks import register_world
 from plugins.events.models import AudienceBuilding, Event, Photo, Registration
 
 NAME = "events"
@@ -66,3 +67,6 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
         "photo_id": photo.id,
         "resident_id": ids["resident_id"],
     }
+
+
+register_world(NAME, fill)

@@ -32,15 +32,19 @@ def turn_on(app, make, site) -> None:
 
 @pytest.fixture
 def estate(app, make) -> Estate:
-    site = make.site(name="Harbour View", timezone="Asia/Hong_Kong")
-    turn_on(app, make, site)
-    building = make.building(site, code="T1")
-    unit = make.unit(building, number="3A")
-    make.user(role="health_staff", site=site, username="helen", display_name="Helen Lee")
-    make.user(role="manager", site=site, username="mia", display_name="Mia Manager")
-    ben = make.user(role="butler", site=site, username="ben", display_name="Ben Butler")
-    make.assignment(ben, building)
-    return Estate(site=site, building=building, unit=unit)
+    built = make.estate(
+        name="Harbour View",
+        timezone="Asia/Hong_Kong",
+        towers=[{"code": "T1"}],
+        units=[{"number": "3A"}],
+        staff={
+            "helen": {"role": "health_staff", "display_name": "Helen Lee"},
+            "mia": {"role": "manager", "display_name": "Mia Manager"},
+            "ben": {"role": "butler", "display_name": "Ben Butler", "towers": [0]},
+        },
+    )
+    turn_on(app, make, built.site)
+    return Estate(site=built.site, building=built.tower, unit=built.unit)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.testing.walks import register_forms
 from plugins.health.forms import (
     AssessmentForm,
     AttendanceForm,
@@ -121,3 +122,6 @@ def forms(kit) -> dict:
             start=staff,
         ),
     }
+
+
+register_forms(NAME, forms)

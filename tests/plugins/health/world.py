@@ -10,6 +10,7 @@ from sqlalchemy import select
 from core import clock as core_clock
 from core.extensions import db
 from core.models import PluginEnablement, Site
+from core.testing.walks import register_world
 from plugins.health.models import (
     HealthCampaign,
     HealthCampaignCheck,
@@ -103,3 +104,6 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
         "slot_id": slot.id,
         "resident_id": ids["resident_id"],
     }
+
+
+register_world(NAME, fill)

@@ -36,17 +36,21 @@ TEAM = {
 
 @pytest.fixture
 def hotel(make) -> Hotel:
-    site = make.site(name="Grand Harbour Hotel", kind="hotel", slug="grand")
-    tower = make.building(site, code="T1", name="Tower 1", floors=20)
-    rooms = {}
-    for floor in (11, 12):
-        for n in range(1, 4):
-            number = f"{floor}{n:02d}"
-            rooms[number] = make.unit(tower, floor=floor, number=number, room_type="King")
-    staff = {}
-    for username, role in TEAM.items():
-        staff[username] = make.user(
-            role=role, site=site, username=username, display_name=username.title()
-        )
-    make.enable(site, "housekeeping")
-    return Hotel(site, tower, rooms, staff)
+    built = make.estate(
+        name="Grand Harbour Hotel",
+        kind="hotel",
+        slug="grand",
+        plugins=["housekeeping"],
+        towers=[{"code": "T1", "name": "Tower 1", "floors": 20}],
+        units=[
+            {"floor": floor, "number": f"{floor}{n:02d}", "room_type": "King"}
+            for floor in (11, 12)
+            for n in range(1, 4)
+        ],
+        staff={
+            username: {"role": role, "display_name": username.title()}
+            for username, role in TEAM.items()
+        },
+    )
+    rooms = {unit.number: unit for unit in built.units}
+    return Hotel(built.site, built.tower, rooms, built.staff)

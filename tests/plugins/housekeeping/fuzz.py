@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.testing.walks import register_forms
 from plugins.housekeeping.forms import (
     BlockForm,
     CycleForm,
@@ -209,3 +210,6 @@ def forms(kit) -> dict:
             start=supervisor,
         ),
     }
+
+
+register_forms(NAME, forms)

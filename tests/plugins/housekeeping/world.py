@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from core import clock as core_clock
 from core.extensions import db
 from core.models import PluginEnablement, Site, Unit
+from core.testing.walks import register_world
 from plugins.housekeeping.models import (
     HousekeepingAssignment,
     HousekeepingBlock,
@@ -175,3 +176,6 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
         "key_id": key.id,
         "issue_id": custody.id,
     }
+
+
+register_world(NAME, fill)

@@ -42,19 +42,25 @@ def add_service(app, site, name, unit, price_minor, active=True) -> PaidServices
 
 @pytest.fixture
 def estate(app, make) -> Estate:
-    site = make.site(name="Harbour View", currency="HKD", timezone="Asia/Hong_Kong")
-    make.enable(site, "paid_services")
-    tower = make.building(site, code="T1", name="Tower 1")
-    flat = make.unit(tower, number="12C", area_m2=Decimal("85.50"))
-    chan = make.resident(site, flat, name="Chan Tai Man")
-    make.user(role="butler", site=site, username="ben", display_name="Ben Wong")
-    make.user(role="manager", site=site, username="mia", display_name="Mia Lau")
-    make.user(role="front_desk", site=site, username="fay", display_name="Fay Chan")
+    built = make.estate(
+        name="Harbour View",
+        currency="HKD",
+        timezone="Asia/Hong_Kong",
+        plugins=["paid_services"],
+        units=[{"number": "12C", "area_m2": Decimal("85.50")}],
+        residents=[{"unit": 0, "name": "Chan Tai Man"}],
+        staff={
+            "ben": {"role": "butler", "display_name": "Ben Wong"},
+            "mia": {"role": "manager", "display_name": "Mia Lau"},
+            "fay": {"role": "front_desk", "display_name": "Fay Chan"},
+        },
+    )
+    site = built.site
     return Estate(
         site=site,
-        tower=tower,
-        flat=flat,
-        chan=chan,
+        tower=built.tower,
+        flat=built.unit,
+        chan=built.resident,
         cleaning=add_service(app, site, "Home cleaning", "hour", 15000),
         tubes=add_service(app, site, "Fluorescent tube replacement", "visit", 12000),
         deep_clean=add_service(app, site, "Post-renovation cleaning", "m2", 1800),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from core.extensions import db
+from core.testing.walks import register_forms
 from plugins.paid_services.forms import (
     AcceptForm,
     CancelForm,
@@ -133,3 +134,6 @@ def forms(kit) -> dict:
             start=start(rental=True, **delivered),
         ),
     }
+
+
+register_forms(NAME, forms)

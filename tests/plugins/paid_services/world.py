@@ -5,6 +5,7 @@ from __future__ import annotations
 from core import clock as core_clock
 from core.extensions import db
 from core.models import PluginEnablement, Site
+from core.testing.walks import register_world
 from plugins.paid_services.models import (
     PaidServicesLine,
     PaidServicesOrder,
@@ -58,3 +59,6 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
     db.session.add_all([line, payment])
     db.session.flush()
     return {"service_id": service.id, "order_id": order.id, "line_id": line.id}
+
+
+register_world(NAME, fill)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from core import clock as core_clock
 from core.extensions import db
 from core.models import Site
+from core.testing.walks import register_forms
 from plugins.service_desk.forms import (
     AcknowledgeForm,
     AssignForm,
@@ -152,3 +153,6 @@ def forms(kit) -> dict:
             lambda s: {"name": "Noise at night", "reply_minutes": "20", "complete_hours": "48"},
         ),
     }
+
+
+register_forms(NAME, forms)

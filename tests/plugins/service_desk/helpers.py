@@ -28,14 +28,18 @@ class Estate:
 
 
 def build_estate(app, make, timezone: str = "Asia/Hong_Kong") -> Estate:
-    site = make.site(timezone=timezone)
-    make.enable(site, NAME)
-    tower = make.building(site, code="T1", name="Tower 1")
-    unit = make.unit(tower, number="12A", floor=12)
-    resident = make.resident(site, unit, name="Chan Tai Man", phone="91234567")
-    butler = make.user(role="butler", site=site, display_name="Ben Wong")
-    make.assignment(butler, tower)
-    manager = make.user(role="manager", site=site, display_name="Michael Cheung")
+    built = make.estate(
+        timezone=timezone,
+        plugins=[NAME],
+        units=[{"number": "12A", "floor": 12}],
+        residents=[{"unit": 0, "name": "Chan Tai Man", "phone": "91234567"}],
+        staff=[
+            {"role": "butler", "display_name": "Ben Wong", "towers": [0]},
+            {"role": "manager", "display_name": "Michael Cheung"},
+        ],
+    )
+    site, tower, unit, resident = built.site, built.tower, built.unit, built.resident
+    butler, manager = built.butler, built.manager
     with app.app_context():
         plumbing = ServiceDeskCategory(
             site_id=site.id, type="repair", name="Plumbing", reply_minutes=30, complete_hours=48

@@ -11,6 +11,7 @@ from core import clock as core_clock
 from core import uploads
 from core.extensions import db
 from core.models import PluginEnablement
+from core.testing.walks import register_world
 from plugins.service_desk.models import (
     ServiceDeskCallback,
     ServiceDeskCategory,
@@ -84,3 +85,6 @@ def fill(site, ids: dict[str, int]) -> dict[str, int]:
     )
     db.session.flush()
     return {"request_id": request.id, "photo_id": photo.id, "category_id": category.id}
+
+
+register_world(NAME, fill)

@@ -1,8 +1,10 @@
-"""Small factories: each test builds exactly the data its story needs."""
+"""Small factories: each test builds exactly the data its story needs (the ``make`` fixture)."""
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -25,6 +27,47 @@ from core.models import (
 
 PASSWORD = "correct-horse-battery"
 _serial = itertools.count(1)
+
+
+@dataclass
+class Estate:
+    """What ``make.estate(...)`` built: a site, its towers and units, people, plugins on."""
+
+    site: Site
+    towers: list[Building] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    residents: list[Resident] = field(default_factory=list)
+    staff: dict[str, User] = field(default_factory=dict)  # by username, in the order given
+    roles: dict[str, str] = field(default_factory=dict)  # username -> role on the site
+    switches: dict[str, PluginEnablement] = field(default_factory=dict)  # by plugin
+
+    @property
+    def tower(self) -> Building:
+        return self.towers[0]
+
+    @property
+    def unit(self) -> Unit:
+        return self.units[0]
+
+    @property
+    def resident(self) -> Resident:
+        return self.residents[0]
+
+    def first(self, role: str) -> User:
+        """The first staff member given with ``role``."""
+        return next(self.staff[name] for name, r in self.roles.items() if r == role)
+
+    @property
+    def butler(self) -> User:
+        return self.first("butler")
+
+    @property
+    def manager(self) -> User:
+        return self.first("manager")
+
+    def url(self, path: str = "") -> str:
+        """``/s/<slug>/<path>``."""
+        return f"/s/{self.site.slug}/{path}"
 
 
 class Factory:
@@ -149,3 +192,56 @@ class Factory:
         return self._save(
             Occupancy(site_id=unit.site_id, resident_id=resident.id, unit_id=unit.id, **fields)
         )
+
+    def estate(
+        self,
+        *,
+        plugins: Iterable[str] = (),
+        towers: Iterable[str | Mapping[str, Any]] = ("T1",),
+        units: Iterable[Mapping[str, Any]] = (),
+        residents: Iterable[Mapping[str, Any]] = (),
+        staff: Mapping[str, str | Mapping[str, Any]] | Iterable[Mapping[str, Any]] = (),
+        **site_fields: Any,
+    ) -> Estate:
+        """A site with ``plugins`` on, its towers, units, residents and staff, committed.
+
+        ``towers``: building codes (``"T2"`` is named "Tower 2") or building fields.
+        ``units``: unit fields, with ``tower`` the index of its tower (0 by default).
+        ``residents``: resident fields, with ``unit`` the index of the unit they live in
+        (none when left out). ``staff``: ``{username: role}`` or ``{username: fields}``, or
+        a list of user fields; ``role`` is the role on the site and ``towers`` the indexes
+        of the towers the user is assigned to as butler. Site fields go to ``make.site``.
+        """
+        site = self.site(**site_fields)
+        estate = Estate(site=site)
+        for plugin in plugins:
+            estate.switches[plugin] = self.enable(site, plugin)
+        for tower in towers:
+            if isinstance(tower, str):
+                tower = {"code": tower, "name": f"Tower {tower.removeprefix('T')}"}
+            estate.towers.append(self.building(site, **tower))
+        for fields in units:
+            fields = dict(fields)
+            building = estate.towers[fields.pop("tower", 0)]
+            estate.units.append(self.unit(building, **fields))
+        for fields in residents:
+            fields = dict(fields)
+            index = fields.pop("unit", None)
+            unit = estate.units[index] if index is not None else None
+            estate.residents.append(self.resident(site, unit, **fields))
+        if isinstance(staff, Mapping):
+            people = [
+                {"username": name, **({"role": value} if isinstance(value, str) else value)}
+                for name, value in staff.items()
+            ]
+        else:
+            people = [dict(fields) for fields in staff]
+        for fields in people:
+            role = fields.pop("role", "butler")
+            assigned = fields.pop("towers", ())
+            user = self.user(role=role, site=site, **fields)
+            for index in assigned:
+                self.assignment(user, estate.towers[index])
+            estate.staff[user.username] = user
+            estate.roles[user.username] = role
+        return estate

@@ -1,0 +1,27 @@
+"""The example plugin's rules and queries, outside any request."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from core.extensions import db
+from core.models import Site
+from tests.example_plugin.models import ExampleNote
+
+# A note keeps its first 200 characters (the column's size).
+TEXT_LIMIT = 200
+
+
+def count(site: Site, resident_id: int | None = None) -> int:
+    """How many notes ``site`` holds (about ``resident_id`` when given)."""
+    query = select(func.count(ExampleNote.id)).where(ExampleNote.site_id == site.id)
+    if resident_id is not None:
+        query = query.where(ExampleNote.resident_id == resident_id)
+    return db.session.scalar(query)
+
+
+def matching(site: Site, query: str) -> list[ExampleNote]:
+    """The notes of ``site`` whose text holds ``query``."""
+    return db.session.scalars(
+        select(ExampleNote).where(ExampleNote.site_id == site.id, ExampleNote.text.contains(query))
+    ).all()
