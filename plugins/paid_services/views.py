@@ -496,7 +496,7 @@ def _refused(order: PaidServicesOrder, key: str, form, error: Exception | None =
     order = _load_order(order.id)
     if error is not None and str(error):
         if _form_shown(key, order):
-            form.expired_form_notice.append(str(error))
+            form.form_errors.append(str(error))
         else:
             flash(str(error), "error")
     return _show_order(order, 422, **{key: form})

@@ -83,7 +83,7 @@ def results(invitation_id: int):
     resident = invitation.resident
     profile = profile_of(resident)
     if not has_consent(profile):
-        form.expired_form_notice.append(
+        form.form_errors.append(
             _("%(name)s has not given consent: no results are kept.", name=resident.name)
         )
         return _results_page(invitation, checks, form, 422)
@@ -114,7 +114,7 @@ def results(invitation_id: int):
     if any(form[name].errors for name in form._fields):
         return _results_page(invitation, checks, form, 422)
     if not values:
-        form.expired_form_notice.append(_("Enter at least one result."))
+        form.form_errors.append(_("Enter at least one result."))
         return _results_page(invitation, checks, form, 422)
     day = form.measured_on.data
     age = age_on(birth_date_of(resident, profile), day)
