@@ -1,4 +1,5 @@
-"""A butler in a basement without signal notes a visit and a pet; both reach the server once."""
+"""A butler in a basement without signal notes a visit and a pet, and takes a photo of a leak;
+each reaches the server once when the signal returns."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from core.extensions import db
-from core.models import Contact, Occupancy, Pet, Resident, SubmissionKey, Unit
+from core import clock
+from core.models import Contact, Occupancy, Pet, Resident, Site, SubmissionKey, Unit, User
+from plugins.service_desk import rules as service_desk
+from plugins.service_desk.models import ServiceDeskCategory, ServiceDeskPhoto
+from tests.browser.test_service_desk import _png, _service_desk_on
 from tests.browser.conftest import Butler, LiveServer, Screenshots
 
 pytestmark = pytest.mark.browser
@@ -36,6 +41,14 @@ def resident(live_server: LiveServer, butler: Butler) -> int:
         ident = person.id
         db.session.remove()
     return ident
+
+
+def log_in(page: Page, butler: Butler) -> None:
+    page.goto("/login")
+    page.get_by_label("Username").fill(butler.username)
+    page.get_by_label("Password").fill(butler.password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(rf"/s/{butler.site_slug}/"))
 
 
 def test_forms_sent_while_offline_are_written_once_when_the_signal_returns(
@@ -96,3 +109,58 @@ def test_forms_sent_while_offline_are_written_once_when_the_signal_returns(
 
 def csrf_token(page: Page) -> str:
     return page.locator("input[name=csrf_token]").first.get_attribute("value") or ""
+
+
+def test_a_photo_taken_without_signal_is_added_once_when_the_signal_returns(
+    page: Page, butler: Butler, live_server: LiveServer, screenshot: Screenshots
+) -> None:
+    _service_desk_on(live_server, butler.site_slug, resident="Chan Tai Man")
+    with live_server.app.app_context():
+        site = db.session.scalars(select(Site).where(Site.slug == butler.site_slug)).one()
+        person = db.session.scalars(select(Resident).where(Resident.site_id == site.id)).one()
+        category = db.session.scalars(
+            select(ServiceDeskCategory).where(
+                ServiceDeskCategory.site_id == site.id, ServiceDeskCategory.name == "Plumbing"
+            )
+        ).first()
+        user = db.session.scalars(select(User).where(User.username == butler.username)).one()
+        item = service_desk.log(
+            category=category,
+            resident=person,
+            unit_id=None,
+            building_id=None,
+            channel="phone",
+            description="Water drips from the ceiling of car park B2",
+            user=user,
+            at=clock.now(),
+        )
+        db.session.commit()
+        request_id = item.id
+        db.session.remove()
+
+    log_in(page, butler)
+    page.goto(f"/s/{butler.site_slug}/service_desk/{request_id}")
+    expect(page.get_by_role("heading", name=re.compile(rf"Request #{request_id}"))).to_be_visible()
+
+    page.context.set_offline(True)
+    banner = page.locator("#offline-banner")
+    expect(banner).to_have_text("Offline")
+    page.get_by_label("Photo (JPEG, PNG or WebP)").set_input_files(
+        {"name": "leak.png", "mimeType": "image/png", "buffer": _png()}
+    )
+    page.get_by_role("button", name="Add the photo").click()
+    expect(banner).to_have_text("Offline · 1 form waiting to be sent")
+    with live_server.app.app_context():
+        assert db.session.scalars(select(ServiceDeskPhoto)).all() == []
+        db.session.remove()
+
+    page.context.set_offline(False)
+    expect(banner).to_have_text("Sent: 1")
+    screenshot("photo-sent-after-signal")
+    page.reload()
+    expect(page.get_by_role("img", name="Photo 1 of the request")).to_be_visible()
+    assert page.evaluate("() => document.querySelector('#photos-title ~ a img').naturalWidth") == 1
+    with live_server.app.app_context():
+        photos = db.session.scalars(select(ServiceDeskPhoto)).all()
+        assert len(photos) == 1 and photos[0].request_id == request_id
+        db.session.remove()
