@@ -19,8 +19,6 @@ from core.tenancy import current_site
 
 bp = Blueprint("handin", __name__, url_prefix="/s/<site_slug>/hand-in")
 
-BAD_PERIOD = "Choose a month as YYYY-MM, for example 2026-11."
-
 
 @bp.app_template_filter("sheet_cell")
 def sheet_cell(value: Any) -> str:
@@ -66,11 +64,12 @@ def _whose(site: Site) -> User | None:
     return handin.hand_in_person(site, int(raw)) or abort(404)
 
 
-def _bad_period(period: str):
+def _bad_period():
+    # The month field offers last month again: a browser's month input cannot hold the
+    # bad text, which stays in the address bar.
     return render_template(
         "core/hand_in.html",
-        error=_(BAD_PERIOD),
-        asked=period[:20],
+        error=_("Choose a month as YYYY-MM, for example 2026-11."),
         period=handin.previous_month(current_site()),
         sections=[],
         butler=None,
@@ -97,7 +96,7 @@ def index():
     asked = request.args.get("period", "")
     period = handin.parse_period(asked) if asked else handin.previous_month(site)
     if period is None:
-        return _bad_period(asked)
+        return _bad_period()
     butler = _whose(site)
     if butler is None:
         return redirect(url_for("handin.status", period=period))
@@ -109,7 +108,7 @@ def index():
 def pack(period: str):
     site = current_site()
     if handin.parse_period(period) is None:
-        return _bad_period(period)
+        return _bad_period()
     butler = _whose(site)
     if butler is None:
         return redirect(url_for("handin.status", period=period))
@@ -138,7 +137,7 @@ def submit(period: str):
     """Hand the month in: keep a snapshot of every sheet, replacing an earlier one."""
     site = current_site()
     if handin.parse_period(period) is None:
-        return _bad_period(period)
+        return _bad_period()
     butler = _whose(site)
     if butler is None:
         return redirect(url_for("handin.status", period=period), code=303)
@@ -158,7 +157,7 @@ def submit(period: str):
 def _download(period: str, build, ext: str, mimetype: str):
     site = current_site()
     if handin.parse_period(period) is None:
-        return _bad_period(period)
+        return _bad_period()
     butler = _whose(site)
     if butler is None:
         return redirect(url_for("handin.status", period=period))
@@ -191,7 +190,7 @@ def zip_file(period: str):
 def status(period: str):
     site = current_site()
     if handin.parse_period(period) is None:
-        return _bad_period(period)
+        return _bad_period()
     rows = handin.status(site, period)
     before, after = _months_around(period)
     return render_template(
