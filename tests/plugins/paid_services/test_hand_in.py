@@ -24,13 +24,11 @@ def test_the_butlers_sheet_is_their_line_of_the_by_butler_table(app, client, est
         people = {u.username: u for u in db.session.scalars(db.select(User))}
         table = {r.name: r for r in by_butler(estate.site, "2026-11")}
         for name in ("ben", "mia"):
-            assert seller_row(estate.site, "2026-11", people[name]) == table[
-                people[name].display_name
-            ]
+            assert (
+                seller_row(estate.site, "2026-11", people[name]) == table[people[name].display_name]
+            )
         sheet = butler_sheet(estate.site, "2026-11", people["ben"])
-    assert sheet.rows == (
-        ("Ben Wong", 2, Decimal("420.00"), Decimal("420.00"), Decimal("320.00")),
-    )
+    assert sheet.rows == (("Ben Wong", 2, Decimal("420.00"), Decimal("420.00"), Decimal("320.00")),)
     # Nothing the month before.
     with app.app_context():
         october = butler_sheet(estate.site, "2026-10", people["ben"])
