@@ -15,6 +15,8 @@ from core import demo, offline
 from core.channels import default_channels
 from core.cli import COMMANDS
 from core.defaults.queries import buildings_of_butler, site_counts
+from core.handin import PERMISSIONS as HAND_IN_PERMISSIONS
+from core.handin import VIEW as HAND_IN_VIEW
 from core.plugins import hookimpl
 from core.plugins.api import NavItem, PluginInfo, Widget
 from core.roles import CORE_PERMISSIONS
@@ -24,6 +26,7 @@ from core.views import (
     auth,
     buildings,
     dashboard,
+    handin,
     outbox,
     pages,
     residents,
@@ -43,6 +46,7 @@ def butler_plugin_info():
 def butler_blueprints():
     return [
         offline.bp,
+        handin.bp,
         *(
             module.bp
             for module in (
@@ -63,7 +67,7 @@ def butler_blueprints():
 
 @hookimpl
 def butler_permissions():
-    return list(CORE_PERMISSIONS)
+    return [*CORE_PERMISSIONS, *HAND_IN_PERMISSIONS]
 
 
 @hookimpl
@@ -97,6 +101,7 @@ def butler_nav_items(site, user):
         NavItem(_l("Imports"), "transfer.imports_index", "residents.edit", order=650),
         NavItem(_l("Search"), "pages.search", "site.view", order=700),
         NavItem(_l("Reports"), "pages.reports", "reports.view", order=750),
+        NavItem(_l("Hand-in"), "handin.index", HAND_IN_VIEW, order=760),
         NavItem(_l("Outbox"), "outbox.index", "outbox.view", order=800),
         NavItem(_l("Staff"), "staff.index", "staff.manage", order=850),
         NavItem(_l("Plugins"), "admin.plugins", "plugins.manage", order=900),

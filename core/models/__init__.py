@@ -3,6 +3,7 @@
 from core.models.audit import AuditLog
 from core.models.base import Archivable, SiteOwned, Timestamps, UTCDateTime
 from core.models.building import UNIT_STATUSES, Building, Unit
+from core.models.handin import HandIn
 from core.models.idempotency import SubmissionKey
 from core.models.imports import IMPORT_KINDS, IMPORT_STATUSES, ImportBatch
 from core.models.jobs import JOB_RUN_STATUSES, JobRun
@@ -36,6 +37,7 @@ __all__ = [
     "AuditLog",
     "Building",
     "ButlerAssignment",
+    "HandIn",
     "JobRun",
     "Membership",
     "Occupancy",

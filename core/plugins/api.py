@@ -17,6 +17,7 @@ __all__ = [
     "PluginInfo",
     "Report",
     "SearchResult",
+    "Sheet",
     "Widget",
 ]
 
@@ -82,8 +83,44 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class Sheet:
+    """A report's figures as one table of plain values, the same for the page, the
+    workbook and the hand-in snapshot.
+
+    ``columns`` are the headings; each row of ``rows`` holds one value per column: text,
+    an ``int`` or ``float`` (a percentage is a number 0 to 100, its heading says "(%)"),
+    a ``Decimal`` amount of money in major units, a ``date``, or None for an empty cell.
+    ``keys`` names each row with something that does not change with the language (a
+    code, an id); without them a row is known by its first cell. The hand-in's "changes
+    since hand-in" match rows by these keys and columns by their place.
+    """
+
+    title: object
+    columns: tuple[object, ...]
+    rows: tuple[tuple[Any, ...], ...] = ()
+    keys: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if any(len(row) != len(self.columns) for row in self.rows):
+            raise ValueError(f"sheet {self.title!s}: every row needs one value per column")
+        if self.keys and len(self.keys) != len(self.rows):
+            raise ValueError(f"sheet {self.title!s}: give one key per row, or none")
+
+    def row_keys(self) -> list[str]:
+        """Each row's key: the one given, else the text of its first cell."""
+        if self.keys:
+            return [str(k) for k in self.keys]
+        return ["" if not row or row[0] is None else str(row[0]) for row in self.rows]
+
+
+@dataclass(frozen=True)
 class Report:
-    """A report on the reports page; ``endpoint`` shows it (and offers its exports)."""
+    """A report on the reports page; ``endpoint`` shows it (and offers its exports).
+
+    ``sheet(site, period, butler)``, when given, returns the report's figures as a
+    ``Sheet`` cut to one butler (a ``User``): such a report can go into that butler's
+    hand-in pack. A report without one is left out of the pack.
+    """
 
     key: str
     title: object
@@ -92,6 +129,7 @@ class Report:
     description: object = ""
     url_args: Mapping[str, Any] = field(default_factory=dict)
     order: int = 100
+    sheet: Callable[..., Sheet] | None = None
 
 
 @dataclass(frozen=True)

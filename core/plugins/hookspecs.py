@@ -83,8 +83,8 @@ def butler_unit_panels(site, user, unit):
 
 
 @hookspec
-def butler_reports(site, period):
-    """For the reports page: return ``Report``s the plugin offers for ``period``."""
+def butler_reports(site, period, butler):
+    """For the reports page (``butler`` None) or a butler's hand-in pack: return ``Report``s."""
 
 
 @hookspec

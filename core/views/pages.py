@@ -35,7 +35,7 @@ def reports():
         if period:
             error = _("Choose a month as YYYY-MM, for example 2026-11.")
         period = clock.this_month(current_site())
-    offered = collect("butler_reports", period=period)
+    offered = collect("butler_reports", period=period, butler=None)
     links = [(r, url_for(r.endpoint, period=period, **r.url_args)) for r in offered]
     status = 422 if error else 200
     return render_template("core/reports.html", period=period, reports=links, error=error), status

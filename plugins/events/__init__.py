@@ -133,7 +133,20 @@ def butler_resident_panels(site, user, resident):
 
 
 @hookimpl
-def butler_reports(site, period):
+def butler_reports(site, period, butler):
+    if butler is not None:
+        from plugins.events.reports import butler_sheet
+
+        return [
+            Report(
+                key="events.figures",
+                title=_l("Community events"),
+                endpoint="events.monthly_figures",
+                permission="events.view",
+                order=60,
+                sheet=butler_sheet,
+            )
+        ]
     return [
         Report(
             key="events.figures",

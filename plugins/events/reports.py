@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from core import clock
 from core.extensions import db
-from core.models import Site
+from core.models import Site, User
+from core.plugins.api import Sheet
 from plugins.events.models import Event, Registration
 
 
@@ -97,4 +99,69 @@ def total(rows: list[Figures]) -> Figures:
         no_shows=sum(f.no_shows for f in rows),
         scores=scores,
         satisfaction=weighted / scores if scores else None,
+    )
+
+
+# --- The butler's share, for the hand-in pack -------------------------------------------
+
+
+def butler_sheet(site: Site, period: str, butler: User) -> Sheet:
+    """The month's events that ``butler`` organised or took sign-ups for, with the
+    month's figures of each and the places the butler signed up."""
+    first = date(int(period[:4]), int(period[5:7]), 1)
+    month = of_month(site, first)
+    signed = dict(
+        db.session.execute(
+            sa.select(Registration.event_id, sa.func.sum(Registration.places))
+            .where(
+                Registration.site_id == site.id,
+                Registration.registered_by_id == butler.id,
+                Registration.status == "confirmed",
+                Registration.event_id.in_([f.event.id for f in month] or [0]),
+            )
+            .group_by(Registration.event_id)
+        ).all()
+    )
+    mine = [f for f in month if f.event.staff_id == butler.id or f.event.id in signed]
+    zone = clock.zone(site)
+    rows = [
+        (
+            f.event.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            f.event.title,
+            f.event.capacity,
+            f.registered,
+            f.attended,
+            f.no_shows,
+            round(f.satisfaction, 2) if f.satisfaction is not None else None,
+            int(signed.get(f.event.id) or 0),
+        )
+        for f in mine
+    ]
+    all_of_them = total(mine)
+    rows.append(
+        (
+            _("Total"),
+            "",
+            sum(f.event.capacity for f in mine),
+            all_of_them.registered,
+            all_of_them.attended,
+            all_of_them.no_shows,
+            round(all_of_them.satisfaction, 2) if all_of_them.satisfaction is not None else None,
+            sum(int(signed.get(f.event.id) or 0) for f in mine),
+        )
+    )
+    return Sheet(
+        title=_("Community events"),
+        columns=(
+            _("Date"),
+            _("Event"),
+            _("Places"),
+            _("Registered"),
+            _("Came"),
+            _("Did not come"),
+            _("Satisfaction (1 to 5)"),
+            _("Signed up by the butler"),
+        ),
+        rows=tuple(rows),
+        keys=(*(str(f.event.id) for f in mine), "total"),
     )

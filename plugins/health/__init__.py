@@ -148,7 +148,19 @@ def butler_resident_panels(site, user, resident):
 
 
 @hookimpl
-def butler_reports(site, period):
+def butler_reports(site, period, butler):
+    if butler is not None:
+        # Counts of the butler's own residents' answers: no names, no values.
+        return [
+            Report(
+                key="health.my_buildings",
+                title=_l("Health checks of my buildings"),
+                endpoint="health.summary_index",
+                permission="health.view",
+                order=400,
+                sheet=reports.butler_sheet,
+            )
+        ]
     return [
         Report(
             key="health.summary",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -12,9 +13,11 @@ from openpyxl import Workbook
 from sqlalchemy import case, func, select
 
 from core import clock, tenancy
+from core.buildings import looked_after
 from core.exports import neutralise
 from core.extensions import db
-from core.models import Resident, Site, User
+from core.models import Occupancy, Resident, Site, Unit, User
+from core.plugins.api import Sheet
 from core.search import like_escape
 from plugins.health.models import (
     HealthCampaign,
@@ -240,4 +243,75 @@ def campaigns_named(site: Site, query: str) -> list[HealthCampaign]:
             .order_by(HealthCampaign.starts_on.desc())
             .limit(10)
         )
+    )
+
+
+# --- The butler's share, for the hand-in pack -------------------------------------------
+
+# The columns' order: answers first, the invitations not answered yet last.
+INVITATION_STATUSES = ("booked", "attended", "missed", "declined", "invited")
+
+
+def butler_sheet(site: Site, period: str, butler: User) -> Sheet:
+    """For each health check held in ``period``: how the residents of the butler's
+    buildings answered their invitations (counts only, no names and no values)."""
+    first = date(int(period[:4]), int(period[5:7]), 1)
+    after = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    theirs = (
+        select(Occupancy.resident_id)
+        .join(Unit, Unit.id == Occupancy.unit_id)
+        .where(
+            Occupancy.site_id == site.id,
+            Occupancy.moved_out.is_(None),
+            Unit.building_id.in_(looked_after(site.id, butler.id)),
+        )
+    )
+    campaigns = db.session.scalars(
+        tenancy.select(HealthCampaign, site=site)
+        .where(HealthCampaign.starts_on < after, HealthCampaign.ends_on >= first)
+        .order_by(HealthCampaign.starts_on, HealthCampaign.id)
+    ).all()
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for campaign_id, state, n in db.session.execute(
+        tenancy.select(
+            HealthInvitation,
+            HealthInvitation.campaign_id,
+            HealthInvitation.status,
+            func.count(HealthInvitation.id),
+            site=site,
+        )
+        .where(
+            HealthInvitation.campaign_id.in_([c.id for c in campaigns] or [0]),
+            HealthInvitation.resident_id.in_(theirs),
+        )
+        .group_by(HealthInvitation.campaign_id, HealthInvitation.status)
+    ).all():
+        counts[campaign_id][state] = n
+    rows = []
+    for campaign in campaigns:
+        by_state = counts.get(campaign.id, {})
+        invited = sum(by_state.values())
+        attended = by_state.get("attended", 0)
+        rows.append(
+            (
+                campaign.name,
+                invited,
+                *(by_state.get(state, 0) for state in INVITATION_STATUSES),
+                round(100 * attended / invited) if invited else None,
+            )
+        )
+    return Sheet(
+        title=_("Health checks of my buildings"),
+        columns=(
+            _("Health check"),
+            _("Invited"),
+            _("Booked"),
+            _("Came"),
+            _("Did not come"),
+            _("Declined"),
+            _("Not answered yet"),
+            _("Attendance (%)"),
+        ),
+        rows=tuple(rows),
+        keys=tuple(str(c.id) for c in campaigns),
     )

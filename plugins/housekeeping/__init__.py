@@ -170,7 +170,18 @@ def butler_unit_panels(site, user, unit):
 
 
 @hookimpl
-def butler_reports(site, period):
+def butler_reports(site, period, butler):
+    if butler is not None:
+        # A room attendant's month: the rooms they cleaned.
+        return [
+            Report(
+                key="housekeeping.rooms_cleaned",
+                title=_l("Rooms cleaned"),
+                endpoint="housekeeping.report",
+                permission="housekeeping.view",
+                sheet=reports.butler_sheet,
+            )
+        ]
     return [
         Report(
             key="housekeeping.month",

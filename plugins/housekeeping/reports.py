@@ -17,6 +17,7 @@ from core import clock, tenancy
 from core.exports import neutralise
 from core.extensions import db
 from core.models import Site, User
+from core.plugins.api import Sheet
 from core.tenancy import current_site
 from plugins.housekeeping.models import (
     HousekeepingAssignment,
@@ -194,3 +195,33 @@ def dashboard_figures(site: Site) -> dict:
         )
     )
     return {"counts": counts, "overdue_keys": overdue or 0}
+
+
+# --- The attendant's share, for the hand-in pack ----------------------------------------
+
+
+def butler_sheet(site: Site, period: str, butler: User) -> Sheet:
+    """The rooms ``butler`` (a room attendant) cleaned each day of ``period``, with their
+    credits: the attendant's line of the month's "Rooms cleaned"."""
+    first = date(int(period[:4]), int(period[5:7]), 1)
+    following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    a = HousekeepingAssignment
+    days = db.session.execute(
+        tenancy.select(a, a.day, func.count(a.id), func.sum(a.credits), site=site)
+        .where(
+            a.attendant_id == butler.id,
+            a.day >= first,
+            a.day < following,
+            a.cleaned_at.is_not(None),
+        )
+        .group_by(a.day)
+        .order_by(a.day)
+    ).all()
+    rows = [(day, int(rooms), int(credits or 0)) for day, rooms, credits in days]
+    rows.append((_("Total"), sum(r[1] for r in rows), sum(r[2] for r in rows)))
+    return Sheet(
+        title=_("Rooms cleaned"),
+        columns=(_("Day"), _("Rooms"), _("Credits")),
+        rows=tuple(rows),
+        keys=(*(d.isoformat() for d, _r, _c in days), "total"),
+    )

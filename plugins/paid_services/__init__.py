@@ -140,7 +140,20 @@ def butler_resident_panels(site, user, resident):
 
 
 @hookimpl
-def butler_reports(site, period):
+def butler_reports(site, period, butler):
+    if butler is not None:
+        from plugins.paid_services.reports import butler_sheet
+
+        return [
+            Report(
+                key="paid_services.by_butler",
+                title=_l("Paid services sold"),
+                endpoint="paid_services.revenue",
+                permission="paid_services.view",
+                order=60,
+                sheet=butler_sheet,
+            )
+        ]
     return [
         Report(
             key="paid_services.revenue",

@@ -25,6 +25,7 @@ from core import clock, money
 from core.exports import neutralise
 from core.extensions import db
 from core.models import Building, Resident, Site, Unit, User
+from core.plugins.api import Sheet
 from core.security import requires
 from core.tenancy import current_site
 from plugins.paid_services.models import (
@@ -335,3 +336,63 @@ def workbook(site: Site, period: str, data: Revenue, butlers: list[ButlerRow], o
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# --- The butler's share, for the hand-in pack -------------------------------------------
+
+
+def seller_row(site: Site, period: str, butler: User) -> ButlerRow:
+    """``butler``'s line of the "By butler" table: the same rules as ``by_butler``
+    (accepted quotes, delivered work, money in), counted for their orders only."""
+    tz = clock.zone(site)
+    first, after = _first_day(period), _after(period)
+    start, end = _utc(first, tz), _utc(after, tz)
+    o, line, payment = PaidServicesOrder, PaidServicesLine, PaidServicesPayment
+    row = ButlerRow(butler.display_name)
+    count, total = db.session.execute(
+        select(func.count(o.id), func.sum(o.total_minor)).where(
+            o.site_id == site.id,
+            o.sold_by_id == butler.id,
+            o.accepted_at >= start,
+            o.accepted_at < end,
+            o.status != "cancelled",
+        )
+    ).one()
+    row.orders, row.sold_minor = int(count or 0), int(total or 0)
+    for stmt in _delivered((func.sum(line.total_minor),), site, first, after, [period]):
+        row.delivered_minor += int(db.session.scalar(stmt.where(o.sold_by_id == butler.id)) or 0)
+    row.collected_minor = int(
+        db.session.scalar(
+            select(func.sum(_signed()))
+            .join(o, o.id == payment.order_id)
+            .where(
+                payment.site_id == site.id,
+                o.sold_by_id == butler.id,
+                payment.received_at >= start,
+                payment.received_at < end,
+            )
+        )
+        or 0
+    )
+    return row
+
+
+def butler_sheet(site: Site, period: str, butler: User) -> Sheet:
+    """The butler's paid services of ``period``: orders sold, their value, work delivered
+    and money collected, amounts in major units."""
+    r = seller_row(site, period, butler)
+    currency = site.currency
+    return Sheet(
+        title=_("Paid services sold"),
+        columns=(_("Butler"), _("Orders"), _("Sold"), _("Delivered"), _("Collected")),
+        rows=(
+            (
+                r.name,
+                r.orders,
+                money.to_decimal(r.sold_minor, currency),
+                money.to_decimal(r.delivered_minor, currency),
+                money.to_decimal(r.collected_minor, currency),
+            ),
+        ),
+        keys=("butler",),
+    )

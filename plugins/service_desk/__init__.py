@@ -82,7 +82,21 @@ def butler_nav_items(site, user):
 
 
 @hookimpl
-def butler_reports(site, period):
+def butler_reports(site, period, butler):
+    if butler is not None:
+        from plugins.service_desk.reports import butler_sheet
+
+        # A butler sees their own share with the right to see requests.
+        return [
+            Report(
+                key=f"{NAME}.monthly",
+                title=_l("Service requests of the month"),
+                endpoint="service_desk.monthly_report",
+                permission=f"{NAME}.view",
+                order=20,
+                sheet=butler_sheet,
+            )
+        ]
     return [
         Report(
             key=f"{NAME}.monthly",

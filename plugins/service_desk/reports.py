@@ -18,12 +18,13 @@ from sqlalchemy import func, select
 from core import clock, tenancy
 from core.exports import neutralise
 from core.extensions import db
-from core.models import Site
+from core.models import Site, User
+from core.plugins.api import Sheet
 from core.security import requires
 from core.tenancy import current_site
 from plugins.service_desk import labels
 from plugins.service_desk.models import OPEN_STATUSES, ServiceDeskCategory, ServiceDeskRequest
-from plugins.service_desk.queries import list_options
+from plugins.service_desk.queries import list_options, mine
 from plugins.service_desk.views import bp
 
 PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -294,4 +295,99 @@ def open_items_export():
         headers={
             "Content-Disposition": f'attachment; filename="open-items-{site.slug}-{today}.xlsx"'
         },
+    )
+
+
+# --- The butler's share, for the hand-in pack -------------------------------------------
+
+
+@dataclass
+class _Tally:
+    """One type's requests and the promises kept, counted as ``month_figures`` counts."""
+
+    requests: int = 0
+    replies: int = 0
+    replied_on_time: int = 0
+    completions: int = 0
+    completed_on_time: int = 0
+    done: int = 0
+    called_back: int = 0
+    rated: int = 0
+    satisfied: int = 0
+
+    def add(self, row, now: datetime) -> None:
+        reply_due, replied, complete_due, done_at, status, called, mood = row
+        self.requests += 1
+        if replied is not None or reply_due < now:
+            self.replies += 1
+            self.replied_on_time += replied is not None and replied <= reply_due
+        if done_at is not None or complete_due < now:
+            self.completions += 1
+            self.completed_on_time += done_at is not None and done_at <= complete_due
+        if done_at is not None or status in ("called_back", "closed"):
+            self.done += 1
+            self.called_back += called is not None
+        if mood:
+            self.rated += 1
+            self.satisfied += mood == "satisfied"
+
+    def merge(self, other: _Tally) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def cells(self) -> tuple:
+        return (
+            self.requests,
+            _rate(self.replied_on_time, self.replies),
+            _rate(self.completed_on_time, self.completions),
+            _rate(self.called_back, self.done),
+            _rate(self.satisfied, self.rated),
+        )
+
+
+def butler_sheet(site: Site, period: str, butler: User) -> Sheet:
+    """The requests a butler answers for (assigned to them, or from their buildings)
+    received in ``period``: counts by type, replies and completions on time, callbacks
+    and satisfaction, with the rules of the month's figures."""
+    start, end = month_bounds(site, period)
+    now = clock.now()
+    rows = db.session.execute(
+        select(
+            R.type,
+            R.reply_due_at,
+            R.acknowledged_at,
+            R.complete_due_at,
+            R.done_at,
+            R.status,
+            R.called_back_at,
+            R.satisfaction,
+        ).where(
+            R.site_id == site.id,
+            R.received_at >= start,
+            R.received_at < end,
+            mine(site.id, butler.id),
+        )
+    ).all()
+    tallies = {code: _Tally() for code in labels.TYPE_LABELS}
+    for type_, *rest in rows:
+        tallies.setdefault(type_, _Tally()).add(rest, now)
+    total = _Tally()
+    for tally in tallies.values():
+        total.merge(tally)
+    codes = list(tallies)
+    return Sheet(
+        title=_("Service requests of the month"),
+        columns=(
+            _("Type"),
+            _("Requests"),
+            _("Replied on time (%)"),
+            _("Completed on time (%)"),
+            _("Called back (%)"),
+            _("Satisfied (%)"),
+        ),
+        rows=tuple(
+            (str(labels.TYPE_LABELS.get(code, code)), *tallies[code].cells()) for code in codes
+        )
+        + ((_("Total"), *total.cells()),),
+        keys=(*codes, "total"),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 
+import pluggy
 from flask import g
 from flask_babel import force_locale
 from flask_login import login_user
@@ -155,10 +156,42 @@ def test_hook_butler_unit_panels(client, make):
 def test_hook_butler_reports(client, make):
     site = site_with_example(make)
     make.user(role="manager", site=site, username="mia")
+    ben = make.user(role="butler", site=site, username="ben")
     login(client, "mia")
     page = client.get(f"/s/{site.slug}/reports?period=2026-10").get_data(as_text=True)
     assert "Example notes report" in page
     assert f'href="/s/{site.slug}/example/report?period=2026-10"' in page
+    # The hand-in pack calls the hook with the butler. The example plugin's hook takes
+    # (site, period) only, as hooks did before: it is still called, and its report, with
+    # no sheet to cut per butler, stays out of the pack.
+    example_plugin.CALLS.clear()
+    pack = client.get(f"/s/{site.slug}/hand-in/2026-10?butler={ben.id}")
+    assert pack.status_code == 200
+    assert calls("report") == [site.id]
+    assert "Example notes report" not in pack.get_data(as_text=True)
+
+
+def test_a_reports_hook_is_given_the_butler_only_when_it_asks_for_it():
+    manager = pluggy.PluginManager("butler")
+    manager.add_hookspecs(hookspecs)
+    seen = []
+
+    class Old:
+        @pluggy.HookimplMarker("butler")
+        def butler_reports(self, site, period):
+            seen.append(("old", period))
+            return []
+
+    class New:
+        @pluggy.HookimplMarker("butler")
+        def butler_reports(self, site, period, butler):
+            seen.append(("new", period, butler))
+            return []
+
+    manager.register(Old())
+    manager.register(New())
+    manager.hook.butler_reports(site="s", period="2026-10", butler="ben")
+    assert sorted(seen) == [("new", "2026-10", "ben"), ("old", "2026-10")]
 
 
 def test_hook_butler_search(client, make, app):

@@ -638,6 +638,8 @@ FORMS: dict[str, Form] = {
     "staff.roles": Form(fields_of(RolesForm), lambda s: {"roles": ["butler", "front_desk"]}),
     "staff.deactivate": Form({}),
     "staff.reactivate": Form({}),
+    # Handing in the month's pack takes no field: the month is in the URL.
+    "handin.submit": Form({}, start=log_in_as("butler")),
     "staff.assign": Form(
         fields_of(AssignForm),
         lambda s: {"butler": str(s.world.users["butler"].id), "expected": s.id("user_id")},
