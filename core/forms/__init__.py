@@ -2,20 +2,52 @@
 
 ``core.forms.account`` holds the account pages' forms, ``core.forms.residents`` the
 resident pages', ``core.forms.staff`` the staff pages'. What a plugin's form may use is
-here: ``IntRange`` for whole numbers and ``staff_choices`` for a "who does it" field.
+here: ``text_field`` for a line or a box of text, ``IntRange`` for whole numbers and
+``staff_choices`` for a "who does it" field.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from core import tenancy
 from core.extensions import db
 from core.models import Membership, User
 
-__all__ = ["IntRange", "staff_choices"]
+__all__ = ["IntRange", "staff_choices", "strip", "text_field"]
+
+
+def strip(value: Any) -> Any:
+    """A filter: text without the spaces around it (anything else as it came)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def text_field(
+    label: object,
+    *,
+    max: int,  # noqa: A002
+    required: object | None = None,
+    rows: int | None = None,
+    **render_kw: Any,
+) -> StringField:
+    """A line of text (or, with ``rows``, a box) of at most ``max`` characters, stripped.
+
+    ``required`` is the message shown next to it when it is left empty; without it the
+    field may stay empty. Too long a text is refused with "Use at most N characters.".
+    """
+    too_long = Length(max=max, message=_l("Use at most %(max)d characters."))
+    validators = [DataRequired(message=required), too_long] if required else [Optional(), too_long]
+    kind = TextAreaField if rows else StringField
+    attributes = {"rows": rows} if rows else {"maxlength": max}
+    return kind(
+        label, filters=[strip], validators=validators, render_kw={**attributes, **render_kw}
+    )
 
 
 class IntRange:

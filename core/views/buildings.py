@@ -19,14 +19,15 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import DecimalField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import DecimalField, HiddenField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from core import audit, clock, htmx, tenancy
 from core.conflicts import FieldConflict, differences, is_stale
 from core.contributions import collect, panel_links
 from core.extensions import db
+from core.forms import text_field
 from core.forms.residents import ROLE_LABELS
 from core.models import UNIT_STATUSES, Building, ButlerAssignment, Occupancy, Unit, User
 from core.security import can, requires
@@ -45,10 +46,6 @@ STATUS_LABELS = {
 }
 
 # --- Forms -----------------------------------------------------------------------------
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 def _between(low: int, high: int, message: Any):
@@ -74,24 +71,10 @@ def _area(form: FlaskForm, field: DecimalField) -> None:
 class BuildingForm(FlaskForm):
     FIELDS = ["code", "name", "floors"]
 
-    code = StringField(
-        _l("Code"),
-        filters=[_strip],
-        validators=[
-            DataRequired(message=_l("Give the building a code.")),
-            Length(max=20, message=_l("Use at most %(max)d characters.")),
-        ],
-        render_kw={"autocomplete": "off", "maxlength": 20},
+    code = text_field(
+        _l("Code"), max=20, required=_l("Give the building a code."), autocomplete="off"
     )
-    name = StringField(
-        _l("Name"),
-        filters=[_strip],
-        validators=[
-            DataRequired(message=_l("Give the building a name.")),
-            Length(max=120, message=_l("Use at most %(max)d characters.")),
-        ],
-        render_kw={"maxlength": 120},
-    )
+    name = text_field(_l("Name"), max=120, required=_l("Give the building a name."))
     floors = IntegerField(
         _l("Floors"),
         validators=[
@@ -113,15 +96,7 @@ class UnitForm(FlaskForm):
         invalid_value_message=_l("Write a whole number."),
         render_kw={"min": 1, "inputmode": "numeric"},
     )
-    number = StringField(
-        _l("Number"),
-        filters=[_strip],
-        validators=[
-            DataRequired(message=_l("Give it a number.")),
-            Length(max=20, message=_l("Use at most %(max)d characters.")),
-        ],
-        render_kw={"autocomplete": "off", "maxlength": 20},
-    )
+    number = text_field(_l("Number"), max=20, required=_l("Give it a number."), autocomplete="off")
     area_m2 = DecimalField(
         _l("Area (m²)"),
         places=2,
@@ -134,12 +109,7 @@ class UnitForm(FlaskForm):
         choices=[SelectChoice(code, STATUS_LABELS[code]) for code in UNIT_STATUSES],
         default="vacant",
     )
-    room_type = StringField(
-        _l("Room type"),
-        filters=[_strip],
-        validators=[Length(max=40, message=_l("Use at most %(max)d characters."))],
-        render_kw={"maxlength": 40},
-    )
+    room_type = text_field(_l("Room type"), max=40)
     version_id = HiddenField()
 
 

@@ -15,13 +15,11 @@ from wtforms import (
     IntegerField,
     SelectField,
     SelectMultipleField,
-    StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
-    DataRequired,
     InputRequired,
     Length,
     Optional,
@@ -29,17 +27,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from core.forms import IntRange
+from core.forms import IntRange, strip, text_field
 from plugins.events.labels import AUDIENCE_LABELS, CHANNEL_LABELS
 
 MAX_CAPACITY = 10_000
 MAX_PLACES = 50
 MAX_PRICE = Decimal("1000000")
 MAX_WEEKS = 52
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _is_text(form, field) -> None:
@@ -57,30 +51,9 @@ def _price(form, field) -> None:
 
 
 class EventForm(FlaskForm):
-    title = StringField(
-        _l("Title"),
-        filters=[_strip],
-        validators=[
-            DataRequired(message=_l("Give the event a title.")),
-            Length(max=200, message=_l("Use at most %(max)d characters.")),
-        ],
-        render_kw={"maxlength": 200},
-    )
-    description = TextAreaField(
-        _l("Description"),
-        filters=[_strip],
-        validators=[Length(max=5000, message=_l("Use at most %(max)d characters."))],
-        render_kw={"rows": 4},
-    )
-    place = StringField(
-        _l("Place"),
-        filters=[_strip],
-        validators=[
-            DataRequired(message=_l("Say where it takes place.")),
-            Length(max=200, message=_l("Use at most %(max)d characters.")),
-        ],
-        render_kw={"maxlength": 200},
-    )
+    title = text_field(_l("Title"), max=200, required=_l("Give the event a title."))
+    description = text_field(_l("Description"), max=5000, rows=4)
+    place = text_field(_l("Place"), max=200, required=_l("Say where it takes place."))
     day = DateField(
         _l("Date"),
         validators=[InputRequired(message=_l("Give the date."))],
@@ -218,7 +191,7 @@ class FeedbackForm(FlaskForm):
 class ReportForm(FlaskForm):
     report = TextAreaField(
         _l("What happened"),
-        filters=[_strip],
+        filters=[strip],
         validators=[_is_text, Length(max=10000, message=_l("Use at most %(max)d characters."))],
         render_kw={"rows": 6},
     )

@@ -12,13 +12,11 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    StringField,
-    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import InputRequired
 
-from core.forms import IntRange
+from core.forms import IntRange, text_field
 from plugins.service_desk.labels import (
     ASSIGNEE_KIND_LABELS,
     CALLBACK_METHOD_LABELS,
@@ -49,13 +47,8 @@ class IntakeForm(FlaskForm):
         render_kw={"required": False},
     )
     channel = SelectField(_l("Received by"), choices=_choices(CHANNEL_LABELS), default="phone")
-    description = TextAreaField(
-        _l("What the resident asks"),
-        validators=[
-            DataRequired(message=_l("Describe the request.")),
-            Length(max=MAX_TEXT, message=_l("At most 2000 characters.")),
-        ],
-        render_kw={"rows": 4},
+    description = text_field(
+        _l("What the resident asks"), max=MAX_TEXT, required=_l("Describe the request."), rows=4
     )
     photo = FileField(_l("Photo (JPEG, PNG or WebP)"), render_kw={"accept": "image/*"})
 
@@ -67,52 +60,33 @@ class StepForm(FlaskForm):
 
 
 class AcknowledgeForm(StepForm):
-    reply = TextAreaField(
+    reply = text_field(
         _l("Reply given to the resident"),
-        validators=[
-            DataRequired(message=_l("Write the reply given to the resident.")),
-            Length(max=MAX_TEXT, message=_l("At most 2000 characters.")),
-        ],
-        render_kw={"rows": 2},
+        max=MAX_TEXT,
+        required=_l("Write the reply given to the resident."),
+        rows=2,
     )
 
 
 class AssignForm(StepForm):
     kind = SelectField(_l("Assign to"), choices=_choices(ASSIGNEE_KIND_LABELS), default="staff")
     assignee_id = SelectField(_l("Staff member"), coerce=int, validate_choice=True, default=0)
-    contractor = StringField(
-        _l("Contractor"),
-        validators=[Optional(), Length(max=120, message=_l("At most 120 characters."))],
-    )
+    contractor = text_field(_l("Contractor"), max=120)
 
 
 class VisitForm(StepForm):
-    visitor = StringField(
-        _l("Who came"),
-        validators=[
-            DataRequired(message=_l("Name who came.")),
-            Length(max=120, message=_l("At most 120 characters.")),
-        ],
-    )
+    visitor = text_field(_l("Who came"), max=120, required=_l("Name who came."))
     visited_at = DateTimeLocalField(
         _l("When"),
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         validators=[InputRequired(message=_l("Give the date and time of the visit."))],
     )
     accompanied = BooleanField(_l("The butler went along"))
-    note = TextAreaField(
-        _l("Note"),
-        validators=[Length(max=MAX_TEXT, message=_l("At most 2000 characters."))],
-        render_kw={"rows": 2},
-    )
+    note = text_field(_l("Note"), max=MAX_TEXT, rows=2)
 
 
 class DoneForm(StepForm):
-    note = TextAreaField(
-        _l("What was done"),
-        validators=[Length(max=MAX_TEXT, message=_l("At most 2000 characters."))],
-        render_kw={"rows": 2},
-    )
+    note = text_field(_l("What was done"), max=MAX_TEXT, rows=2)
 
 
 class CallbackForm(StepForm):
@@ -127,33 +101,19 @@ class CallbackForm(StepForm):
         choices=_choices(SATISFACTION_LABELS),
         validators=[InputRequired(message=_l("Choose how satisfied the resident is."))],
     )
-    comment = TextAreaField(
-        _l("Comment"),
-        validators=[Length(max=MAX_TEXT, message=_l("At most 2000 characters."))],
-        render_kw={"rows": 2},
-    )
+    comment = text_field(_l("Comment"), max=MAX_TEXT, rows=2)
 
 
 class EscalateForm(StepForm):
     to = SelectField(_l("Escalate to"), choices=_choices(ESCALATION_LABELS), default="assistant")
-    note = TextAreaField(
-        _l("Why"),
-        validators=[
-            DataRequired(message=_l("Say why the request is escalated.")),
-            Length(max=MAX_TEXT, message=_l("At most 2000 characters.")),
-        ],
-        render_kw={"rows": 2},
+    note = text_field(
+        _l("Why"), max=MAX_TEXT, required=_l("Say why the request is escalated."), rows=2
     )
 
 
 class RootCauseForm(StepForm):
-    root_cause = TextAreaField(
-        _l("Root cause"),
-        validators=[
-            DataRequired(message=_l("Write the root cause.")),
-            Length(max=MAX_TEXT, message=_l("At most 2000 characters.")),
-        ],
-        render_kw={"rows": 3},
+    root_cause = text_field(
+        _l("Root cause"), max=MAX_TEXT, required=_l("Write the root cause."), rows=3
     )
 
 
@@ -163,13 +123,7 @@ class PhotoForm(FlaskForm):
 
 class CategoryForm(FlaskForm):
     type = SelectField(_l("Type"), choices=_choices(TYPE_LABELS), default="repair")
-    name = StringField(
-        _l("Name"),
-        validators=[
-            DataRequired(message=_l("Name the category.")),
-            Length(max=80, message=_l("At most 80 characters.")),
-        ],
-    )
+    name = text_field(_l("Name"), max=80, required=_l("Name the category."))
     reply_minutes = IntegerField(
         _l("Reply within (minutes)"),
         validators=[
