@@ -14,10 +14,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from core import backup, demo
+from core import backup, demo, offline
 from core.auth import hash_password, password_problems
 from core.extensions import db
-from core.jobs import run_due, schedule_text, schedules
+from core.jobs import ReleaseRefused, release, run_due, schedule_text, schedules
 from core.models import Organization, User
 from core.outbox import deliver_due
 
@@ -155,6 +155,8 @@ def jobs_group() -> None:
 def jobs_run_command(now_text: str | None) -> None:
     """Run the jobs that are due, then deliver the outbox's due messages."""
     summary = run_due(_parse_now(now_text))
+    if summary.abandoned:
+        click.echo(f"Jobs: {summary.abandoned} run(s) stopped unfinished (their lease ran out).")
     click.echo(f"Jobs: {summary.ran} ran, {summary.skipped} skipped, {summary.failed} failed.")
     for job, site, error in summary.failures:
         click.echo(f"  {job} failed for {site}: {error}", err=True)
@@ -163,6 +165,10 @@ def jobs_run_command(now_text: str | None) -> None:
         f"Outbox: {delivered.sent} sent, {delivered.failed} failed, "
         f"{delivered.uncertain} uncertain."
     )
+    forgotten = offline.forget_old_keys()
+    db.session.commit()
+    if forgotten:
+        click.echo(f"Offline: {forgotten} submission key(s) older than 30 days forgotten.")
     if summary.failed:
         raise click.exceptions.Exit(1)
 
@@ -180,6 +186,8 @@ def jobs_list_command(now_text: str | None) -> None:
             click.echo("  on no open site")
         for row in entry.sites:
             last = f"{row.last_period} {row.last_status}" if row.last_period else "never run"
+            if row.last_run_id is not None and row.last_status == "running":
+                last += f" (run {row.last_run_id})"
             if row.next_run is None:
                 following = "unknown (the site's time zone is not known)"
             elif row.due_now:
@@ -187,6 +195,21 @@ def jobs_list_command(now_text: str | None) -> None:
             else:
                 following = row.next_run.strftime("%Y-%m-%d %H:%M %Z")
             click.echo(f"  {row.site.slug} ({row.site.timezone}): last {last}; next {following}")
+
+
+@jobs_group.command("release")
+@click.argument("run_id", type=int)
+def jobs_release_command(run_id: int) -> None:
+    """Free a job run left "running" by a process that stopped (see `jobs list`)."""
+    try:
+        run = release(run_id)
+    except ReleaseRefused as refused:
+        click.echo(str(refused), err=True)
+        raise click.exceptions.Exit(1) from refused
+    click.echo(
+        f"Released run {run.id} ({run.job}, period {run.period}): the runner takes the "
+        "period again at its next call while the period lasts."
+    )
 
 
 @click.group("outbox", cls=AppGroup)

@@ -41,8 +41,11 @@ def period_key(job: Job, now_utc: datetime, site_timezone: str) -> str:
     """The name of the period ``now_utc`` falls in, on the site's clock.
 
     Hourly ``2026-11-28T14``, daily ``2026-11-28``, weekly (ISO week) ``2026-W48``,
-    monthly ``2026-11``.
+    monthly ``2026-11``; on a cadence, the key of its period (``2026-11-28T15:00``,
+    ``2026-Q4``...).
     """
+    if job.cadence is not None:
+        return job.cadence.period_at(local_time(now_utc, site_timezone), site_timezone).key
     local = local_time(now_utc, site_timezone)
     if job.schedule == "hourly":
         return local.strftime("%Y-%m-%dT%H")
@@ -75,6 +78,8 @@ def _next_period_start(job: Job, start: date) -> date:
 def due_from(job: Job, now_utc: datetime, site_timezone: str) -> datetime:
     """When the job becomes due in the period holding ``now_utc`` (site's clock)."""
     local = local_time(now_utc, site_timezone)
+    if job.cadence is not None:
+        return job.cadence.period_at(local, site_timezone).start.astimezone(local.tzinfo)
     if job.schedule == "hourly":
         return local.replace(minute=0, second=0, microsecond=0)
     start = _period_start(job, local)
@@ -96,6 +101,9 @@ def next_run(job: Job, now_utc: datetime, site_timezone: str, period_done: bool)
     starts = due_from(job, now_utc, site_timezone)
     if not period_done:
         return max(local, starts)
+    if job.cadence is not None:
+        current = job.cadence.period_at(local, site_timezone)
+        return current.end.astimezone(local.tzinfo)
     if job.schedule == "hourly":
         return (starts.astimezone(UTC) + timedelta(hours=1)).astimezone(local.tzinfo)
     start = _next_period_start(job, _period_start(job, local))
@@ -112,6 +120,7 @@ class RunSummary:
     ran: int = 0
     skipped: int = 0
     failed: int = 0
+    abandoned: int = 0  # runs found "running" past their lease, marked failed
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # job, site slug, error
 
 
@@ -160,6 +169,7 @@ def run_due(now: datetime | None = None) -> RunSummary:
     if now.tzinfo is None:
         raise ValueError("give a timezone-aware time")
     summary = RunSummary()
+    summary.abandoned = expire_leases(now)
     sites = [_SiteRef(s.id, s.slug, s.timezone) for s in _open_sites()]
     db.session.commit()  # end the reading transaction before any job runs
     for plugin, job in list(host().jobs):
@@ -176,7 +186,7 @@ def run_due(now: datetime | None = None) -> RunSummary:
                 summary.failures.append((name, site.slug, describe_error(error)))
                 log.error("job %s for site %s: %s", name, site.slug, describe_error(error))
                 continue
-            run_id = _claim(name, site.id, period)
+            run_id = _claim(name, site.id, period, now + job.lease)
             if run_id is None:
                 summary.skipped += 1
                 continue
@@ -189,7 +199,7 @@ def run_due(now: datetime | None = None) -> RunSummary:
     return summary
 
 
-def _claim(name: str, site_id: int, period: str) -> int | None:
+def _claim(name: str, site_id: int, period: str, lease_until: datetime) -> int | None:
     """Take the run of ``name`` for a site in ``period``; the run's id, or None if not ours."""
     existing = db.session.execute(
         tenancy.select(JobRun, JobRun.id, JobRun.status, site=site_id).where(
@@ -197,7 +207,9 @@ def _claim(name: str, site_id: int, period: str) -> int | None:
         )
     ).one_or_none()
     if existing is None:
-        run = JobRun(site_id=site_id, job=name, period=period, status="running")
+        run = JobRun(
+            site_id=site_id, job=name, period=period, status="running", lease_until=lease_until
+        )
         db.session.add(run)
         try:
             db.session.commit()
@@ -214,7 +226,11 @@ def _claim(name: str, site_id: int, period: str) -> int | None:
         sa.update(JobRun)
         .where(JobRun.id == run_id, JobRun.status == "failed")
         .values(
-            status="running", attempts=JobRun.attempts + 1, started_at=clock.now(), finished_at=None
+            status="running",
+            attempts=JobRun.attempts + 1,
+            started_at=clock.now(),
+            finished_at=None,
+            lease_until=lease_until,
         )
     )
     db.session.commit()
@@ -239,6 +255,57 @@ def _run(job: Job, name: str, run_id: int, site: _SiteRef, now: datetime) -> str
     return None
 
 
+def expire_leases(now: datetime) -> int:
+    """Mark failed every run still "running" after its lease: its process has stopped.
+
+    A run of the current period is then taken again by this call of the runner, as any
+    failed run is; one of an earlier period stays failed, with the reason recorded.
+    """
+    stale = db.session.execute(
+        sa.select(JobRun.id, JobRun.job, JobRun.site_id, JobRun.period, JobRun.lease_until).where(
+            JobRun.status == "running", JobRun.lease_until < now
+        )
+    ).all()
+    for run_id, name, site_id, period, lease_until in stale:
+        reason = (
+            "the process running it stopped: its lease ran out at "
+            f"{lease_until.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+        )
+        db.session.execute(
+            sa.update(JobRun)
+            .where(JobRun.id == run_id, JobRun.status == "running")
+            .values(status="failed", error=reason, finished_at=now)
+        )
+        log.warning("job %s for site %s, period %s: %s", name, site_id, period, reason)
+    db.session.commit()
+    return len(stale)
+
+
+class ReleaseRefused(Exception):
+    """``release`` cannot free that run; the message says why."""
+
+
+def release(run_id: int) -> JobRun:
+    """Free a run left "running" by hand (its process is known to have stopped).
+
+    The run is marked failed, so the runner takes its period again at its next call if the
+    period is still current.
+    """
+    run = db.session.get(JobRun, run_id)
+    if run is None:
+        raise ReleaseRefused(f"There is no job run {run_id}.")
+    if run.status != "running":
+        raise ReleaseRefused(
+            f"Run {run_id} ({run.job}, {run.period}) is {run.status}, not running."
+        )
+    run.status = "failed"
+    run.error = "released by hand"
+    run.finished_at = clock.now()
+    db.session.commit()
+    log.warning("job run %s (%s, %s) released by hand", run_id, run.job, run.period)
+    return run
+
+
 def _finish(run_id: int, status: str, error: str) -> None:
     db.session.execute(
         sa.update(JobRun)
@@ -257,6 +324,7 @@ class SiteSchedule:
     site: Site
     last_period: str | None
     last_status: str | None
+    last_run_id: int | None
     next_run: datetime | None  # None when the site's time zone is unknown
     due_now: bool
 
@@ -305,6 +373,7 @@ def schedules(now: datetime | None = None) -> list[JobSchedule]:
                     site=site,
                     last_period=last.period if last else None,
                     last_status=last.status if last else None,
+                    last_run_id=last.id if last else None,
                     next_run=following,
                     due_now=due_now,
                 )
@@ -314,7 +383,10 @@ def schedules(now: datetime | None = None) -> list[JobSchedule]:
 
 
 def schedule_text(job: Job) -> str:
-    """``hourly``, ``daily at 09:00``, ``weekly (Monday) at 00:00``, ``monthly (1st) at 06:00``."""
+    """``hourly``, ``daily at 09:00``, ``weekly (Monday) at 00:00``, ``monthly (1st) at 06:00``;
+    a cadence describes itself (``twice a day at 09:00 and 15:00``)."""
+    if job.cadence is not None:
+        return job.cadence.describe()
     if job.schedule == "hourly":
         return "hourly"
     at = f"at {job.hour:02d}:00"

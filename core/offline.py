@@ -145,15 +145,15 @@ def check_submission_key() -> Response | None:
     return None
 
 
-def forget_old_keys(site_id: int) -> int:
-    """Delete a site's keys older than ``KEPT_FOR``; returns how many went."""
-    result = db.session.execute(
-        delete(SubmissionKey).where(
-            SubmissionKey.site_id == site_id,
-            SubmissionKey.created_at < clock.now() - KEPT_FOR,
-        )
-    )
-    return result.rowcount or 0
+def forget_old_keys(site_id: int | None = None) -> int:
+    """Delete the keys older than ``KEPT_FOR`` (of one site, or of all); how many went.
+
+    ``flask butler jobs run`` calls it for all sites each time it runs.
+    """
+    old = delete(SubmissionKey).where(SubmissionKey.created_at < clock.now() - KEPT_FOR)
+    if site_id is not None:
+        old = old.where(SubmissionKey.site_id == site_id)
+    return db.session.execute(old).rowcount or 0
 
 
 def init_app(app: Flask) -> None:

@@ -35,6 +35,8 @@ class JobRun(SiteOwned, db.Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=1)
+    # Until when the process that runs it holds it; a "running" row past it has died.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The exception's class and message, cut short; never a traceback.
     error: Mapped[str] = mapped_column(Text, default="")
 

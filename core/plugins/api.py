@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
+from core.cadence import Cadence, Period
 from core.roles import Permission
 
 __all__ = [
+    "Cadence",
     "Channel",
     "Job",
     "NavItem",
     "Panel",
     "Permission",
+    "Period",
     "PluginInfo",
     "Report",
     "SearchResult",
@@ -143,6 +147,7 @@ class SearchResult:
 
 
 SCHEDULES = ("hourly", "daily", "weekly", "monthly")
+DEFAULT_LEASE = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -150,21 +155,39 @@ class Job:
     """Work done on a schedule for each site where the plugin is on.
 
     ``run(site, now)`` gets the site and the current time (UTC, timezone-aware). Periods
-    are counted in the site's time zone; a daily job with ``hour=9`` runs once a day, at
-    the first run of the runner at or after 09:00 local time.
+    are counted in the site's time zone. ``schedule`` is one of ``SCHEDULES`` (a daily job
+    with ``hour=9`` runs once a day, at the first run of the runner at or after 09:00
+    local time) or a ``Cadence`` (``Cadence.twice_a_day(time(9), time(15))``,
+    ``Cadence.quarterly()``...): then the job runs once per period of the cadence, from
+    the period's start, and ``hour`` stays 0.
+
+    A run holds a lease of ``lease``: a run still "running" when its lease has run out is
+    taken for dead (its process stopped) and the period is tried again.
     """
 
     name: str
-    schedule: str
+    schedule: str | Cadence
     run: Callable[..., Any]
     description: object = ""
     hour: int = 0
+    lease: timedelta = DEFAULT_LEASE
 
     def __post_init__(self) -> None:
-        if self.schedule not in SCHEDULES:
-            raise ValueError(f"job {self.name!r}: schedule must be one of {SCHEDULES}")
+        if isinstance(self.schedule, Cadence):
+            if self.hour:
+                raise ValueError(
+                    f"job {self.name!r}: a cadence carries its own times; leave hour at 0"
+                )
+        elif self.schedule not in SCHEDULES:
+            raise ValueError(f"job {self.name!r}: schedule must be one of {SCHEDULES} or a Cadence")
         if not 0 <= self.hour <= 23:
             raise ValueError(f"job {self.name!r}: hour must be 0 to 23")
+        if self.lease <= timedelta(0):
+            raise ValueError(f"job {self.name!r}: the lease must be longer than nothing")
+
+    @property
+    def cadence(self) -> Cadence | None:
+        return self.schedule if isinstance(self.schedule, Cadence) else None
 
 
 @dataclass(frozen=True)

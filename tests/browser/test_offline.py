@@ -10,13 +10,13 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from core.extensions import db
 from core import clock
+from core.extensions import db
 from core.models import Contact, Occupancy, Pet, Resident, Site, SubmissionKey, Unit, User
 from plugins.service_desk import rules as service_desk
 from plugins.service_desk.models import ServiceDeskCategory, ServiceDeskPhoto
-from tests.browser.test_service_desk import _png, _service_desk_on
 from tests.browser.conftest import Butler, LiveServer, Screenshots
+from tests.browser.test_service_desk import _png, _service_desk_on
 
 pytestmark = pytest.mark.browser
 

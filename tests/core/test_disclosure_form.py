@@ -12,8 +12,8 @@ from wtforms.validators import DataRequired
 ROOT = Path(__file__).resolve().parents[2]
 
 PAGE = """{% from "_macros.html" import field, disclosure_form %}
-{% call disclosure_form("Add a pet", "/pets", form, "Add", open=opened,
-                        attrs={"data-offline": "pet", "class": "record-form"}, button_class="small") %}
+{% call disclosure_form("Add a pet", "/pets", form, "Add", open=opened, button_class="small",
+                        attrs={"data-offline": "pet", "class": "record-form"}) %}
   {{ field(form.species) }}
 {% endcall %}"""
 

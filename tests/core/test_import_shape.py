@@ -21,6 +21,7 @@ HOST_MAY_IMPORT = {
     "core",
     "core.audit",
     "core.audit_guard",
+    "core.cadence",  # a leaf (standard library only): the API's Cadence
     "core.clock",
     "core.extensions",
     "core.roles",
