@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core import demo, offline
+from core import day, demo, offline
 from core.channels import default_channels
 from core.cli import COMMANDS
 from core.defaults.queries import buildings_of_butler, site_counts
@@ -32,6 +32,7 @@ from core.views import (
     residents,
     sites,
     staff,
+    today,
     transfer,
 )
 
@@ -47,6 +48,7 @@ def butler_blueprints():
     return [
         offline.bp,
         handin.bp,
+        today.bp,
         *(
             module.bp
             for module in (
@@ -67,7 +69,7 @@ def butler_blueprints():
 
 @hookimpl
 def butler_permissions():
-    return [*CORE_PERMISSIONS, *HAND_IN_PERMISSIONS]
+    return [*CORE_PERMISSIONS, *HAND_IN_PERMISSIONS, *day.PERMISSIONS]
 
 
 @hookimpl
@@ -90,6 +92,7 @@ def butler_outbox_channels():
 @hookimpl
 def butler_nav_items(site, user):
     return [
+        NavItem(_l("Today"), "today.index", day.VIEW, order=-10),
         NavItem(_l("Dashboard"), "dashboard.index", "site.view", order=0),
         NavItem(_l("Residents"), "residents.index", "residents.view", order=10),
         NavItem(

@@ -3,6 +3,7 @@
 from core.models.audit import AuditLog
 from core.models.base import Archivable, SiteOwned, Timestamps, UTCDateTime
 from core.models.building import UNIT_STATUSES, Building, Unit
+from core.models.day import DayTick, MorningNote, MorningNoteRead
 from core.models.handin import HandIn
 from core.models.idempotency import SubmissionKey
 from core.models.imports import IMPORT_KINDS, IMPORT_STATUSES, ImportBatch
@@ -37,7 +38,10 @@ __all__ = [
     "AuditLog",
     "Building",
     "ButlerAssignment",
+    "DayTick",
     "HandIn",
+    "MorningNote",
+    "MorningNoteRead",
     "JobRun",
     "Membership",
     "Occupancy",

@@ -13,6 +13,7 @@ from core.roles import Permission
 __all__ = [
     "Cadence",
     "Channel",
+    "DayItem",
     "Job",
     "NavItem",
     "Panel",
@@ -134,6 +135,29 @@ class Report:
     url_args: Mapping[str, Any] = field(default_factory=dict)
     order: int = 100
     sheet: Callable[..., Sheet] | None = None
+
+
+@dataclass(frozen=True)
+class DayItem:
+    """One thing on a person's day page: a round due, a request overdue, an event at three.
+
+    ``key`` names it for the day (``events.event.42``); ``time`` is when (aware), None for
+    "some time today"; ``done`` is what the plugin knows of it; ``overdue`` puts it first.
+    ``tickable`` lets the person tick it done on the page when the plugin does not track it
+    itself (the core keeps the tick for that person and day). ``permission``, when given,
+    hides the item from people who do not hold it.
+    """
+
+    key: str
+    title: str
+    url: str
+    kind: object
+    time: Any = None
+    detail: str = ""
+    done: bool = False
+    overdue: bool = False
+    tickable: bool = False
+    permission: str | None = None
 
 
 @dataclass(frozen=True)

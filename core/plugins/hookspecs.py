@@ -88,6 +88,11 @@ def butler_reports(site, period, butler):
 
 
 @hookspec
+def butler_day_items(site, user, day):
+    """For the day page: return ``DayItem``s of ``day`` (the site's date) for ``user``."""
+
+
+@hookspec
 def butler_search(site, user, query):
     """For the site search: return ``SearchResult``s matching ``query`` that ``user`` may see."""
 

@@ -103,6 +103,13 @@ def butler_nav_items(site, user):
 
 
 @hookimpl
+def butler_day_items(site, user, day):
+    from plugins.events import queries
+
+    return queries.day_items(site, day)
+
+
+@hookimpl
 def butler_dashboard_widgets(site, user):
     from plugins.events import queries
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask import url_for
+from flask_babel import lazy_gettext as _l
 
 from core import clock, tenancy
 from core.extensions import db
 from core.models import Site
+from core.plugins.api import DayItem
 from core.search import like_escape
 from plugins.events.models import Event, Registration
 
@@ -68,3 +71,33 @@ def search(site: Site, query: str) -> list[Event]:
             .limit(SEARCH_LIMIT)
         )
     )
+
+
+def day_items(site: Site, day: date) -> list[DayItem]:
+    """For the day page: the site's events of ``day`` not cancelled, to look in on (ticked
+    done by whoever goes)."""
+    zone = clock.zone(site)
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    rows = db.session.scalars(
+        tenancy.select(Event, site=site)
+        .where(
+            Event.starts_at >= start.astimezone(UTC),
+            Event.starts_at < (start + timedelta(days=1)).astimezone(UTC),
+            Event.cancelled_at.is_(None),
+        )
+        .order_by(Event.starts_at, Event.id)
+        .limit(WIDGET_LIMIT)
+    ).all()
+    return [
+        DayItem(
+            key=f"events.event.{event.id}",
+            title=event.title,
+            url=url_for("events.show", event_id=event.id),
+            kind=_l("Community event"),
+            time=event.starts_at,
+            detail=event.place or "",
+            tickable=True,
+            permission="events.view",
+        )
+        for event in rows
+    ]

@@ -135,6 +135,13 @@ def butler_jobs():
 
 
 @hookimpl
+def butler_day_items(site, user, day):
+    from plugins.service_desk import queries
+
+    return queries.day_items(site, user, clock.now())
+
+
+@hookimpl
 def butler_dashboard_widgets(site, user):
     from core.residents import has_buildings
     from core.security import can

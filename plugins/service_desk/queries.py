@@ -6,6 +6,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from flask import url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
@@ -14,6 +16,7 @@ from core import clock, tenancy
 from core.buildings import looked_after
 from core.extensions import db
 from core.models import Building, Resident, Site, Unit, User
+from core.plugins.api import DayItem
 from core.search import like_escape
 from plugins.service_desk.models import (
     OPEN_STATUSES,
@@ -204,5 +207,82 @@ def search(site: Site, query: str) -> list[ServiceDeskRequest]:
             .where(or_(*conditions))
             .order_by(R.received_at.desc(), R.id.desc())
             .limit(SEARCH_LIMIT)
+        )
+    )
+
+
+DAY_LIMIT = 30
+
+
+def day_requests(site: Site, user: User, now: datetime) -> list[ServiceDeskRequest]:
+    """For the day page: the user's overdue requests and the callbacks due by tonight
+    (the site's, for someone who answers for none)."""
+    today_ends = end_of_local_day(site, now)
+    whose = mine(site.id, user.id) if has_buildings_or_assigned(site, user) else True
+    rows = db.session.scalars(
+        tenancy.select(R, site=site)
+        .options(joinedload(R.category))
+        .where(
+            whose,
+            or_(
+                overdue(now),
+                and_(
+                    R.status == "done",
+                    R.callback_due_at.is_not(None),
+                    R.callback_due_at < today_ends,
+                ),
+            ),
+        )
+        .order_by(R.id)
+        .limit(DAY_LIMIT)
+    ).all()
+    return rows
+
+
+def day_items(site: Site, user: User, now: datetime) -> list[DayItem]:
+    items = []
+    for item in day_requests(site, user, now):
+        url = url_for("service_desk.show", request_id=item.id)
+        title = f"#{item.id} {item.category.name}: {item.description[:60]}"
+        if item.status == "done":
+            items.append(
+                DayItem(
+                    key=f"service_desk.callback.{item.id}",
+                    title=title,
+                    url=url,
+                    kind=_l("Callback due"),
+                    time=item.callback_due_at,
+                    overdue=item.callback_due_at < now,
+                    permission="service_desk.view",
+                )
+            )
+        else:
+            due = item.reply_due_at if item.acknowledged_at is None else item.complete_due_at
+            items.append(
+                DayItem(
+                    key=f"service_desk.request.{item.id}",
+                    title=title,
+                    url=url,
+                    kind=_l("Request overdue"),
+                    time=due,
+                    overdue=True,
+                    permission="service_desk.view",
+                )
+            )
+    return items
+
+
+def has_buildings_or_assigned(site: Site, user: User) -> bool:
+    """Whether ``user`` answers for some requests (a building of theirs, or one assigned)."""
+    return bool(
+        db.session.scalar(
+            select(
+                or_(
+                    looked_after(site.id, user.id).exists(),
+                    tenancy.select(R, R.id, site=site)
+                    .where(is_open(), R.assignee_id == user.id)
+                    .exists(),
+                )
+            )
         )
     )

@@ -171,6 +171,16 @@ def test_hook_butler_reports(client, make):
     assert "Example notes report" not in pack.get_data(as_text=True)
 
 
+def test_hook_butler_day_items(client, make):
+    site = site_with_example(make)
+    make.user(role="butler", site=site, username="ben")
+    login(client, "ben")
+    example_plugin.CALLS.clear()
+    page = client.get(f"/s/{site.slug}/today/").get_data(as_text=True)
+    assert "Read the notes again" in page
+    assert calls("day") == [site.id]
+
+
 def test_a_reports_hook_is_given_the_butler_only_when_it_asks_for_it():
     manager = pluggy.PluginManager("butler")
     manager.add_hookspecs(hookspecs)

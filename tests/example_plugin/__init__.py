@@ -14,7 +14,16 @@ from pathlib import Path
 import click
 
 from core.plugins import hookimpl
-from core.plugins.api import Channel, NavItem, Panel, Permission, PluginInfo, SearchResult, Widget
+from core.plugins.api import (
+    Channel,
+    DayItem,
+    NavItem,
+    Panel,
+    Permission,
+    PluginInfo,
+    SearchResult,
+    Widget,
+)
 
 NAME = "example"
 HERE = Path(__file__).resolve().parent
@@ -133,6 +142,20 @@ def butler_unit_panels(site, user, unit):
 def butler_reports(site, period):
     CALLS.append(("report", site.id))
     return reports.entries()
+
+
+@hookimpl
+def butler_day_items(site, user, day):
+    CALLS.append(("day", site.id))
+    return [
+        DayItem(
+            key=f"example.reread.{day.isoformat()}",
+            title=str(labels.REREAD),
+            url=f"/s/{site.slug}/example/",
+            kind=labels.NOTE,
+            tickable=True,
+        )
+    ]
 
 
 @hookimpl

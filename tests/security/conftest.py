@@ -35,6 +35,7 @@ from core.models import (
     Contact,
     ImportBatch,
     Membership,
+    MorningNote,
     Occupancy,
     Organization,
     OutboxMessage,
@@ -220,7 +221,13 @@ def _fill_site(app: Flask, make: Factory, org: Organization, slug: str) -> SiteO
             attempts=1,
             created_by="core",
         )
-        db.session.add_all([batch, message])
+        note = MorningNote(
+            site_id=site.id,
+            day=core_clock.today(db.session.get(Site, site.id)),
+            body="Water stop in Tower 1 on Friday: tell the residents",
+            author_id=staff.id,
+        )
+        db.session.add_all([batch, message, note])
         db.session.commit()
         ids = {
             "building_id": building.id,
@@ -230,6 +237,7 @@ def _fill_site(app: Flask, make: Factory, org: Organization, slug: str) -> SiteO
             "user_id": staff.id,
             "batch_id": batch.id,
             "message_id": message.id,
+            "note_id": note.id,
         }
         plugin_ids = {}
         for registered in walks.worlds():

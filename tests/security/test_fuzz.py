@@ -85,12 +85,13 @@ from core.forms.residents import (
     VehicleForm,
 )
 from core.forms.staff import AssignForm, ExistingStaffForm, NewStaffForm, RolesForm
-from core.models import Building, ImportBatch, Resident, Unit, User
+from core.models import Building, ImportBatch, Resident, Site, Unit, User
 from core.roles import ROLE_CODES
 from core.testing import walks
 from core.testing.auth import login
 from core.testing.factories import PASSWORD, Factory
 from core.views.buildings import BuildingForm, UnitForm
+from core.views.today import NoteForm
 from core.views.transfer import ImportForm
 from tests.conftest import app_config
 from tests.security.conftest import FUZZ_TALLY, World, plugin_names, url_of
@@ -494,6 +495,13 @@ class Form:
 
 NEXT = {"next": TEXT}
 
+
+def _tick_of_today(s: Setting) -> dict[str, Any]:
+    with s.app.app_context():
+        today = core_clock.today(db.session.get(Site, s.world.a.site.id))
+    return {"key": f"example.reread.{today.isoformat()}", "done": "1"}
+
+
 # The one table: every POST route (``endpoint`` or ``endpoint:variant``) and its form.
 FORMS: dict[str, Form] = {
     "auth.login": Form(
@@ -640,6 +648,14 @@ FORMS: dict[str, Form] = {
     "staff.reactivate": Form({}),
     # Handing in the month's pack takes no field: the month is in the URL.
     "handin.submit": Form({}, start=log_in_as("butler")),
+    "today.write_note": Form(
+        fields_of(NoteForm),
+        lambda s: {"body": "Lift 2 is under repair until noon", "building_id": "0"},
+        start=log_in_as("assistant"),
+    ),
+    "today.read_note": Form({}, start=log_in_as("butler")),
+    # The example plugin offers one item to tick: "example.reread.<the site's date>".
+    "today.tick": Form({"key": TEXT, "done": TEXT}, _tick_of_today, start=log_in_as("butler")),
     "staff.assign": Form(
         fields_of(AssignForm),
         lambda s: {"butler": str(s.world.users["butler"].id), "expected": s.id("user_id")},
