@@ -21,6 +21,7 @@ from core.models import (
     Building,
     ButlerAssignment,
     Membership,
+    MorningNote,
     Occupancy,
     Organization,
     Pet,
@@ -199,6 +200,31 @@ def load_site(site: Site) -> None:
         ).scalar_one_or_none()
         if butler is not None:
             _assign_butler(site, butler, ("T1", "T2"), _count)
+        _morning_note(site)
+
+
+def _morning_note(site: Site) -> None:
+    """Today's morning-meeting note from the manager, for every butler of the site."""
+    manager = db.session.execute(
+        select(User).where(User.username == "manager")
+    ).scalar_one_or_none()
+    today = clock.today(site)
+    exists = db.session.scalar(
+        select(MorningNote.id).where(MorningNote.site_id == site.id, MorningNote.day == today)
+    )
+    if manager is None or exists is not None:
+        return
+    db.session.add(
+        MorningNote(
+            site_id=site.id,
+            day=today,
+            body=(
+                "Water stop in Tower 1 on Friday, 10:00 to 14:00: tell the residents of your "
+                "floors today. Lift 2 of Tower 2 is serviced this morning."
+            ),
+            author_id=manager.id,
+        )
+    )
 
 
 def _load_plugins(site: Site, count) -> None:

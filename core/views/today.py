@@ -115,5 +115,5 @@ def tick():
     db.session.commit()
     if htmx.is_htmx():
         item = day.arrange([offered[key]], day.ticked_keys(site, current_user, today))[0]
-        return render_template("core/_day_item.html", item=item)
+        return render_template("core/_day_item.html", item=item, today=today)
     return redirect(url_for(".index"), code=303)

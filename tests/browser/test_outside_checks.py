@@ -61,6 +61,7 @@ def main_pages(admin: Admin) -> list[tuple[str, str]]:
     resident = admin.resident_ids["Wong Siu Ming"]
     return [
         ("dashboard", f"{s}/"),
+        ("today", f"{s}/today/"),
         ("residents", f"{s}/residents/"),
         ("resident", f"{s}/residents/{resident}"),
         ("buildings", f"{s}/buildings/"),
