@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from core import clock
+from core.charts import Chart, Series
 from core.extensions import db
 from core.models import Site, User
 from core.plugins.api import Sheet
@@ -164,4 +165,18 @@ def butler_sheet(site: Site, period: str, butler: User) -> Sheet:
         ),
         rows=tuple(rows),
         keys=(*(str(f.event.id) for f in mine), "total"),
+    )
+
+
+def month_chart(rows: list[Figures]) -> Chart:
+    """Each event of the month: how many people registered, and how many came."""
+    events = [f for f in rows if f.event is not None]
+    return Chart(
+        "bar",
+        _("Registered and came, by event"),
+        labels=tuple(f.event.title for f in events),
+        series=(
+            Series(_("Registered"), tuple(f.registered for f in events)),
+            Series(_("Came"), tuple(f.attended for f in events)),
+        ),
     )

@@ -14,6 +14,7 @@ from sqlalchemy import case, func, select
 
 from core import clock, tenancy
 from core.buildings import looked_after
+from core.charts import Chart, Series
 from core.exports import neutralise
 from core.extensions import db
 from core.models import Occupancy, Resident, Site, Unit, User
@@ -314,4 +315,22 @@ def butler_sheet(site: Site, period: str, butler: User) -> Sheet:
         ),
         rows=tuple(rows),
         keys=tuple(str(c.id) for c in campaigns),
+    )
+
+
+def campaigns_chart(campaigns: list, counts: dict[int, dict[str, int]]) -> Chart:
+    """Each health check of the list: residents invited, who booked a time, who came."""
+
+    def figure(kind: str) -> tuple[int, ...]:
+        return tuple(counts.get(c.id, {}).get(kind, 0) for c in campaigns)
+
+    return Chart(
+        "bar",
+        _("Invited, booked and came, by health check"),
+        labels=tuple(c.name for c in campaigns),
+        series=(
+            Series(_("Invited"), figure("invited")),
+            Series(_("Booked"), figure("booked")),
+            Series(_("Came"), figure("attended")),
+        ),
     )

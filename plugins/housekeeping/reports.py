@@ -14,6 +14,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
 
 from core import clock, tenancy
+from core.charts import Chart, Series
 from core.exports import neutralise
 from core.extensions import db
 from core.models import Site, User
@@ -224,4 +225,18 @@ def butler_sheet(site: Site, period: str, butler: User) -> Sheet:
         columns=(_("Day"), _("Rooms"), _("Credits")),
         rows=tuple(rows),
         keys=(*(d.isoformat() for d, _r, _c in days), "total"),
+    )
+
+
+def cleaned_chart(cleaned: list, days: dict) -> Chart:
+    """Rooms cleaned on each day of the month, all attendants together."""
+    per_day: dict = {}
+    for _name, day, rooms, _credits in cleaned:
+        per_day[day] = per_day.get(day, 0) + rooms
+    order = sorted(per_day)
+    return Chart(
+        "line" if len(order) > 1 else "bar",
+        _("Rooms cleaned each day"),
+        labels=tuple(days.get(day, day.isoformat()) for day in order),
+        series=(Series(_("Rooms"), tuple(per_day[day] for day in order)),),
     )

@@ -22,6 +22,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import case, func, select
 
 from core import clock, money
+from core.charts import Chart, Series
 from core.exports import neutralise
 from core.extensions import db
 from core.models import Building, Resident, Site, Unit, User
@@ -272,9 +273,24 @@ def revenue_report():
         period=period,
         error=error,
         data=data,
+        revenue_chart=revenue_chart(data, site.currency),
         butlers=butlers,
         unpaid=owed[:UNPAID_ON_PAGE],
     ), (422 if error else 200)
+
+
+def revenue_chart(data: Revenue, currency: str) -> Chart:
+    """Each month's revenue, stacked by service (amounts in the site's currency)."""
+    return Chart(
+        "stacked",
+        _("Revenue of each month, by service"),
+        labels=tuple(data.months),
+        series=tuple(
+            Series(name, tuple(months.get(m, 0) for m in data.months))
+            for name, months in data.by_service.items()
+        ),
+        show=lambda minor: money.show(int(minor), currency),
+    )
 
 
 def workbook(site: Site, period: str, data: Revenue, butlers: list[ButlerRow], owed: list) -> bytes:

@@ -16,6 +16,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import func, select
 
 from core import clock, tenancy
+from core.charts import Chart, Series
 from core.exports import neutralise
 from core.extensions import db
 from core.models import Site, User
@@ -127,9 +128,31 @@ def monthly_report():
         "service_desk/report_monthly.html",
         period=period,
         error=error,
-        figures=month_figures(site, period, now),
+        figures=(figures := month_figures(site, period, now)),
+        promises=promises_chart(figures),
         type_labels=labels.TYPE_LABELS,
     ), (422 if error else 200)
+
+
+def promises_chart(figures: MonthFigures) -> Chart:
+    """The month's four promises to residents, each as the share kept (%)."""
+    return Chart(
+        "bar",
+        _("Promises kept this month (%)"),
+        labels=(_("replied on time"), _("completed on time"), _("called back"), _("satisfied")),
+        series=(
+            Series(
+                _("Share of requests"),
+                (
+                    figures.reply_on_time,
+                    figures.completion_on_time,
+                    figures.callback_rate,
+                    figures.satisfaction_rate,
+                ),
+            ),
+        ),
+        unit=" %",
+    )
 
 
 def month_xlsx(period: str, figures: MonthFigures) -> bytes:

@@ -34,6 +34,7 @@ def monthly_figures():
         first=first,
         rows=rows,
         total=reports.total(rows),
+        month_chart=reports.month_chart(rows),
         previous=(first - timedelta(days=1)).replace(day=1),
         following=next_month(first),
     )

@@ -28,11 +28,14 @@ def summary_index():
         following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
         stmt = stmt.where(HealthCampaign.starts_on < following, HealthCampaign.ends_on >= first)
     campaigns = db.session.scalars(stmt.limit(200)).all()
+    counts = counts_by_campaign([c.id for c in campaigns])
     return render_template(
         "health/summary_index.html",
         campaigns=campaigns,
         period=period if first else "",
-        counts=counts_by_campaign([c.id for c in campaigns]),
+        counts=counts,
+        # A chart of the month's checks (of the latest dozen when no month is chosen).
+        campaigns_chart=reports.campaigns_chart(campaigns[:12], counts),
     )
 
 

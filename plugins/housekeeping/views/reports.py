@@ -48,5 +48,6 @@ def report():
         days=days,
         period=period,
         figures=figures,
+        cleaned_chart=reports.cleaned_chart(figures["cleaned"], days),
         key_state=reports.key_state,
     )

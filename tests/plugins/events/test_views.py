@@ -335,6 +335,10 @@ def test_scores_report_photo_and_monthly_figures(app, client, estate, tmp_path, 
 
     page = client.get(f"{estate.url}/figures?period=2026-11").get_data(as_text=True)
     assert "Lantern evening" in page
+    # The chart draws the same numbers as the table: 5 registered, 2 came.
+    figure = page.split('<figure class="chart-figure"')[1].split("</figure>")[0]
+    assert "<figcaption>Registered and came, by event</figcaption>" in figure
+    assert '<th scope="row">Lantern evening</th><td>5</td><td>2</td>' in figure
     sheet = openpyxl.load_workbook(
         io.BytesIO(client.get(f"{estate.url}/figures.xlsx?period=2026-11").data)
     ).active

@@ -236,6 +236,9 @@ def test_the_reports_page_leads_managers_to_the_summaries_of_the_month(
     assert "Health-check summary" in reports
     december = client.get(f"{estate.base}/summary?period=2026-12").get_data(as_text=True)
     assert "Winter health check" in december and "1 of 1 came" in december
+    figure = december.split('<figure class="chart-figure"')[1].split("</figure>")[0]
+    assert "<figcaption>Invited, booked and came, by health check</figcaption>" in figure
+    assert '<th scope="row">Winter health check</th><td>1</td><td>0</td><td>1</td>' in figure
     january = client.get(f"{estate.base}/summary?period=2027-01").get_data(as_text=True)
     assert "No health check in this period." in january
     odd = client.get(f"{estate.base}/summary?period=2027-13")

@@ -4,6 +4,7 @@ in the month's "Rooms cleaned"; the executive housekeeper sees who has handed in
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, date, datetime
 
 from flask import g
@@ -66,3 +67,18 @@ def test_the_attendant_hands_in_and_the_executive_housekeeper_sees_it(app, clien
     assert "1 of 2 handed in." in page
     ann = page.split(f'id="butler-{hotel.staff["ann"].id}"')[1].split("</tr>")[0]
     assert "Not handed in yet." not in ann
+
+
+def test_the_months_report_draws_the_rooms_cleaned_each_day(app, client, hotel):
+    clean(app, hotel, "ann", date(2026, 11, 2), ["1101", "1102"])
+    clean(app, hotel, "al", date(2026, 11, 2), ["1201"])
+    clean(app, hotel, "ann", date(2026, 11, 3), ["1101"])
+    login(client, "eva")
+    page = client.get(hotel.url("reports/month?period=2026-11")).get_data(as_text=True)
+    figure = page.split('<figure class="chart-figure"')[1].split("</figure>")[0]
+    assert "<figcaption>Rooms cleaned each day</figcaption>" in figure
+    assert '<svg class="chart chart-line"' in figure
+    # The same days as the table, all attendants together: 3 on the 2nd, 1 on the 3rd.
+    cells = re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td>', figure)
+    assert [count for _day, count in cells] == ["3", "1"]
+    assert cells[0][0] == "Nov 2, 2026"  # as the table writes the day

@@ -129,3 +129,20 @@ def test_demo_data_fills_a_catalogue_once(app, make):
         assert services == 8 and len(orders) == 4
         assert {o.status for o in orders} == {"quoted", "accepted", "delivered"}
         assert all(o.sold_by_id == seller.id for o in orders)
+
+
+def test_the_revenue_is_drawn_month_by_month_with_the_same_amounts(app, client, estate, clock):
+    clock.set(datetime(2026, 11, 20, 4, 0, tzinfo=UTC))
+    login(client, "ben")
+    sell_and_deliver(client, estate, estate.cleaning, "2", "2026-10-05", "300")
+    sell_and_deliver(client, estate, estate.tubes, "1", "2026-11-18", "120")
+    client.post("/logout")
+    login(client, "mia")
+    html = text(client.get(f"{estate.base}/reports/revenue?period=2026-11"))
+    figure = html.split('<figure class="chart-figure"')[1].split("</figure>")[0]
+    assert "<figcaption>Revenue of each month, by service</figcaption>" in figure
+    assert '<svg class="chart chart-stacked"' in figure
+    # The table under the chart: October's cleaning, November's tubes, as on the page.
+    october = figure.split('<th scope="row">2026-10</th>')[1].split("</tr>")[0]
+    november = figure.split('<th scope="row">2026-11</th>')[1].split("</tr>")[0]
+    assert "HK$300.00" in october and "HK$120.00" in november

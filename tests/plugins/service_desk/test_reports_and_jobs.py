@@ -126,3 +126,25 @@ def test_the_job_emails_the_assignee_before_the_completion_time(app, make, estat
         message = db.session.scalar(select(OutboxMessage))
         assert (message.channel, message.recipient) == ("email", "fiona@example.com")
         assert "must be done by 2026-11-04 09:00" in message.body
+
+
+def test_the_month_draws_the_promises_kept_with_their_numbers_in_a_table(
+    app, client, estate, clock
+):
+    first, _second = _requests(app, estate, 2)
+    with app.app_context():
+        butler = db.session.get(User, estate.butler.id)
+        one = db.session.get(ServiceDeskRequest, first)
+        rules.acknowledge(one, butler, "Coming", T0 + timedelta(minutes=10))
+        db.session.commit()
+    clock.set(T0 + timedelta(days=5))
+    login(client, estate.manager.username)
+    page = client.get(f"{estate.base}/reports/monthly?period=2026-11").text
+    figure = page.split('<figure class="chart-figure"')[1].split("</figure>")[0]
+    assert "<figcaption>Promises kept this month (%)</figcaption>" in figure
+    assert '<svg class="chart chart-bar"' in figure
+    # The table under the chart holds the same share as the figure above it: 1 of 2.
+    assert '<th scope="row">replied on time</th><td>50 %</td>' in figure
+    assert '<th scope="row">called back</th><td>–</td>' in figure
+    empty = client.get(f"{estate.base}/reports/monthly?period=2026-01")
+    assert empty.status_code == 200 and "Promises kept this month (%)" in empty.text
