@@ -8,7 +8,7 @@ database and the server keep UTC, and "today" is a question about a place.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -40,6 +40,15 @@ def local_now(site: HasTimezone) -> datetime:
 def today(site: HasTimezone) -> date:
     """The date it is now at the site."""
     return local_now(site).date()
+
+
+def day_bounds(site: HasTimezone, day: date) -> tuple[datetime, datetime]:
+    """The UTC moments the site's ``day`` starts and ends (the end excluded): 23 or 25
+    hours long on the days its clocks change."""
+    tz = zone(site)
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def this_month(site: HasTimezone) -> str:

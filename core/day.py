@@ -21,6 +21,7 @@ from core.models import (
     Building,
     ButlerAssignment,
     DayTick,
+    DayWeather,
     Membership,
     MorningNote,
     MorningNoteRead,
@@ -32,12 +33,17 @@ from core.roles import MANAGERS_AND_ASSISTANTS, OFFICE_ROLES
 
 VIEW = "day.view"
 WRITE_NOTE = "day.write_note"
+SET_WEATHER = "day.set_weather"
 PERMISSIONS: tuple[Permission, ...] = (
     Permission(VIEW, _l("Open the day page"), OFFICE_ROLES),
     Permission(
         WRITE_NOTE, _l("Write the morning meeting's note for the butlers"), MANAGERS_AND_ASSISTANTS
     ),
+    Permission(SET_WEATHER, _l("Mark the day rainy or a typhoon day"), MANAGERS_AND_ASSISTANTS),
 )
+
+# The day's weather, mildest first: rounds on a wet day gain their waterproofing checks.
+WEATHER = {"rain": _l("Rainy day"), "typhoon": _l("Typhoon day")}
 NOTE_LIMIT = 2000
 
 
@@ -173,3 +179,49 @@ def building_choices(site: Site) -> list[tuple[int, str]]:
         )
     ).all()
     return [(0, str(_l("All buildings")))] + [(bid, f"{code} {name}") for bid, code, name in rows]
+
+
+# --- The day's weather -----------------------------------------------------------------
+
+
+def weather_of(site: Site, day: date) -> str | None:
+    """``rain``, ``typhoon`` or None: what the site's ``day`` was marked."""
+    return db.session.scalar(
+        tenancy.select(DayWeather, DayWeather.kind, site=site).where(DayWeather.day == day)
+    )
+
+
+def set_weather(
+    site: Site, day: date, kind: str | None, by: User | None = None, source: str = "site"
+) -> None:
+    """Mark ``day`` rainy or a typhoon day (``kind`` None takes the mark away).
+
+    A plugin marking the day (a typhoon notice sent) never makes it milder than it is: a
+    rainstorm notice on a typhoon day leaves the typhoon. The office's own choice wins.
+    """
+    if kind is not None and kind not in WEATHER:
+        raise ValueError(f"unknown weather {kind!r}")
+    row = db.session.scalar(tenancy.select(DayWeather, site=site).where(DayWeather.day == day))
+    if kind is None:
+        if row is not None:
+            db.session.delete(row)
+        return
+    if row is not None:
+        milder = list(WEATHER).index(kind) < list(WEATHER).index(row.kind)
+        if source != "site" and milder:
+            return
+        row.kind, row.source, row.set_by_id = kind, source, by.id if by else None
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                DayWeather(
+                    site_id=site.id,
+                    day=day,
+                    kind=kind,
+                    source=source,
+                    set_by_id=by.id if by else None,
+                )
+            )
+    except IntegrityError:  # marked from two places at once: the first mark stays
+        pass

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core import day, demo, offline
+from core import day, demo, offline, worklog
 from core.channels import default_channels
 from core.cli import COMMANDS
 from core.defaults.queries import buildings_of_butler, site_counts
@@ -35,6 +35,7 @@ from core.views import (
     today,
     transfer,
 )
+from core.views import worklog as worklog_views
 
 
 @hookimpl
@@ -49,6 +50,7 @@ def butler_blueprints():
         offline.bp,
         handin.bp,
         today.bp,
+        worklog_views.bp,
         *(
             module.bp
             for module in (
@@ -69,7 +71,7 @@ def butler_blueprints():
 
 @hookimpl
 def butler_permissions():
-    return [*CORE_PERMISSIONS, *HAND_IN_PERMISSIONS, *day.PERMISSIONS]
+    return [*CORE_PERMISSIONS, *HAND_IN_PERMISSIONS, *day.PERMISSIONS, *worklog.PERMISSIONS]
 
 
 @hookimpl
@@ -104,6 +106,7 @@ def butler_nav_items(site, user):
         NavItem(_l("Imports"), "transfer.imports_index", "residents.edit", order=650),
         NavItem(_l("Search"), "pages.search", "site.view", order=700),
         NavItem(_l("Reports"), "pages.reports", "reports.view", order=750),
+        NavItem(_l("Work log"), "worklog.index", worklog.VIEW, order=755),
         NavItem(_l("Hand-in"), "handin.index", HAND_IN_VIEW, order=760),
         NavItem(_l("Outbox"), "outbox.index", "outbox.view", order=800),
         NavItem(_l("Staff"), "staff.index", "staff.manage", order=850),

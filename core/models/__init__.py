@@ -3,7 +3,7 @@
 from core.models.audit import AuditLog
 from core.models.base import Archivable, SiteOwned, Timestamps, UTCDateTime
 from core.models.building import UNIT_STATUSES, Building, Unit
-from core.models.day import DayTick, MorningNote, MorningNoteRead
+from core.models.day import DayTick, DayWeather, MorningNote, MorningNoteRead, WorkLogRemark
 from core.models.handin import HandIn
 from core.models.idempotency import SubmissionKey
 from core.models.imports import IMPORT_KINDS, IMPORT_STATUSES, ImportBatch
@@ -39,6 +39,7 @@ __all__ = [
     "Building",
     "ButlerAssignment",
     "DayTick",
+    "DayWeather",
     "HandIn",
     "MorningNote",
     "MorningNoteRead",
@@ -60,4 +61,5 @@ __all__ = [
     "User",
     "UserSession",
     "Vehicle",
+    "WorkLogRemark",
 ]

@@ -55,3 +55,32 @@ class DayTick(SiteOwned, db.Model):
     day: Mapped[date] = mapped_column(Date)
     item_key: Mapped[str] = mapped_column(String(120))
     ticked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class DayWeather(SiteOwned, db.Model):
+    """The site's day marked rainy or a typhoon day: rounds then gain their wet-weather
+    checks. Set on the day page by the office, or by a plugin (a weather notice sent);
+    ``source`` says which (``site`` or the plugin's name)."""
+
+    __tablename__ = "day_weather"
+    __table_args__ = (UniqueConstraint("site_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(40), default="site")
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
+
+
+class WorkLogRemark(SiteOwned, db.Model):
+    """The butler's own remarks at the foot of their work log for a day."""
+
+    __tablename__ = "work_log_remark"
+    __table_args__ = (UniqueConstraint("site_id", "user_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    day: Mapped[date] = mapped_column(Date)
+    body: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)

@@ -24,6 +24,7 @@ __all__ = [
     "SearchResult",
     "Sheet",
     "Widget",
+    "WorkLogEntry",
 ]
 
 SITE_KINDS = frozenset({"residential", "hotel"})
@@ -158,6 +159,22 @@ class DayItem:
     overdue: bool = False
     tickable: bool = False
     permission: str | None = None
+
+
+@dataclass(frozen=True)
+class WorkLogEntry:
+    """One line of a butler's work log (《管家工作日志》): a round walked, a request closed,
+    a visit made. ``time`` is when it happened (aware); ``kind`` says what sort of work
+    (a lazy string shown as the line's tag); ``detail`` and ``outcome`` are short plain
+    text. ``key`` names it uniquely for the day (``inspections.round.42``)."""
+
+    key: str
+    time: Any
+    kind: object
+    title: str
+    url: str = ""
+    detail: str = ""
+    outcome: str = ""
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,11 @@ def butler_day_items(site, user, day):
 
 
 @hookspec
+def butler_work_log(site, butler, day):
+    """For a butler's work log: return ``WorkLogEntry``s of what ``butler`` did on ``day``."""
+
+
+@hookspec
 def butler_search(site, user, query):
     """For the site search: return ``SearchResult``s matching ``query`` that ``user`` may see."""
 

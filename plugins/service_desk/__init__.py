@@ -142,6 +142,13 @@ def butler_day_items(site, user, day):
 
 
 @hookimpl
+def butler_work_log(site, butler, day):
+    from plugins.service_desk import queries
+
+    return queries.work_log(site, butler, day)
+
+
+@hookimpl
 def butler_dashboard_widgets(site, user):
     from core.residents import has_buildings
     from core.security import can

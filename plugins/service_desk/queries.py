@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import url_for
@@ -16,12 +16,14 @@ from core import clock, tenancy
 from core.buildings import looked_after
 from core.extensions import db
 from core.models import Building, Resident, Site, Unit, User
-from core.plugins.api import DayItem
+from core.plugins.api import DayItem, WorkLogEntry
 from core.search import like_escape
+from plugins.service_desk.labels import ACTION_LABELS
 from plugins.service_desk.models import (
     OPEN_STATUSES,
     TYPES,
     ServiceDeskCategory,
+    ServiceDeskEvent,
     ServiceDeskRequest,
 )
 
@@ -286,3 +288,31 @@ def has_buildings_or_assigned(site: Site, user: User) -> bool:
             )
         )
     )
+
+
+def work_log(site: Site, butler: User, day: date) -> list[WorkLogEntry]:
+    """The steps ``butler`` took on requests during the site's ``day``, one line each."""
+    start, end = clock.day_bounds(site, day)
+    steps = db.session.execute(
+        tenancy.select(ServiceDeskEvent, site=site)
+        .add_columns(R)
+        .join(R, R.id == ServiceDeskEvent.request_id)
+        .where(
+            ServiceDeskEvent.user_id == butler.id,
+            ServiceDeskEvent.at >= start,
+            ServiceDeskEvent.at < end,
+        )
+        .order_by(ServiceDeskEvent.at, ServiceDeskEvent.id)
+    ).all()
+    return [
+        WorkLogEntry(
+            key=f"service_desk.event.{step.id}",
+            time=step.at,
+            kind=_l("Service request"),
+            title=f"#{req.id} {req.description[:60]}",
+            url=url_for("service_desk.show", request_id=req.id),
+            detail=str(ACTION_LABELS.get(step.action, step.action)),
+            outcome=step.note[:200],
+        )
+        for step, req in steps
+    ]

@@ -96,6 +96,10 @@ def test_a_share_against_its_target_is_marked_met_or_short(app):
     with app.test_request_context():
         html = str(render(chart))
     assert "<td>36%</td>" in html and "<td>A third</td>" in html
+    # The drawing's own class names its kind apart from its parts' classes: a target
+    # chart is not drawn as one dashed target line.
+    assert '<svg class="chart chart-kind-target"' in html
+    assert html.count('class="chart-target"') == 1
 
 
 def test_the_table_speaks_the_users_language(app, make, client):

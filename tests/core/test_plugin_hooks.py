@@ -181,6 +181,19 @@ def test_hook_butler_day_items(client, make):
     assert calls("day") == [site.id]
 
 
+def test_hook_butler_work_log(client, make):
+    site = site_with_example(make)
+    make.user(role="butler", site=site, username="ben")
+    with client.application.app_context():
+        db.session.add(example_plugin.ExampleNote(site_id=site.id, text="Checked the fire doors"))
+        db.session.commit()
+    login(client, "ben")
+    example_plugin.CALLS.clear()
+    page = client.get(f"/s/{site.slug}/log/2026-10-05").get_data(as_text=True)
+    assert "Checked the fire doors" in page
+    assert calls("worklog") == [site.id]
+
+
 def test_a_reports_hook_is_given_the_butler_only_when_it_asks_for_it():
     manager = pluggy.PluginManager("butler")
     manager.add_hookspecs(hookspecs)

@@ -23,6 +23,7 @@ from core.plugins.api import (
     PluginInfo,
     SearchResult,
     Widget,
+    WorkLogEntry,
 )
 
 NAME = "example"
@@ -155,6 +156,21 @@ def butler_day_items(site, user, day):
             kind=labels.NOTE,
             tickable=True,
         )
+    ]
+
+
+@hookimpl
+def butler_work_log(site, butler, day):
+    CALLS.append(("worklog", site.id))
+    return [
+        WorkLogEntry(
+            key=f"example.note.{n.id}",
+            time=None,
+            kind=labels.NOTE,
+            title=n.text,
+            url=f"/s/{site.slug}/example/",
+        )
+        for n in rules.matching(site, "")
     ]
 
 

@@ -72,6 +72,8 @@ def pytest_terminal_summary(terminalreporter) -> None:
 FIXED_ARGUMENTS = {"fmt": "csv", "kind": "residents", "name": "example", "section": "contact"}
 # The hand-in pack's month (core/views/handin.py).
 FIXED_ARGUMENTS["period"] = "2026-10"
+# A work log's day (core/views/worklog.py).
+FIXED_ARGUMENTS["day"] = "2026-10-05"
 
 
 def plugin_fixed_arguments(plugin: str) -> dict[str, Any]:

@@ -93,6 +93,7 @@ from core.testing.factories import PASSWORD, Factory
 from core.views.buildings import BuildingForm, UnitForm
 from core.views.today import NoteForm
 from core.views.transfer import ImportForm
+from core.views.worklog import RemarkForm
 from tests.conftest import app_config
 from tests.security.conftest import FUZZ_TALLY, World, plugin_names, url_of
 
@@ -656,6 +657,11 @@ FORMS: dict[str, Form] = {
     "today.read_note": Form({}, start=log_in_as("butler")),
     # The example plugin offers one item to tick: "example.reread.<the site's date>".
     "today.tick": Form({"key": TEXT, "done": TEXT}, _tick_of_today, start=log_in_as("butler")),
+    "worklog.remarks": Form(
+        fields_of(RemarkForm),
+        lambda s: {"body": "Walked Tower 1 twice; the roof door was left open"},
+        start=log_in_as("butler"),
+    ),
     "staff.assign": Form(
         fields_of(AssignForm),
         lambda s: {"butler": str(s.world.users["butler"].id), "expected": s.id("user_id")},

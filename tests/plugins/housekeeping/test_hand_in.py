@@ -77,7 +77,7 @@ def test_the_months_report_draws_the_rooms_cleaned_each_day(app, client, hotel):
     page = client.get(hotel.url("reports/month?period=2026-11")).get_data(as_text=True)
     figure = page.split('<figure class="chart-figure"')[1].split("</figure>")[0]
     assert "<figcaption>Rooms cleaned each day</figcaption>" in figure
-    assert '<svg class="chart chart-line"' in figure
+    assert '<svg class="chart chart-kind-line"' in figure
     # The same days as the table, all attendants together: 3 on the 2nd, 1 on the 3rd.
     cells = re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td>', figure)
     assert [count for _day, count in cells] == ["3", "1"]

@@ -141,7 +141,7 @@ def test_the_revenue_is_drawn_month_by_month_with_the_same_amounts(app, client, 
     html = text(client.get(f"{estate.base}/reports/revenue?period=2026-11"))
     figure = html.split('<figure class="chart-figure"')[1].split("</figure>")[0]
     assert "<figcaption>Revenue of each month, by service</figcaption>" in figure
-    assert '<svg class="chart chart-stacked"' in figure
+    assert '<svg class="chart chart-kind-stacked"' in figure
     # The table under the chart: October's cleaning, November's tubes, as on the page.
     october = figure.split('<th scope="row">2026-10</th>')[1].split("</tr>")[0]
     november = figure.split('<th scope="row">2026-11</th>')[1].split("</tr>")[0]

@@ -142,7 +142,7 @@ def test_the_month_draws_the_promises_kept_with_their_numbers_in_a_table(
     page = client.get(f"{estate.base}/reports/monthly?period=2026-11").text
     figure = page.split('<figure class="chart-figure"')[1].split("</figure>")[0]
     assert "<figcaption>Promises kept this month (%)</figcaption>" in figure
-    assert '<svg class="chart chart-bar"' in figure
+    assert '<svg class="chart chart-kind-bar"' in figure
     # The table under the chart holds the same share as the figure above it: 1 of 2.
     assert '<th scope="row">replied on time</th><td>50 %</td>' in figure
     assert '<th scope="row">called back</th><td>–</td>' in figure
