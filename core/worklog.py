@@ -10,14 +10,15 @@ a month of logs goes into the butler's hand-in pack.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from core import tenancy
+from core import clock, tenancy
 from core.extensions import db
 from core.models import Membership, Site, User, WorkLogRemark
-from core.plugins.api import Permission, WorkLogEntry
+from core.plugins.api import Permission, Report, Sheet, WorkLogEntry
 from core.plugins.host import flatten, host
 from core.roles import MANAGERS_AND_ASSISTANTS
 
@@ -77,3 +78,59 @@ def butlers(site: Site) -> list[User]:
 def is_logged(site: Site, user: User) -> bool:
     """Whether ``user`` keeps a log on ``site`` (holds a butler's membership there)."""
     return user.id in {u.id for u in butlers(site)}
+
+
+def month_sheet(site: Site, period: str, butler: User) -> Sheet:
+    """A month of ``butler``'s logs for the hand-in pack: one row per line of each day
+    (the day's remarks as a last row), up to the site's today."""
+    year, month = (int(part) for part in period.split("-"))
+    first = date(year, month, 1)
+    last = min(date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1), clock.today(site))
+    remarks = {
+        r.day: r.body
+        for r in db.session.scalars(
+            tenancy.select(WorkLogRemark, site=site).where(
+                WorkLogRemark.user_id == butler.id,
+                WorkLogRemark.day >= first,
+                WorkLogRemark.day <= last,
+            )
+        )
+    }
+    rows, keys = [], []
+    zone = clock.zone(site)
+    day = first
+    while day <= last:
+        for e in entries(site, butler, day):
+            at = e.time.astimezone(zone).strftime("%H:%M") if e.time else None
+            rows.append((day, at, str(e.kind), e.title, e.detail, e.outcome))
+            keys.append(e.key)
+        if remarks.get(day):
+            rows.append((day, None, gettext("Remarks"), remarks[day], "", ""))
+            keys.append(f"worklog.remarks.{day.isoformat()}")
+        day += timedelta(days=1)
+    return Sheet(
+        title=gettext("Work log"),
+        columns=(
+            gettext("Date"),
+            gettext("When"),
+            gettext("Work"),
+            gettext("What"),
+            gettext("Details"),
+            gettext("Outcome"),
+        ),
+        rows=tuple(rows),
+        keys=tuple(keys),
+    )
+
+
+def report() -> Report:
+    """The work log as a report of the hand-in pack (it has no site-wide page)."""
+    return Report(
+        key="core.work_log",
+        title=_l("Work log"),
+        endpoint="worklog.index",
+        permission=VIEW,
+        description=_l("Every day's work, line by line, with the butler's remarks."),
+        order=5,
+        sheet=month_sheet,
+    )

@@ -115,6 +115,12 @@ def butler_nav_items(site, user):
 
 
 @hookimpl
+def butler_reports(site, period, butler):
+    # The work log is cut per butler only: it joins the hand-in pack, not the reports page.
+    return [worklog.report()] if butler is not None else []
+
+
+@hookimpl
 def butler_search(site, user, query):
     return search_residents(site, user, query)
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 
-from core import audit, clock, day, htmx
+from core import audit, clock, day, htmx, worklog
 from core.contributions import collect
 from core.extensions import db
 from core.forms import text_field
@@ -32,16 +32,27 @@ class NoteForm(FlaskForm):
     building_id = SelectField(_l("For"), coerce=int, validate_choice=True, default=0)
 
 
+class WeatherForm(FlaskForm):
+    kind = SelectField(_l("The day's weather"), validate_choice=True, default="")
+
+
+def _weather_form(kind: str | None = None) -> WeatherForm:
+    form = WeatherForm(kind=kind or "")
+    form.kind.choices = [("", _("Ordinary day")), *((k, str(v)) for k, v in day.WEATHER.items())]
+    return form
+
+
 def _note_form() -> NoteForm:
     form = NoteForm()
     form.building_id.choices = day.building_choices(current_site())
     return form
 
 
-def _page(form: NoteForm | None = None, status: int = 200):
+def _page(form: NoteForm | None = None, status: int = 200, weather_form: WeatherForm | None = None):
     site = current_site()
     today = clock.today(site)
     writer = can(current_user, day.WRITE_NOTE, site)
+    weather = day.weather_of(site, today)
     items = day.arrange(
         collect("butler_day_items", day=today), day.ticked_keys(site, current_user, today)
     )
@@ -57,6 +68,11 @@ def _page(form: NoteForm | None = None, status: int = 200):
             notes=notes,
             writer=writer,
             form=form or (_note_form() if writer else None),
+            weather=weather,
+            weather_label=day.WEATHER.get(weather) if weather else None,
+            weather_form=weather_form
+            or (_weather_form(weather) if can(current_user, day.SET_WEATHER, site) else None),
+            keeps_log=worklog.is_logged(site, current_user),
         ),
         status,
     )
@@ -80,6 +96,20 @@ def write_note():
         site, current_user, clock.today(site), form.body.data, form.building_id.data or None
     )
     audit.record("day.note_written", note)
+    db.session.commit()
+    return redirect(url_for(".index"), code=303)
+
+
+@bp.route("/weather", methods=["POST"])
+@requires(day.SET_WEATHER)
+def set_weather():
+    site = current_site()
+    form = _weather_form()
+    if not form.validate():
+        return _page(status=422, weather_form=form)
+    today = clock.today(site)
+    day.set_weather(site, today, form.kind.data or None, by=current_user)
+    audit.record("day.weather_set", detail={"day": today.isoformat(), "kind": form.kind.data})
     db.session.commit()
     return redirect(url_for(".index"), code=303)
 
