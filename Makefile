@@ -109,7 +109,7 @@ TIME_SENSITIVE := tests/plugins tests/core/test_clock.py tests/core/test_jobs.py
   tests/core/test_outbox.py tests/core/test_sessions.py tests/core/test_dashboard.py \
   tests/core/test_staff.py tests/core/test_residents.py tests/core/test_exports.py \
   tests/core/test_imports.py tests/core/test_day.py tests/core/test_hand_in.py \
-  tests/core/test_jobs_on_cadences.py
+  tests/core/test_jobs_on_cadences.py tests/core/test_worklog.py
 
 test-dates: install-test catalogues
 	@$(MAKE) --no-print-directory -j2 --output-sync=target $(addprefix test-date-,$(DATES))

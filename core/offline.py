@@ -49,6 +49,7 @@ def service_worker() -> Response:
             "vendor/htmx.min.js",
             "css/app.css",
             "js/offline.js",
+            "js/app.js",
             "favicon.svg",
         )
     ]
