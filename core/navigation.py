@@ -8,6 +8,10 @@ from flask import Flask, g, request, url_for
 from flask_login import current_user
 
 from core.contributions import collect
+from core.plugins.host import flatten, host
+from core.security import can, roles_on
+
+PHONE_BAR_SIZE = 4
 
 
 @dataclass(frozen=True)
@@ -15,6 +19,27 @@ class ShownItem:
     label: str
     url: str
     active: bool
+    phone: int | None = None
+
+
+@dataclass(frozen=True)
+class PhoneBar:
+    """The phone's bottom bar: up to four destinations, the rest under "More"."""
+
+    bar: list[ShownItem]
+    more: list[ShownItem]
+
+    @property
+    def more_active(self) -> bool:
+        return any(item.active for item in self.more)
+
+
+def phone_bar(items: list[ShownItem]) -> PhoneBar:
+    """The items that asked for the bar, smallest ``phone`` first, four at most; the rest
+    (and those that did not ask) in the navigation's order under "More"."""
+    asked = sorted((i for i in items if i.phone is not None), key=lambda i: i.phone)
+    bar = asked[:PHONE_BAR_SIZE]
+    return PhoneBar(bar=bar, more=[i for i in items if i not in bar])
 
 
 def nav_items() -> list[ShownItem]:
@@ -27,15 +52,60 @@ def nav_items() -> list[ShownItem]:
 
 
 def _gather() -> list[ShownItem]:
+    found = collect("butler_nav_items")
+    here = _here([item.endpoint for item in found])
     return [
         ShownItem(
             label=str(item.label),
             url=url_for(item.endpoint),
-            active=request.endpoint is not None
-            and request.endpoint.partition(".")[0] == item.endpoint.partition(".")[0],
+            active=item.endpoint == here,
+            phone=item.phone,
         )
-        for item in collect("butler_nav_items")
+        for item in found
     ]
+
+
+def _here(endpoints: list[str]) -> str | None:
+    """The one item of the bar that the page shown belongs to: its own endpoint, or the
+    item of the same part (blueprint) whose endpoint reads most like the page's, so that
+    on the hotel's key ledger only "Master keys" is marked, not every housekeeping link."""
+    page = request.endpoint
+    if page is None:
+        return None
+    if page in endpoints:
+        return page
+    part = page.partition(".")[0]
+    same = [e for e in endpoints if e.partition(".")[0] == part]
+    if not same:
+        return None
+
+    def shared(endpoint: str) -> int:
+        n = 0
+        for a, b in zip(endpoint, page, strict=False):
+            if a != b:
+                break
+            n += 1
+        return n
+
+    return max(same, key=lambda e: (shared(e), -same.index(e)))
+
+
+def landing_endpoint(site, user) -> str:
+    """The page ``user`` starts on at ``site``: the first item of the site's navigation that
+    is home for one of their roles there (and that they may open), else the dashboard."""
+    roles = roles_on(user, site)
+    for item in collect_for(site, user):
+        if item.home_for & roles:
+            return item.endpoint
+    return "dashboard.index"
+
+
+def collect_for(site, user) -> list:
+    """The site's nav items that ``user`` may open, outside a request for that site."""
+    items = flatten(host().hooks_for(site).butler_nav_items(site=site, user=user))
+    return sorted(
+        (i for i in items if can(user, i.permission, site)), key=lambda i: (i.order, str(i.label))
+    )
 
 
 class _NavOnDemand:
@@ -59,4 +129,4 @@ NAV_ON_DEMAND = _NavOnDemand()
 
 
 def init_app(app: Flask) -> None:
-    app.context_processor(lambda: {"nav_items": NAV_ON_DEMAND})
+    app.context_processor(lambda: {"nav_items": NAV_ON_DEMAND, "phone_bar": phone_bar})

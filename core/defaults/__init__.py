@@ -94,9 +94,16 @@ def butler_outbox_channels():
 @hookimpl
 def butler_nav_items(site, user):
     return [
-        NavItem(_l("Today"), "today.index", day.VIEW, order=-10),
-        NavItem(_l("Dashboard"), "dashboard.index", "site.view", order=0),
-        NavItem(_l("Residents"), "residents.index", "residents.view", order=10),
+        NavItem(
+            _l("Today"),
+            "today.index",
+            day.VIEW,
+            order=-10,
+            phone=10,
+            home_for=frozenset({"butler"}),
+        ),
+        NavItem(_l("Dashboard"), "dashboard.index", "site.view", order=0, phone=45),
+        NavItem(_l("Residents"), "residents.index", "residents.view", order=10, phone=20),
         NavItem(
             _l("Rooms") if site.is_hotel else _l("Buildings"),
             "buildings.index",
@@ -104,7 +111,7 @@ def butler_nav_items(site, user):
             order=20,
         ),
         NavItem(_l("Imports"), "transfer.imports_index", "residents.edit", order=650),
-        NavItem(_l("Search"), "pages.search", "site.view", order=700),
+        NavItem(_l("Search"), "pages.search", "site.view", order=700, phone=40),
         NavItem(_l("Reports"), "pages.reports", "reports.view", order=750),
         NavItem(_l("Work log"), "worklog.index", worklog.VIEW, order=755),
         NavItem(_l("Hand-in"), "handin.index", HAND_IN_VIEW, order=760),

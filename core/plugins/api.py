@@ -52,12 +52,17 @@ class NavItem:
     """An entry in a site's navigation bar; ``endpoint`` lives under ``/s/<site_slug>/``.
 
     ``permission`` hides the item from users who may not open it; smaller ``order`` first.
+    ``phone`` asks for a place in the phone's bottom bar (smaller first; the bar holds four
+    and the rest go under "More"). ``home_for`` names the roles that land on this page
+    after logging in (a butler on the day page, a room attendant on their rooms).
     """
 
     label: object
     endpoint: str
     permission: str
     order: int = 100
+    phone: int | None = None
+    home_for: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

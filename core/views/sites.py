@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 
 from core.extensions import db
 from core.models import Membership, Site, User
+from core.navigation import landing_endpoint
 from core.security import LOGGED_IN, PUBLIC, requires
 
 bp = Blueprint("sites", __name__)
@@ -30,11 +31,16 @@ def landing_url(user: User) -> str:
     """Where a user goes after logging in: their only site, their last site, or the picker."""
     sites = sites_of(user)
     if len(sites) == 1:
-        return url_for("dashboard.index", site_slug=sites[0].slug)
+        return _start_of(user, sites[0])
     for site in sites:
         if site.id == user.last_site_id:
-            return url_for("dashboard.index", site_slug=site.slug)
+            return _start_of(user, site)
     return url_for("sites.choose")
+
+
+def _start_of(user: User, site: Site) -> str:
+    """The page of ``site`` that ``user`` starts on (core.navigation.landing_endpoint)."""
+    return url_for(landing_endpoint(site, user), site_slug=site.slug)
 
 
 @bp.route("/")
@@ -55,5 +61,5 @@ def choose():
             abort(404)
         current_user.last_site_id = chosen.id
         db.session.commit()
-        return redirect(url_for("dashboard.index", site_slug=chosen.slug), code=303)
+        return redirect(_start_of(current_user, chosen), code=303)
     return render_template("core/sites.html", sites=sites, last_site_id=current_user.last_site_id)

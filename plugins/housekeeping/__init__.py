@@ -128,10 +128,17 @@ def butler_migration_dirs():
 @hookimpl
 def butler_nav_items(site, user):
     return [
-        NavItem(_l("Room board"), "housekeeping.board", "housekeeping.view", order=20),
-        NavItem(_l("My rooms"), "housekeeping.my_rooms", "housekeeping.clean", order=21),
+        NavItem(_l("Room board"), "housekeeping.board", "housekeeping.view", order=20, phone=25),
+        NavItem(
+            _l("My rooms"),
+            "housekeeping.my_rooms",
+            "housekeeping.clean",
+            order=21,
+            phone=5,
+            home_for=frozenset({"room_attendant"}),
+        ),
         NavItem(_l("Assignments"), "housekeeping.assignments", "housekeeping.assign", order=22),
-        NavItem(_l("Master keys"), "housekeeping.keys", "housekeeping.keys", order=23),
+        NavItem(_l("Master keys"), "housekeeping.keys", "housekeeping.keys", order=23, phone=15),
         NavItem(_l("Linen"), "housekeeping.linen", "housekeeping.linen", order=24),
     ]
 

@@ -78,7 +78,9 @@ def butler_migration_dirs():
 def butler_nav_items(site, user):
     # One item: the bar marks a plugin's item active on all of its pages. Categories are
     # linked from the requests page.
-    return [NavItem(_l("Service requests"), "service_desk.index", f"{NAME}.view", order=20)]
+    return [
+        NavItem(_l("Service requests"), "service_desk.index", f"{NAME}.view", order=20, phone=30)
+    ]
 
 
 @hookimpl

@@ -17,15 +17,31 @@ def test_login_page_offers_username_and_password(client):
     assert 'name="username"' in html and 'name="password"' in html
 
 
-def test_butler_logs_in_and_lands_on_their_site_dashboard(client, make):
+def test_butler_logs_in_and_lands_on_their_day(client, make):
     site = make.site(name="Harbour View")
     make.user(site=site, username="ben")
     response = login(client, "ben")
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/s/{site.slug}/"
+    assert response.headers["Location"] == f"/s/{site.slug}/today/"
     page = client.get(response.headers["Location"])
     assert page.status_code == 200
     assert "Harbour View" in page.get_data(as_text=True)
+
+
+def test_a_manager_lands_on_the_dashboard_and_an_attendant_on_their_rooms(client, make):
+    site = make.site(name="Harbour View")
+    make.user(site=site, username="mia", role="manager")
+    assert login(client, "mia").headers["Location"] == f"/s/{site.slug}/"
+    client.post("/logout")
+    hotel = make.site(name="Harbour Hotel", kind="hotel")
+    make.enable(hotel, "housekeeping")
+    make.user(site=hotel, username="ray", role="room_attendant")
+    assert login(client, "ray").headers["Location"] == f"/s/{hotel.slug}/housekeeping/my-rooms"
+    # Where the plugin is off, its page is no home: the dashboard is.
+    client.post("/logout")
+    other = make.site(name="Harbour Inn", kind="hotel")
+    make.user(site=other, username="rita", role="room_attendant")
+    assert login(client, "rita").headers["Location"] == f"/s/{other.slug}/"
 
 
 def test_username_is_not_case_sensitive(client, make):

@@ -67,11 +67,12 @@ def test_demo_refuses_to_run_in_production(app, runner, ctx):
     assert counts()["Site"] == 0
 
 
-def test_demo_butler_logs_in_and_sees_their_dashboard(app, runner, client):
+def test_demo_butler_logs_in_on_their_day_and_sees_their_dashboard(app, runner, client):
     with app.app_context():
         runner.invoke(args=["butler", "demo"])
     response = login(client, "butler", "butler-demo")
-    assert response.headers["Location"] == "/s/harbour-view/"
+    assert response.headers["Location"] == "/s/harbour-view/today/"
+    assert client.get(response.headers["Location"]).status_code == 200
     html = client.get("/s/harbour-view/").get_data(as_text=True)
     assert "Harbour View Gardens" in html
     assert "Tower 1" in html  # their buildings

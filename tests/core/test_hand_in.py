@@ -128,7 +128,8 @@ def test_a_butler_opens_last_months_pack_and_its_workbook_has_the_pages_numbers(
     tables = page_tables(text)
     # The service desk and paid services cut their month per butler; the example plugin's
     # report (written before the hook took a butler) stays out of the pack.
-    assert set(tables) == {"service_desk-monthly", "paid_services-by_butler"}
+    # The core's own work log sheet leads the pack.
+    assert set(tables) == {"core-work_log", "service_desk-monthly", "paid_services-by_butler"}
     assert "Example notes report" not in text
     assert ("report", estate.site.id) in example_plugin.CALLS
     repairs = next(r for r in tables["service_desk-monthly"] if r[0] == "Repair")
@@ -138,9 +139,9 @@ def test_a_butler_opens_last_months_pack_and_its_workbook_has_the_pages_numbers(
     assert answer.status_code == 200
     assert answer.mimetype.endswith("spreadsheetml.sheet")
     book = load_workbook(io.BytesIO(answer.data))
-    assert book.sheetnames == ["Service requests of the month", "Paid services sold"]
+    assert book.sheetnames == ["Work log", "Service requests of the month", "Paid services sold"]
     for name, key in zip(
-        book.sheetnames, ("service_desk-monthly", "paid_services-by_butler"), strict=True
+        book.sheetnames[1:], ("service_desk-monthly", "paid_services-by_butler"), strict=True
     ):
         rows = list(book[name].iter_rows(values_only=True))[1:]
         assert len(rows) == len(tables[key]) > 0
@@ -156,6 +157,7 @@ def test_the_zip_holds_one_workbook_per_report(auth, client, estate):
     assert answer.status_code == 200 and answer.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(answer.data))
     assert sorted(archive.namelist()) == [
+        "core-work_log-2026-10.xlsx",
         "paid_services-by_butler-2026-10.xlsx",
         "service_desk-monthly-2026-10.xlsx",
     ]

@@ -91,7 +91,7 @@ from core.testing import walks
 from core.testing.auth import login
 from core.testing.factories import PASSWORD, Factory
 from core.views.buildings import BuildingForm, UnitForm
-from core.views.today import NoteForm
+from core.views.today import NoteForm, WeatherForm
 from core.views.transfer import ImportForm
 from core.views.worklog import RemarkForm
 from tests.conftest import app_config
@@ -655,6 +655,9 @@ FORMS: dict[str, Form] = {
         start=log_in_as("assistant"),
     ),
     "today.read_note": Form({}, start=log_in_as("butler")),
+    "today.set_weather": Form(
+        fields_of(WeatherForm), lambda s: {"kind": "rain"}, start=log_in_as("assistant")
+    ),
     # The example plugin offers one item to tick: "example.reread.<the site's date>".
     "today.tick": Form({"key": TEXT, "done": TEXT}, _tick_of_today, start=log_in_as("butler")),
     "worklog.remarks": Form(
