@@ -407,3 +407,21 @@ def screenshot(page: Page, request: pytest.FixtureRequest) -> Screenshots:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     return Screenshots(page, folder)
+
+
+# --- The navigation, as a phone shows it -------------------------------------------------
+
+
+def nav_to(page: Page, name: str, exact: bool = True) -> None:
+    """Follow the site navigation's link ``name`` as one does on a phone: from the bottom
+    bar, or from under "More" when the bar has no room for it."""
+    bar = page.get_by_role("navigation", name="Shortcuts")
+    link = bar.get_by_role("link", name=name, exact=exact)
+    if not link.count():
+        bar.get_by_text("More", exact=True).click()
+    link.first.click()
+
+
+def open_more(page: Page) -> None:
+    """Open the bottom bar's "More" (the site, the user, the other destinations)."""
+    page.get_by_role("navigation", name="Shortcuts").get_by_text("More", exact=True).click()

@@ -25,7 +25,7 @@ from core.models import (
 )
 from plugins.service_desk import rules
 from plugins.service_desk.models import ServiceDeskCategory
-from tests.browser.conftest import ARTIFACTS, Admin, Butler, LiveServer, Screenshots
+from tests.browser.conftest import ARTIFACTS, Admin, Butler, LiveServer, Screenshots, nav_to
 from tests.browser.test_outside_checks import _tools, axe_problems, run_vnu
 from tests.browser.test_outside_checks import log_in as admin_log_in
 from tests.browser.test_resident_journey import log_in
@@ -84,7 +84,7 @@ def test_butler_opens_last_months_pack_hands_it_in_and_sees_it_recorded(
     live_server: LiveServer,
 ) -> None:
     log_in(page, butler)
-    page.get_by_role("navigation", name="Site").get_by_role("link", name="Hand-in").click()
+    nav_to(page, "Hand-in")
     expect(page).to_have_url(re.compile(rf"/hand-in/{last_month}$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Hand-in pack of {butler.display_name}"

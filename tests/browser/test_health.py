@@ -19,7 +19,7 @@ from core.extensions import db
 from core.models import Membership, Occupancy, PluginEnablement, Resident, Site, Unit, User
 from plugins.health.models import HealthCampaign, HealthCampaignCheck, HealthCheck, HealthSlot
 from plugins.health.rules import ensure_standard_checks
-from tests.browser.conftest import ARTIFACTS, Butler, LiveServer, Screenshots
+from tests.browser.conftest import ARTIFACTS, Butler, LiveServer, Screenshots, nav_to
 from tests.browser.test_outside_checks import _tools, axe_problems, run_vnu
 
 pytestmark = pytest.mark.browser
@@ -101,7 +101,7 @@ def test_health_staff_invite_record_consent_and_enter_results_on_a_phone(
     base = f"/s/{butler.site_slug}/health"
     log_in(page, butler)
     expect(page.locator("#widget-health-next")).to_be_visible()
-    page.get_by_role("link", name="Health checks").first.click()
+    nav_to(page, "Health checks")
     page.get_by_role("link", name="Winter health check").click()
     screenshot("campaign")
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Butler, Screenshots
+from tests.browser.conftest import Butler, Screenshots, nav_to, open_more
 
 pytestmark = pytest.mark.browser
 
@@ -27,15 +27,22 @@ def test_butler_logs_in_sees_their_buildings_and_logs_out(
     screenshot("login-filled")
     page.get_by_role("button", name="Log in").click()
 
+    # A butler starts on their day; the dashboard is one tap away in the bottom bar.
+    expect(page).to_have_url(re.compile(rf"/s/{butler.site_slug}/today/$"))
+    expect(page.get_by_role("heading", name=re.compile("^Today"), level=1)).to_be_visible()
+    nav_to(page, "Dashboard")
     expect(page).to_have_url(re.compile(rf"/s/{butler.site_slug}/$"))
     expect(page.get_by_role("heading", name=butler.site_name, level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="My buildings", level=2)).to_be_visible()
     expect(
         page.get_by_role("cell", name=f"{butler.building_code} · {butler.building_name}")
     ).to_be_visible()
-    expect(page.get_by_role("link", name=butler.display_name)).to_be_visible()
     screenshot("dashboard")
 
+    # The site, the user and logging out are under "More".
+    open_more(page)
+    expect(page.locator(".phone-more-site")).to_contain_text(butler.display_name)
+    screenshot("more")
     page.get_by_role("button", name="Log out").click()
 
     expect(page).to_have_url(LOGIN_URL)

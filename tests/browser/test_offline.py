@@ -58,7 +58,7 @@ def test_forms_sent_while_offline_are_written_once_when_the_signal_returns(
     page.get_by_label("Username").fill(butler.username)
     page.get_by_label("Password").fill(butler.password)
     page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(rf"/s/{butler.site_slug}/$"))
+    expect(page).to_have_url(re.compile(rf"/s/{butler.site_slug}/today/$"))
     page.goto(f"/s/{butler.site_slug}/residents/{resident}")
     expect(page.get_by_role("heading", name="Wong Siu Ming", level=1)).to_be_visible()
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import Occupancy, PluginEnablement, Resident, Site, Unit
 from plugins.paid_services.models import PaidServicesOrder, PaidServicesService
-from tests.browser.conftest import ARTIFACTS, Admin, Butler, LiveServer, Screenshots
+from tests.browser.conftest import ARTIFACTS, Admin, Butler, LiveServer, Screenshots, nav_to
 from tests.browser.test_outside_checks import _tools, axe_problems, run_vnu
 from tests.browser.test_outside_checks import log_in as admin_log_in
 from tests.browser.test_resident_journey import log_in
@@ -70,6 +70,7 @@ def test_butler_sells_delivers_and_takes_two_payments_on_a_phone(
     live_server: LiveServer,
 ) -> None:
     log_in(page, butler)
+    nav_to(page, "Dashboard")
     expect(page.locator("#widget-paid_services-summary")).to_be_visible()
     page.goto(f"/s/{butler.site_slug}/residents/{shop['resident_id']}")
     panel = page.locator("#panel-paid_services-orders")

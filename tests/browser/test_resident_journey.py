@@ -50,7 +50,7 @@ def log_in(page: Page, butler: Butler) -> None:
     page.get_by_label("Username").fill(butler.username)
     page.get_by_label("Password").fill(butler.password)
     page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(rf"/s/{butler.site_slug}/$"))
+    expect(page).to_have_url(re.compile(rf"/s/{butler.site_slug}/today/$"))
 
 
 def test_butler_finds_a_resident_edits_in_place_and_notes_a_call(

@@ -17,7 +17,7 @@ from core.extensions import db
 from core.models import Occupancy, PluginEnablement, Resident, Site, Unit
 from plugins.service_desk.models import ServiceDeskRequest
 from plugins.service_desk.rules import seed_categories
-from tests.browser.conftest import ARTIFACTS, Admin, Butler, LiveServer, Screenshots
+from tests.browser.conftest import ARTIFACTS, Admin, Butler, LiveServer, Screenshots, nav_to
 from tests.browser.test_outside_checks import _tools, axe_problems, run_vnu
 from tests.browser.test_outside_checks import log_in as admin_logs_in
 
@@ -69,6 +69,8 @@ def test_butler_logs_a_repair_on_a_phone_and_replies(
     page.get_by_label("Username").fill(butler.username)
     page.get_by_label("Password").fill(butler.password)
     page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name=re.compile("^Today"), level=1)).to_be_visible()
+    nav_to(page, "Dashboard")
     expect(page.locator("#widget-service_desk-mine")).to_be_visible()
 
     page.get_by_role("link", name="Service requests").click()
