@@ -92,12 +92,13 @@ def index():
         "role_labels": {code: str(label) for code, label in ROLE_LABELS.items()},
         "can_edit": can(current_user, "residents.edit"),
         "can_export": can(current_user, "residents.export"),
+        # The chips of the filters in force name their building.
+        "buildings": _buildings(),
     }
     if htmx.wants_partial() and request.headers.get("HX-Target") == "resident-results":
         return render_template("core/residents/_results.html", **context)
     return render_template(
         "core/residents/index.html",
-        buildings=_buildings(),
         mine_default=mine_default,
         **context,
     )

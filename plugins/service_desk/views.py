@@ -105,14 +105,15 @@ def index():
         "total": total,
         "pages": max(1, -(-total // queries.PER_PAGE)),
         "now": now,
+        # The chips of the filters in force name their building and category.
+        "buildings": _buildings(),
+        "categories": _categories(active_only=False),
         **_labels(),
     }
     if htmx.wants_partial() and request.headers.get("HX-Target") == "request-results":
         return render_template("service_desk/_results.html", **context)
     return render_template(
         "service_desk/index.html",
-        buildings=_buildings(),
-        categories=_categories(active_only=False),
         can_log=can(current_user, "service_desk.handle"),
         can_configure=can(current_user, "service_desk.configure"),
         **context,

@@ -174,6 +174,7 @@ def test_a_supervisor_inspects_and_releases_a_room_from_the_board(
     expect(page.get_by_role("heading", name="Room board", level=1)).to_be_visible()
     screenshot("board")
 
+    page.locator(".filter-fold > summary").click()  # the filters are folded on a phone
     page.locator("select[name=floor]").select_option("11")
     expect(page).to_have_url(re.compile(r"floor=11"))
     expect(page.get_by_role("link", name=re.compile(r"^1201"))).to_have_count(0)

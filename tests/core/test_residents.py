@@ -97,6 +97,22 @@ def test_filters_by_building_role_and_moved_out(client, make, estate):
     assert gone.name in moved_out and "Owner One" not in moved_out
 
 
+def test_the_filters_in_force_show_as_chips_that_take_them_away(client, make, estate):
+    site, t1, t2 = estate
+    make.resident(site, make.unit(t2), name="Tenant Two", role="tenant")
+    login(client, "mia")
+    page = client.get(residents_url(site, building=t2.id, role="tenant")).get_data(as_text=True)
+    chips = page[
+        page.index('class="filter-chips"') : page.index("</ul>", page.index("filter-chips"))
+    ]
+    assert "T2 · Tower 2" in chips and "Tenant" in chips
+    # Each chip links to the list without its own filter, keeping the others.
+    assert f'href="/s/{site.slug}/residents/?mine=0&amp;role=tenant"' in chips
+    assert f'href="/s/{site.slug}/residents/?building={t2.id}&amp;mine=0"' in chips
+    assert 'Filter <span class="filter-count">(2)</span>' in page
+    assert 'class="filter-chips"' not in client.get(residents_url(site)).get_data(as_text=True)
+
+
 def test_sorting_is_limited_to_allowed_columns(client, make, estate):
     site, t1, _ = estate
     make.resident(site, make.unit(t1, number="1A"), name="Zed", ref="A1")

@@ -187,6 +187,24 @@ def test_lists_show_awaiting_callback_by_building_and_category(app, butler, esta
     ).get_data(as_text=True)
 
 
+def test_a_filtered_list_names_its_filters_and_each_chip_takes_one_away(
+    app, butler, estate, clock
+):
+    clock.set(T0)
+    request_id = _new_id(_log(butler, estate))
+    query = f"view=all&building={estate.tower.id}&category={estate.plumbing.id}"
+    page = butler.get(f"{estate.base}/?{query}").get_data(as_text=True)
+    start = page.index('class="filter-chips"')
+    chips = page[start : page.index("</ul>", start)]
+    assert estate.plumbing.name in chips
+    assert f"?view=all&amp;category={estate.plumbing.id}" in chips  # the building taken away
+    assert f"?view=all&amp;building={estate.tower.id}" in chips  # the category taken away
+    # On a phone the request shows as a card, with one line of what it is about.
+    assert '<table class="striped requests cards">' in page
+    assert '<td class="card-only card-text">Kitchen tap leaks</td>' in page
+    assert f"#{request_id}" in page
+
+
 def test_the_resident_page_shows_their_requests(app, butler, estate, clock):
     clock.set(T0)
     request_id = _new_id(_log(butler, estate))
