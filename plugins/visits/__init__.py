@@ -21,8 +21,8 @@ def butler_plugin_info():
         name=NAME,
         label=_l("Home visits"),
         description=_l(
-            "Home visits with the visit form, and the quota: a third of the households "
-            "every month, 98% every quarter."
+            "Home visits with the visit form, and the quota of households visited "
+            "every month and every quarter."
         ),
         version="0.1.0",
         kinds=frozenset({"residential"}),

@@ -45,7 +45,7 @@ class VisitForm(HomeVisitForm):
         _l("Day of the visit"),
         validators=[DataRequired(_l("Give the day of the visit.")), _not_future, _not_too_old],
     )
-    visited_time = TimeField(_l("Time"), validators=[Optional()])
+    visited_time = TimeField(_l("Time of the visit"), validators=[Optional()])
     kind = SelectField(
         _l("Kind of visit"), choices=[SelectChoice(c, label) for c, label in KIND_LABELS.items()]
     )

@@ -164,9 +164,9 @@ def _form_header() -> list[str]:
     labels = profile_labels()
     return [
         _("Day"),
-        _("Time"),
+        _("Time of the visit"),
         _("Unit"),
-        _("Household"),
+        _("Household visited"),
         _("Kind of visit"),
         _("Outcome"),
         _("Butler"),
@@ -223,7 +223,7 @@ def butler_sheet(site: Site, period: str, butler: User) -> Sheet:
         columns=(
             _("Day"),
             _("Unit"),
-            _("Household"),
+            _("Household visited"),
             _("Kind of visit"),
             _("Outcome"),
             _("Changed during the visit"),
