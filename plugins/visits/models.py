@@ -74,8 +74,8 @@ class VisitsPlan(SiteOwned, db.Model):
 
     __tablename__ = "visits_plan"
     __table_args__ = (
-        UniqueConstraint("site_id", "butler_id", "unit_id", "resident_id", "planned_on"),
         Index("ix_visits_plan_site_id_butler_id_planned_on", "site_id", "butler_id", "planned_on"),
+        Index("ix_visits_plan_site_id_planned_on", "site_id", "planned_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,6 +84,8 @@ class VisitsPlan(SiteOwned, db.Model):
     resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id"))
     planned_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # Taken off the plan: kept, so that the week's adjustments can be seen afterwards.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     unit: Mapped[Unit] = relationship()
     resident: Mapped[Resident] = relationship()

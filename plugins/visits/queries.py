@@ -46,6 +46,7 @@ def day_items(site: Site, user: User, day: date) -> list[DayItem]:
         .where(
             VisitsPlan.site_id == site.id,
             VisitsPlan.butler_id == user.id,
+            VisitsPlan.removed_at.is_(None),
             VisitsPlan.planned_on == day,
         )
         .order_by(Building.code, Unit.floor, Unit.number)

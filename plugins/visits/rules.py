@@ -387,6 +387,7 @@ def floor_grid(
         db.session.execute(
             sa.select(VisitsPlan.unit_id, VisitsPlan.resident_id).where(
                 VisitsPlan.site_id == site.id,
+                VisitsPlan.removed_at.is_(None),
                 VisitsPlan.planned_on >= monday,
                 VisitsPlan.planned_on <= sunday,
             )
@@ -428,6 +429,7 @@ def planned(site: Site, butler: User, first: date, last: date) -> list[VisitsPla
             .where(
                 VisitsPlan.site_id == site.id,
                 VisitsPlan.butler_id == butler.id,
+                VisitsPlan.removed_at.is_(None),
                 VisitsPlan.planned_on >= first,
                 VisitsPlan.planned_on <= last,
             )

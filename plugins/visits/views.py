@@ -291,18 +291,7 @@ def move_plan(plan_id: int):
         context = _plan_context(site, today)
         context["move_form"], context["moving"] = form, row.id
         return render_template("visits/plan.html", **context), 422
-    taken = db.session.scalar(
-        tenancy.select(VisitsPlan, VisitsPlan.id, site=site).where(
-            VisitsPlan.butler_id == row.butler_id,
-            VisitsPlan.unit_id == row.unit_id,
-            VisitsPlan.resident_id == row.resident_id,
-            VisitsPlan.planned_on == form.planned_on.data,
-        )
-    )
-    if taken and taken != row.id:
-        db.session.delete(row)
-    else:
-        row.planned_on = form.planned_on.data
+    row.planned_on = form.planned_on.data
     audit.record("visits.plan_moved", row, detail={"planned_on": form.planned_on.data.isoformat()})
     db.session.commit()
     return redirect(url_for("visits.plan"), code=303)
@@ -312,9 +301,10 @@ def move_plan(plan_id: int):
 @requires("visits.record")
 def remove_plan(plan_id: int):
     row = _plan_of_site(plan_id)
-    audit.record("visits.plan_removed", row, detail={"planned_on": row.planned_on.isoformat()})
-    db.session.delete(row)
-    db.session.commit()
+    if row.removed_at is None:
+        row.removed_at = clock.now()
+        audit.record("visits.plan_removed", row, detail={"planned_on": row.planned_on.isoformat()})
+        db.session.commit()
     flash(_("The planned visit is taken off the plan."), "success")
     return redirect(url_for("visits.plan"), code=303)
 

@@ -2,7 +2,7 @@
 
 Revision ID: visits_0001
 Revises:
-Create Date: 2026-12-07 15:00:39.103499
+Create Date: 2026-12-07 15:09:54.627209
 
 """
 
@@ -47,6 +47,7 @@ def upgrade():
         sa.Column("resident_id", sa.Integer(), nullable=False),
         sa.Column("planned_on", sa.Date(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("removed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("site_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["butler_id"], ["user_account.id"], name=op.f("fk_visits_plan_butler_id_user_account")
@@ -57,14 +58,6 @@ def upgrade():
         sa.ForeignKeyConstraint(["site_id"], ["site.id"], name=op.f("fk_visits_plan_site_id_site")),
         sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_visits_plan_unit_id_unit")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_visits_plan")),
-        sa.UniqueConstraint(
-            "site_id",
-            "butler_id",
-            "unit_id",
-            "resident_id",
-            "planned_on",
-            name=op.f("uq_visits_plan_site_id_butler_id_unit_id_resident_id_planned_on"),
-        ),
     )
     with op.batch_alter_table("visits_plan", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_visits_plan_site_id"), ["site_id"], unique=False)
@@ -72,6 +65,9 @@ def upgrade():
             "ix_visits_plan_site_id_butler_id_planned_on",
             ["site_id", "butler_id", "planned_on"],
             unique=False,
+        )
+        batch_op.create_index(
+            "ix_visits_plan_site_id_planned_on", ["site_id", "planned_on"], unique=False
         )
 
     op.create_table(
@@ -145,6 +141,7 @@ def downgrade():
 
     op.drop_table("visits_visit")
     with op.batch_alter_table("visits_plan", schema=None) as batch_op:
+        batch_op.drop_index("ix_visits_plan_site_id_planned_on")
         batch_op.drop_index("ix_visits_plan_site_id_butler_id_planned_on")
         batch_op.drop_index(batch_op.f("ix_visits_plan_site_id"))
 
