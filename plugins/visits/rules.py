@@ -117,21 +117,20 @@ def _living(occupancy, site_id: int, as_of: date):
 
 def household_heads(site_id: int, as_of: date):
     """The conditions picking each household's head occupancy (``Occupancy``) on ``as_of``,
-    joined to its ``Unit`` and ``Resident``."""
+    joined to its ``Unit`` and ``Resident``.
+
+    Two uncorrelated subqueries, each one pass over the site's occupancies: the units
+    with a primary contact, and each unit's first occupant (the head when it has none).
+    """
     other = aliased(Occupancy)
-    other_resident = aliased(Resident)
-    # With no primary contact in the unit, the head is the occupant recorded first.
-    earlier_or_primary = (
-        sa.select(other.id)
-        .join(other_resident, other_resident.id == other.resident_id)
-        .where(
-            _living(other, site_id, as_of),
-            other.unit_id == Occ.unit_id,
-            other.id != Occ.id,
-            other_resident.archived_at.is_(None),
-            sa.or_(other.is_primary_contact.is_(True), other.id < Occ.id),
-        )
-        .exists()
+    with_primary = sa.select(other.unit_id).where(
+        _living(other, site_id, as_of), other.is_primary_contact.is_(True)
+    )
+    first = aliased(Occupancy)
+    first_occupants = (
+        sa.select(sa.func.min(first.id))
+        .where(_living(first, site_id, as_of))
+        .group_by(first.unit_id)
     )
     return sa.and_(
         _living(Occ, site_id, as_of),
@@ -140,7 +139,10 @@ def household_heads(site_id: int, as_of: date):
         Unit.status != "vacant",
         Resident.site_id == site_id,
         Resident.archived_at.is_(None),
-        sa.or_(Occ.is_primary_contact.is_(True), ~earlier_or_primary),
+        sa.or_(
+            Occ.is_primary_contact.is_(True),
+            sa.and_(Occ.unit_id.not_in(with_primary), Occ.id.in_(first_occupants)),
+        ),
     )
 
 
