@@ -3,6 +3,7 @@ with a change to the visit form, and sees the month's share go up."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 
 import pytest
@@ -13,8 +14,9 @@ from core import clock
 from core.extensions import db
 from core.models import Building, Occupancy, PluginEnablement, Resident, Site, Unit, User
 from plugins.visits.models import VisitsPlan
-from tests.browser.conftest import Butler, LiveServer, Screenshots
+from tests.browser.conftest import ARTIFACTS, Butler, LiveServer, Screenshots
 from tests.browser.test_offline import log_in
+from tests.browser.test_outside_checks import _tools, axe_problems, run_vnu
 
 pytestmark = pytest.mark.browser
 
@@ -90,3 +92,52 @@ def test_a_butler_records_a_visit_from_the_day_page_and_sees_the_share_change(
     expect(page.locator(".day-done")).to_contain_text("T1-12A")
     page.goto(f"/s/{butler.site_slug}/")
     expect(page.locator("#widget-visits-quota")).to_contain_text("33.3 %")
+
+
+def test_visits_pages_are_valid_html_and_accessible(
+    page: Page, butler: Butler, screenshot: Screenshots, live_server: LiveServer
+) -> None:
+    java, axe_source = _tools()
+    _three_households_and_a_plan(live_server, butler)
+    log_in(page, butler)
+    s = f"/s/{butler.site_slug}/visits"
+    page.goto(f"/s/{butler.site_slug}/today/")
+    page.get_by_role("link", name="T1-12A · Wong Siu Ming").click()
+    form_url = page.url
+    page.get_by_label("Outcome").select_option(label="Needs a follow-up")
+    page.get_by_role("button", name="Save the visit").click()
+    expect(page.get_by_text("The visit to T1-12A is recorded.")).to_be_visible()
+    visit_url = page.url
+    with live_server.app.app_context():
+        building = db.session.scalars(
+            select(Building).join(Site).where(Site.slug == butler.site_slug)
+        ).one()
+        resident = db.session.scalars(
+            select(Resident).join(Site).where(Site.slug == butler.site_slug)
+        ).first()
+        building_id, resident_id = building.id, resident.id
+        db.session.remove()
+
+    folder = ARTIFACTS / "html-visits"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    saved, axe_found = {}, []
+    for name, path in [
+        ("quota", f"{s}/"),
+        ("grid", f"{s}/buildings/{building_id}"),
+        ("form", form_url),
+        ("visit", visit_url),
+        ("plan", f"{s}/plan"),
+        ("forms", f"{s}/reports/forms"),
+        ("resident", f"/s/{butler.site_slug}/residents/{resident_id}"),
+        ("dashboard", f"/s/{butler.site_slug}/"),
+    ]:
+        response = page.goto(path)
+        assert response is not None and response.ok, f"{name}: {response and response.status}"
+        saved[name] = folder / f"{len(saved) + 1:02d}-{name}.html"
+        saved[name].write_text(response.text(), encoding="utf-8")
+        axe_found.extend(axe_problems(page, name, axe_source))
+        screenshot(name)
+    vnu_errors = run_vnu(java, saved)
+    assert not vnu_errors, "The Nu HTML Checker found errors:\n  " + "\n  ".join(vnu_errors)
+    assert not axe_found, "axe found serious or critical violations:\n  " + "\n  ".join(axe_found)
