@@ -446,6 +446,10 @@ def planned(site: Site, butler: User, first: date, last: date) -> list[VisitsPla
                 VisitsPlan.planned_on >= first,
                 VisitsPlan.planned_on <= last,
             )
+            .options(
+                selectinload(VisitsPlan.unit).selectinload(Unit.building),
+                selectinload(VisitsPlan.resident),
+            )
             .order_by(VisitsPlan.planned_on, VisitsPlan.id)
         )
     )
