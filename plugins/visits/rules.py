@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
 
 from core import clock
+from core.buildings import looked_after
 from core.cadence import Cadence
 from core.extensions import db
 from core.models import Building, ButlerAssignment, Occupancy, Resident, Site, Unit, User
@@ -224,12 +225,8 @@ def counts_by_building(
 
 
 def my_buildings(site: Site, user: User):
-    """The buildings ``user`` looks after now, as a select of ids."""
-    return sa.select(ButlerAssignment.building_id).where(
-        ButlerAssignment.site_id == site.id,
-        ButlerAssignment.user_id == user.id,
-        ButlerAssignment.ends_on.is_(None),
-    )
+    """The buildings ``user`` looks after now, as a select of ids (the core's one query)."""
+    return looked_after(site.id, user.id)
 
 
 @dataclass
