@@ -116,44 +116,45 @@ def _living(occupancy, site_id: int, as_of: date):
     )
 
 
-def household_heads(site_id: int, as_of: date):
-    """The conditions picking each household's head occupancy (``Occupancy``) on ``as_of``,
-    joined to its ``Unit`` and ``Resident``.
-
-    Two uncorrelated subqueries, each one pass over the site's occupancies: the units
-    with a primary contact, and each unit's first occupant (the head when it has none).
-    """
+def _units_living(site_id: int, as_of: date):
+    """Per unit lived in on ``as_of``: whether it has a primary contact, and its first
+    occupant (the head when it has none). One grouped pass over the site's occupancies."""
     other = aliased(Occupancy)
-    with_primary = sa.select(other.unit_id).where(
-        _living(other, site_id, as_of), other.is_primary_contact.is_(True)
-    )
-    first = aliased(Occupancy)
-    first_occupants = (
-        sa.select(sa.func.min(first.id))
-        .where(_living(first, site_id, as_of))
-        .group_by(first.unit_id)
-    )
-    return sa.and_(
-        _living(Occ, site_id, as_of),
-        Unit.site_id == site_id,
-        Unit.archived_at.is_(None),
-        Unit.status != "vacant",
-        Resident.site_id == site_id,
-        Resident.archived_at.is_(None),
-        sa.or_(
-            Occ.is_primary_contact.is_(True),
-            sa.and_(Occ.unit_id.not_in(with_primary), Occ.id.in_(first_occupants)),
-        ),
+    primary = sa.case((other.is_primary_contact.is_(True), 1), else_=0)
+    return (
+        sa.select(
+            other.unit_id.label("unit_id"),
+            sa.func.max(primary).label("has_primary"),
+            sa.func.min(other.id).label("first_id"),
+        )
+        .where(_living(other, site_id, as_of))
+        .group_by(other.unit_id)
+        .subquery("units_living")
     )
 
 
 def _heads_select(site_id: int, as_of: date, *columns):
+    """A select of ``columns`` over each household's head occupancy (``Occupancy``) on
+    ``as_of``, joined to its ``Unit`` and ``Resident``."""
+    units = _units_living(site_id, as_of)
     return (
         sa.select(*columns)
         .select_from(Occ)
+        .join(units, units.c.unit_id == Occ.unit_id)
         .join(Unit, Unit.id == Occ.unit_id)
         .join(Resident, Resident.id == Occ.resident_id)
-        .where(household_heads(site_id, as_of))
+        .where(
+            _living(Occ, site_id, as_of),
+            Unit.site_id == site_id,
+            Unit.archived_at.is_(None),
+            Unit.status != "vacant",
+            Resident.site_id == site_id,
+            Resident.archived_at.is_(None),
+            sa.or_(
+                Occ.is_primary_contact.is_(True),
+                sa.and_(units.c.has_primary == 0, Occ.id == units.c.first_id),
+            ),
+        )
     )
 
 
@@ -310,6 +311,43 @@ def _household_columns(site_id: int):
     )
 
 
+def _households_subquery(site: Site, today: date, building_ids=None, not_visited_in=None):
+    """Households living there today with their last visit, as a subquery: the last visit
+    is worked out once per household, however the outer query filters and sorts."""
+    stmt = _heads_select(
+        site.id, today, *_household_columns(site.id), Occ.id.label("occupancy_id")
+    ).join(Building, Building.id == Unit.building_id)
+    if building_ids is not None:
+        stmt = stmt.where(Unit.building_id.in_(building_ids))
+    if not_visited_in is not None:
+        stmt = stmt.where(~_visited_in(site.id, not_visited_in))
+    return stmt.subquery("households")
+
+
+HOUSEHOLD_FIELDS = (
+    "unit_id",
+    "resident_id",
+    "name",
+    "building_id",
+    "code",
+    "floor",
+    "number",
+    "moved_in",
+    "last_visit",
+)
+
+
+def _oldest_first(h):
+    return (
+        h.c.last_visit.is_not(None),
+        h.c.last_visit,
+        h.c.code,
+        h.c.floor,
+        h.c.number,
+        h.c.occupancy_id,
+    )
+
+
 def households(
     site: Site,
     today: date,
@@ -321,23 +359,36 @@ def households(
     """Households living there today, the longest since their last visit first (never
     visited first of all); ``never`` keeps only those never visited (True) or only those
     visited before (False); ``not_visited_in`` leaves out those visited in that span."""
-    last = _last_visit(site.id)
-    stmt = (
-        _heads_select(site.id, today, *_household_columns(site.id))
-        .join(Building, Building.id == Unit.building_id)
-        .order_by(last.is_not(None), last, Building.code, Unit.floor, Unit.number, Occ.id)
-    )
-    if building_ids is not None:
-        stmt = stmt.where(Unit.building_id.in_(building_ids))
+    h = _households_subquery(site, today, building_ids, not_visited_in)
+    stmt = sa.select(*(h.c[name] for name in HOUSEHOLD_FIELDS)).order_by(*_oldest_first(h))
     if never is True:
-        stmt = stmt.where(last.is_(None))
+        stmt = stmt.where(h.c.last_visit.is_(None))
     elif never is False:
-        stmt = stmt.where(last.is_not(None))
-    if not_visited_in is not None:
-        stmt = stmt.where(~_visited_in(site.id, not_visited_in))
+        stmt = stmt.where(h.c.last_visit.is_not(None))
     if limit is not None:
         stmt = stmt.limit(limit)
     return [Household(*row) for row in db.session.execute(stmt)]
+
+
+def never_and_longest(
+    site: Site, today: date, building_ids=None, limit: int = LIST_LIMIT
+) -> tuple[list[Household], list[Household]]:
+    """The first ``limit`` households never visited, and the first ``limit`` visited
+    longest ago: one query (a row number within each of the two groups)."""
+    h = _households_subquery(site, today, building_ids)
+    place = (
+        sa.func.row_number()
+        .over(partition_by=h.c.last_visit.is_(None), order_by=_oldest_first(h))
+        .label("place")
+    )
+    ranked = sa.select(h, place).subquery("ranked")
+    rows = db.session.execute(
+        sa.select(*(ranked.c[name] for name in HOUSEHOLD_FIELDS))
+        .where(ranked.c.place <= limit)
+        .order_by(*_oldest_first(ranked))
+    ).all()
+    found = [Household(*row) for row in rows]
+    return [x for x in found if x.last_visit is None], [x for x in found if x.last_visit]
 
 
 def household_of(site: Site, unit: Unit, resident: Resident, today: date) -> Household | None:

@@ -64,8 +64,7 @@ def index():
         quarter=quarter,
         today=today,
         goals=rules.targets(site),
-        never=rules.households(site, today, scope, never=True, limit=LIST_ON_PAGE),
-        longest=rules.households(site, today, scope, never=False, limit=LIST_ON_PAGE),
+        lists=rules.never_and_longest(site, today, scope, LIST_ON_PAGE),
         can_record=can(current_user, "visits.record"),
     )
 
