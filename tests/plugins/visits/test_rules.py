@@ -200,6 +200,14 @@ def test_the_plan_proposes_the_households_not_visited_the_longest_first(app, est
         s = db.session.get(Site, site.id)
         found = rules.households(s, TODAY, [estate.tower.id], limit=None)
     assert [h.label for h in found] == ["T1-2B", "T1-3A", "T1-3B", "T1-2A", "T1-1B", "T1-1A"]
+    with app.app_context():
+        s = db.session.get(Site, site.id)
+        never, longest = rules.never_and_longest(s, TODAY, [estate.tower.id], limit=2)
+    assert [h.label for h in never] == ["T1-2B", "T1-3A"]
+    assert [(h.label, h.last_visit) for h in longest] == [
+        ("T1-2A", date(2026, 4, 2)),
+        ("T1-1B", date(2026, 7, 1)),
+    ]
 
 
 def test_the_plan_asks_for_more_when_the_month_is_nearly_over(app, clock, estate):

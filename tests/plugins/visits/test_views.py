@@ -54,6 +54,9 @@ def test_the_quota_page_shows_my_month_and_quarter(client, auth, app, estate):
     assert "2 · <strong>33.3 %</strong>" in page  # the quarter: two of six
     assert "13 days left this month" in page
     assert "Never visited" in page and "T1-2A" in page
+    grid = client.get(estate.url(f"visits/buildings/{estate.tower.id}")).get_data(as_text=True)
+    assert grid.count('<li class="visits-cell visits-visited"') == 2  # 1A and 1B this quarter
+    assert grid.count('<li class="visits-cell visits-vacant"') == 1
 
 
 def test_the_manager_sees_every_butler(client, auth, app, estate):
