@@ -68,6 +68,7 @@ def test_a_butler_records_a_visit_from_the_day_page_and_sees_the_share_change(
 ) -> None:
     _three_households_and_a_plan(live_server, butler)
     log_in(page, butler)
+    page.goto(f"/s/{butler.site_slug}/")  # butlers land on their day: the widget is here
     widget = page.locator("#widget-visits-quota")
     expect(widget).to_contain_text("0.0 %")
 
