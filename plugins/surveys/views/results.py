@@ -1,0 +1,80 @@
+"""The analysis of a wave (page and XLSX) and the resident's panel."""
+
+from __future__ import annotations
+
+from flask import Response, render_template, url_for
+from flask_login import current_user
+
+from core import tenancy
+from core.models import Resident
+from core.plugins.host import host
+from core.security import can, requires
+from core.tenancy import current_site
+from plugins.surveys import queries, reports, rules
+from plugins.surveys.analysis import ALL, analyse
+from plugins.surveys.labels import CHANNEL_LABELS, RATING_WORDS, STATE_LABELS
+from plugins.surveys.views.base import bp, today, wave_or_404
+from plugins.surveys.views.builder import locale
+
+
+def _follow_up_url(resident_id: int | None) -> str | None:
+    """The service desk's new-request form for the resident, when it is on for the site."""
+    site = current_site()
+    if not host().is_enabled(site, "service_desk") or not can(current_user, "service_desk.handle"):
+        return None
+    args = {"resident": resident_id} if resident_id else {}
+    return url_for("service_desk.new", **args)
+
+
+@bp.route("/<int:survey_id>/results")
+@requires("surveys.report")
+def results(survey_id: int):
+    survey = wave_or_404(survey_id)
+    analysis = analyse(survey)
+    lang = locale()
+    lows = reports.follow_ups(survey)
+    texts = {q.id: q.text_in(lang) for q in survey.questions}
+    return render_template(
+        "surveys/results.html",
+        survey=survey,
+        state=survey.state(today()),
+        analysis=analysis,
+        ALL=ALL,
+        lang=lang,
+        chart_of=reports.chart_of(analysis),
+        rates=rules.response_rates(current_site(), survey.id),
+        follow_ups=[
+            (unit, name, texts[qid], value, _follow_up_url(rid))
+            for unit, rid, name, qid, value in lows
+        ],
+        rating_words=RATING_WORDS,
+        state_labels=STATE_LABELS,
+    )
+
+
+@bp.route("/<int:survey_id>/results.xlsx")
+@requires("surveys.report")
+def results_xlsx(survey_id: int):
+    survey = wave_or_404(survey_id)
+    body = reports.results_xlsx(survey, locale())
+    return Response(
+        body,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="survey-{current_site().slug}-{survey.id}.xlsx"'
+            )
+        },
+    )
+
+
+@bp.route("/residents/<int:resident_id>/panel")
+@requires("surveys.view")
+def resident_panel(resident_id: int):
+    resident = tenancy.get_or_404(Resident, resident_id)
+    return render_template(
+        "surveys/_panel.html",
+        rows=queries.of_resident(current_site(), resident.id),
+        lang=locale(),
+        channel_labels=CHANNEL_LABELS,
+    )
