@@ -30,6 +30,8 @@ pytest_plugins = [
     "tests.plugins.paid_services.fuzz",
     "tests.plugins.service_desk.world",
     "tests.plugins.service_desk.fuzz",
+    "tests.plugins.surveys.world",
+    "tests.plugins.surveys.fuzz",
 ]
 
 # The example plugin implements every hook; the suite always runs with it. A third-party

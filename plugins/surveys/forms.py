@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from core.forms import IntRange, text_field
@@ -18,8 +19,8 @@ MAX_SAMPLE = 100_000
 MAX_OPTIONS = 12
 
 
-def _choices(labels: dict) -> list[tuple[str, object]]:
-    return list(labels.items())
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(code, label) for code, label in labels.items()]
 
 
 class WaveForm(FlaskForm):
@@ -97,6 +98,6 @@ class RecordForm(FlaskForm):
 
     channel = SelectField(
         _l("How the answers were taken"),
-        choices=[(k, v) for k, v in CHANNEL_LABELS.items() if k != "link"],
+        choices=[SelectChoice(k, v) for k, v in CHANNEL_LABELS.items() if k != "link"],
         default="visit",
     )

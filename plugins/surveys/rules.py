@@ -7,9 +7,10 @@ import json
 import random
 from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -350,6 +351,19 @@ def invitation_of_token(site: Site, survey: Survey, token: str) -> Invitation:
     return invitation
 
 
+def answer_url(site: Site, survey: Survey, token: str) -> str:
+    """The full address of a personal link. Outside a request (a job) the host is
+    ``BUTLER_BASE_URL`` (e.g. ``https://butler.example.com``)."""
+    values = {"site_slug": site.slug, "survey_id": survey.id, "token": token}
+    if has_request_context():
+        return url_for("surveys.answer", _external=True, **values)
+    base = urlsplit(current_app.config.get("BUTLER_BASE_URL") or "http://localhost:5000")
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build("surveys.answer", values, force_external=True)
+
+
 def channel_for(resident: Resident | None) -> tuple[str, str] | None:
     """The channel and address a resident agreed to be told through, or None."""
     if resident is None:
@@ -370,13 +384,7 @@ def send_link(site: Site, invitation: Invitation, kind: str) -> bool:
         return False
     survey = invitation.survey
     locale = resident.preferred_locale or site.default_locale or "en"
-    link = url_for(
-        "surveys.answer",
-        site_slug=site.slug,
-        survey_id=survey.id,
-        token=token_for(invitation),
-        _external=True,
-    )
+    link = answer_url(site, survey, token_for(invitation))
     with force_locale(locale):
         title = survey.title_in(locale)
         closes = survey.closes_on.isoformat()

@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from core import audit, clock, tenancy
 from core.extensions import db
@@ -54,9 +55,10 @@ def _buildings() -> list[Building]:
 def _wave_form(**kwargs) -> WaveForm:
     form = WaveForm(**kwargs)
     form.template_id.choices = [
-        (t.id, f"{CADENCE_LABELS[t.cadence]} · {t.title_in(locale())}") for t in _templates()
+        SelectChoice(t.id, f"{CADENCE_LABELS[t.cadence]} · {t.title_in(locale())}")
+        for t in _templates()
     ]
-    form.building_ids.choices = [(b.id, f"{b.code} {b.name}") for b in _buildings()]
+    form.building_ids.choices = [SelectChoice(b.id, f"{b.code} {b.name}") for b in _buildings()]
     return form
 
 
