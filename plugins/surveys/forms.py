@@ -52,13 +52,20 @@ class WaveForm(FlaskForm):
         if self.opens_on.data and field.data and field.data < self.opens_on.data:
             raise ValidationError(_l("The links cannot expire before the survey opens."))
 
-    def validate_building_ids(self, field) -> None:
-        if self.target.data == "buildings" and not field.data:
-            raise ValidationError(_l("Choose at least one building."))
-
-    def validate_sample_size(self, field) -> None:
-        if self.target.data == "sample" and not field.data:
-            raise ValidationError(_l("Say how many households to ask."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Checked once every field has its own errors (each field's check clears them).
+        if self.target.data == "buildings" and not self.building_ids.data:
+            self.building_ids.errors.append(_l("Choose at least one building."))
+            valid = False
+        if (
+            self.target.data == "sample"
+            and not self.sample_size.errors
+            and not self.sample_size.data
+        ):
+            self.sample_size.errors.append(_l("Say how many households to ask."))
+            valid = False
+        return valid
 
 
 class QuestionForm(FlaskForm):

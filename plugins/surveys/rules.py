@@ -299,7 +299,10 @@ def stratified_sample(population: list[Household], size: int, seed: int) -> list
 
 
 def target_households(survey: Survey) -> list[Household]:
-    building_ids = None if survey.target == "site" else [b.id for b in survey.buildings]
+    # A sample is drawn from the buildings named, or from the whole site when none is.
+    building_ids = [b.id for b in survey.buildings] if survey.target != "site" else None
+    if survey.target == "sample" and not building_ids:
+        building_ids = None
     population = households(survey.site_id, building_ids)
     if survey.target == "sample":
         return stratified_sample(population, survey.sample_size or 0, survey.sample_seed or 0)

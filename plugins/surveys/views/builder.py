@@ -124,7 +124,12 @@ def _households(survey: Survey) -> list[Invitation]:
     ).all()
 
 
-def _show(survey: Survey, question_form: QuestionForm | None = None, status: int = 200):
+def _show(
+    survey: Survey,
+    question_form: QuestionForm | None = None,
+    status: int = 200,
+    notice: str | None = None,
+):
     rates = rules.response_rates(current_site(), survey.id) if not survey.is_template else []
     asked = sum(r[2] for r in rates)
     answered = sum(r[3] for r in rates)
@@ -132,6 +137,7 @@ def _show(survey: Survey, question_form: QuestionForm | None = None, status: int
         "surveys/show.html",
         survey=survey,
         state=survey.state(today()) if not survey.is_template else "template",
+        notice=notice,
         question_form=question_form or QuestionForm(formdata=None),
         rates=rates,
         asked=asked,
@@ -161,8 +167,7 @@ def add_question(survey_id: int):
     if not form.validate():
         return _show(survey, form, 422)
     if survey.launched_at is not None:
-        form.text_en.errors = [_("A launched survey's questions cannot change.")]
-        return _show(survey, form, 422)
+        return _show(survey, form, 409, notice=_("A launched survey's questions cannot change."))
     texts = (form.text_en.data, form.text_zh_hant.data or "", form.text_zh_hans.data or "")
     options = form.parsed_options() if form.kind.data in ("single", "multiple") else []
     question = rules.add_question(survey, form.kind.data, texts, options)

@@ -3,14 +3,11 @@ on a visit; links and one reminder go out through the outbox."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from core.extensions import db
 from core.models import OutboxMessage
 from plugins.surveys import rules
 from plugins.surveys.models import Answer, Invitation, Response
 from tests.plugins.surveys.conftest import count, invitations, link, questions, start, today
-
 
 
 def test_a_resident_answers_once_through_their_link_without_logging_in(app, client, estate):
@@ -23,7 +20,11 @@ def test_a_resident_answers_once_through_their_link_without_logging_in(app, clie
     assert page.headers["Cache-Control"] == "no-store"
     sent = client.post(
         url,
-        data={f"q{q['overall'].id}": "4", f"q{q['recommend'].id}": "9", f"q{q['comments'].id}": "好"},
+        data={
+            f"q{q['overall'].id}": "4",
+            f"q{q['recommend'].id}": "9",
+            f"q{q['comments'].id}": "好",
+        },
     )
     assert sent.status_code == 200
     assert "are received" in sent.get_data(as_text=True) or "已收到" in sent.get_data(as_text=True)
@@ -136,7 +137,9 @@ def test_the_butler_records_answers_taken_on_a_visit(app, client, auth, estate):
     auth.login("ben")
     url = f"{estate.url}/{survey_id}/households/{invitation.id}"
     form = client.get(url)
-    assert form.status_code == 200 and 'data-offline="survey-answers"' in form.get_data(as_text=True)
+    assert form.status_code == 200 and 'data-offline="survey-answers"' in form.get_data(
+        as_text=True
+    )
     sent = client.post(url, data={"channel": "visit", f"q{q['overall'].id}": "2"})
     assert sent.status_code == 303
     with app.app_context():
@@ -144,7 +147,9 @@ def test_the_butler_records_answers_taken_on_a_visit(app, client, auth, estate):
         assert saved.channel == "visit" and saved.recorded_by_id == estate.butler.id
         response = db.session.scalar(db.select(Response))
         assert response.channel == "visit"
-    assert client.post(url, data={"channel": "visit", f"q{q['overall'].id}": "5"}).status_code == 409
+    assert (
+        client.post(url, data={"channel": "visit", f"q{q['overall'].id}": "5"}).status_code == 409
+    )
     assert count(app, Response) == 1
     log = client.get(f"/s/{estate.site.slug}/log/{today(app, estate.site)}")
     assert "Survey answers recorded" in log.get_data(as_text=True)
