@@ -392,7 +392,7 @@ def send_link(site: Site, invitation: Invitation, kind: str) -> bool:
         title = survey.title_in(locale)
         closes = survey.closes_on.isoformat()
         if kind == "reminder":
-            subject = _("Reminder: %(title)s", title=title)
+            subject = _("Survey reminder: %(title)s", title=title)
             body = _(
                 "A reminder: we would be glad of your answers to %(title)s before %(date)s: "
                 "%(link)s",
