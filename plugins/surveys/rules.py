@@ -4,6 +4,7 @@ sample), the personal links, the answers taken once, and the reminder."""
 from __future__ import annotations
 
 import json
+import os
 import random
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -356,11 +357,13 @@ def invitation_of_token(site: Site, survey: Survey, token: str) -> Invitation:
 
 def answer_url(site: Site, survey: Survey, token: str) -> str:
     """The full address of a personal link. Outside a request (a job) the host is
-    ``BUTLER_BASE_URL`` (e.g. ``https://butler.example.com``)."""
+    ``BUTLER_BASE_URL`` (the setting, else the environment variable), e.g.
+    ``https://butler.example.com``."""
     values = {"site_slug": site.slug, "survey_id": survey.id, "token": token}
     if has_request_context():
         return url_for("surveys.answer", _external=True, **values)
-    base = urlsplit(current_app.config.get("BUTLER_BASE_URL") or "http://localhost:5000")
+    setting = current_app.config.get("BUTLER_BASE_URL") or os.environ.get("BUTLER_BASE_URL")
+    base = urlsplit((setting or "").strip() or "http://localhost:5000")
     adapter = current_app.url_map.bind(
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
     )
