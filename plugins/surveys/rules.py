@@ -325,9 +325,10 @@ def token_for(invitation: Invitation) -> str:
 class LinkRefused(Exception):
     """Why a personal link is not taken: ``reason`` is altered, expired, used or closed."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, invitation: Invitation | None = None):
         super().__init__(reason)
         self.reason = reason
+        self.invitation = invitation  # when the link was genuine (used, expired)
 
 
 def invitation_of_token(site: Site, survey: Survey, token: str) -> Invitation:
@@ -346,10 +347,10 @@ def invitation_of_token(site: Site, survey: Survey, token: str) -> Invitation:
     if invitation is None:
         raise LinkRefused("altered")
     if invitation.answered_at is not None:
-        raise LinkRefused("used")
+        raise LinkRefused("used", invitation)
     state = survey.state(clock.today(site))
     if state == "closed":
-        raise LinkRefused("expired")
+        raise LinkRefused("expired", invitation)
     if state != "running":
         raise LinkRefused("altered")
     return invitation

@@ -42,8 +42,10 @@ def _private(response):
     return response
 
 
-def _refused(reason: str, survey: Survey | None = None):
-    page = render_template("surveys/link_refused.html", reason=reason, survey=survey)
+def _refused(reason: str, survey: Survey | None = None, invitation: Invitation | None = None):
+    """The page of a link not taken, in the resident's language when the link was theirs."""
+    with force_locale(_locale_for(invitation) if invitation is not None else locale()):
+        page = render_template("surveys/link_refused.html", reason=reason, survey=survey)
     return _private(make_response(page, STATUS_OF_REFUSAL[reason]))
 
 
@@ -77,7 +79,7 @@ def answer(survey_id: int, token: str):
     try:
         invitation = rules.invitation_of_token(current_site(), survey, token[:200])
     except rules.LinkRefused as refused:
-        return _refused(refused.reason, survey)
+        return _refused(refused.reason, survey, refused.invitation)
     lang = _locale_for(invitation)
     with force_locale(lang):
         answers, errors, status = {}, {}, 200
@@ -92,7 +94,7 @@ def answer(survey_id: int, token: str):
                     db.session.commit()
                 except (rules.AlreadyAnswered, IntegrityError):
                     db.session.rollback()
-                    return _refused("used", survey)
+                    return _refused("used", survey, invitation)
                 page = render_template("surveys/thanks.html", survey=survey, lang=lang)
                 return _private(make_response(page, 200))
         page = render_template(
