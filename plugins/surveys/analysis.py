@@ -8,9 +8,9 @@ of tens of thousands of answers is analysed in a few queries.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import sqlalchemy as sa
 
@@ -21,7 +21,6 @@ from plugins.surveys.models import Answer, Question, Response, Survey
 
 ALL = 0  # the "building" of the whole survey
 TOP_WORDS = 15
-MAX_TEXTS = 5000  # free-text answers read for the word counts
 
 
 @dataclass
@@ -31,8 +30,9 @@ class Figures:
     kind: str
     counts: Counter = field(default_factory=Counter)  # value (or choice index) -> answers
 
-    @property
+    @cached_property
     def n(self) -> int:
+        # Read once the counting is over (``_counts`` only adds to ``counts``).
         return sum(self.counts.values())
 
     @property
@@ -57,7 +57,19 @@ class Figures:
         return None if mean is None or self.kind != "rating" else (mean - 1) * 25
 
     def share(self, value: int) -> float:
-        return 100 * self.counts.get(value, 0) / self.n if self.n else 0.0
+        n = self.n
+        return 100 * self.counts.get(value, 0) / n if n else 0.0
+
+    def row(self, values) -> tuple:
+        """The figures of a results table's row: answers, mean, index or score, and the
+        share of each of ``values``, as text."""
+        mean, nps, index = self.mean, self.nps, self.index
+        return (
+            self.n,
+            "–" if mean is None else f"{mean:.2f}",
+            f"{nps:+.0f}" if nps is not None else ("–" if index is None else f"{index:.1f}"),
+            tuple(f"{self.share(v):.0f}" for v in values),
+        )
 
 
 @dataclass
@@ -105,6 +117,8 @@ class Analysis:
 
 
 def _counts(survey_id: int, site_id: int) -> dict[tuple[int, int], Figures]:
+    """Each question's answers counted per building (and for all), from the answers'
+    (site, question, building, value) index."""
     kinds = dict(
         db.session.execute(
             tenancy.select(Question, Question.id, Question.kind, site=site_id).where(
@@ -118,33 +132,33 @@ def _counts(survey_id: int, site_id: int) -> dict[tuple[int, int], Figures]:
         for key in ((question_id, building_id), (question_id, ALL)):
             figures.setdefault(key, Figures(kinds[question_id])).counts[value] += count
 
-    valued = db.session.execute(
-        sa.select(Answer.question_id, Response.building_id, Answer.value, sa.func.count())
-        .join(Response, Response.id == Answer.response_id)
-        .where(
-            Answer.site_id == site_id,
-            Response.site_id == site_id,
-            Response.survey_id == survey_id,
-            Answer.value.is_not(None),
+    valued = [q for q, kind in kinds.items() if kind in ("rating", "nps", "single")]
+    if valued:
+        rows = db.session.execute(
+            sa.select(Answer.question_id, Answer.building_id, Answer.value, sa.func.count())
+            .where(
+                Answer.site_id == site_id,
+                Answer.question_id.in_(valued),
+                Answer.value.is_not(None),
+            )
+            .group_by(Answer.question_id, Answer.building_id, Answer.value)
         )
-        .group_by(Answer.question_id, Response.building_id, Answer.value)
-    )
-    for question_id, building_id, value, count in valued:
-        add(question_id, building_id, value, count)
-    picked = db.session.execute(
-        sa.select(Answer.question_id, Response.building_id, Answer.choices, sa.func.count())
-        .join(Response, Response.id == Answer.response_id)
-        .where(
-            Answer.site_id == site_id,
-            Response.site_id == site_id,
-            Response.survey_id == survey_id,
-            Answer.choices != "",
+        for question_id, building_id, value, count in rows:
+            add(question_id, building_id, value, count)
+    picked = [q for q, kind in kinds.items() if kind == "multiple"]
+    if picked:
+        rows = db.session.execute(
+            sa.select(Answer.question_id, Answer.building_id, Answer.choices, sa.func.count())
+            .where(
+                Answer.site_id == site_id,
+                Answer.question_id.in_(picked),
+                Answer.choices != "",
+            )
+            .group_by(Answer.question_id, Answer.building_id, Answer.choices)
         )
-        .group_by(Answer.question_id, Response.building_id, Answer.choices)
-    )
-    for question_id, building_id, choices, count in picked:
-        for choice in choices.split(","):
-            add(question_id, building_id, int(choice), count)
+        for question_id, building_id, choices, count in rows:
+            for choice in choices.split(","):
+                add(question_id, building_id, int(choice), count)
     return figures
 
 
@@ -197,54 +211,28 @@ def analyse(survey: Survey, with_words: bool = True) -> Analysis:
     if with_words:
         for q in survey.questions:
             if q.kind == "text":
-                analysis.words[q.id] = word_counts(texts_of(survey, q))
+                analysis.words[q.id] = word_counts(words_of_answers(survey, q))
     return analysis
 
 
-def texts_of(survey: Survey, question: Question, limit: int = MAX_TEXTS) -> list[str]:
+def words_of_answers(survey: Survey, question: Question) -> list[str]:
+    """The kept words of a free-text question's answers."""
     return list(
         db.session.scalars(
-            tenancy.select(Answer, Answer.text, site=survey.site_id)
-            .where(Answer.question_id == question.id, Answer.text != "")
-            .order_by(Answer.id)
-            .limit(limit)
+            tenancy.select(Answer, Answer.words, site=survey.site_id).where(
+                Answer.question_id == question.id, Answer.words != ""
+            )
         )
     )
 
 
 # --- Words ------------------------------------------------------------------------------------
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_LATIN = re.compile(r"[A-Za-z][A-Za-z'-]+")
-ENGLISH_STOP = frozenset(
-    "the and for are but not you your with this that have has had was were our they them "
-    "very too more most much all any can could would should will just been from into some "
-    "about there their what when which who also than then its it's i'm don't".split()
-)
-CHINESE_STOP = frozenset(
-    "我們 你們 他們 我们 你们 他们 一個 一个 可以 沒有 没有 非常 希望 覺得 觉得 因為 因为 "
-    "所以 但是 而且 還是 还是 就是 這個 这个 那個 那个 比較 比较 已經 已经 有點 有点".split()
-)
 
-
-def _chinese_words(run: str) -> list[str]:
-    import jieba
-
-    return [w for w in jieba.lcut(run) if len(w) >= 2]
-
-
-def word_counts(texts: list[str], top: int = TOP_WORDS) -> list[tuple[str, int]]:
-    """The most frequent words of the answers: Chinese cut into words by jieba, English
-    words of three letters or more, common words left out; each word counted once per
-    answer, so that one long answer does not outweigh many short ones."""
+def word_counts(answers_words: list[str], top: int = TOP_WORDS) -> list[tuple[str, int]]:
+    """The most frequent words of the answers (each answer's words as kept with it,
+    space-separated), each counted once per answer."""
     counter: Counter = Counter()
-    for text in texts:
-        words = set()
-        for run in _HAN.findall(text):
-            words.update(w for w in _chinese_words(run) if w not in CHINESE_STOP)
-        for word in _LATIN.findall(text):
-            word = word.lower().strip("'-")
-            if len(word) >= 3 and word not in ENGLISH_STOP:
-                words.add(word)
-        counter.update(words)
+    for words in answers_words:
+        counter.update(words.split())
     return sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:top]

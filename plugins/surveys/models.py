@@ -175,20 +175,33 @@ class Response(SiteOwned, db.Model):
 
 class Answer(SiteOwned, db.Model):
     """One question's answer: ``value`` for a rating, a 0–10 score or a single choice's
-    index; ``choices`` the indexes of a multiple choice (``"0,2"``); ``text`` free text."""
+    index; ``choices`` the indexes of a multiple choice (``"0,2"``); ``text`` free text,
+    with its ``words`` (cut once, when it is written, for the word counts).
+
+    ``building_id`` repeats the response's, so that the analysis counts a question's
+    answers per building from one index alone."""
 
     __tablename__ = "surveys_answer"
     __table_args__ = (
         UniqueConstraint("site_id", "response_id", "question_id"),
-        Index("ix_surveys_answer_site_id_question_id", "site_id", "question_id", "value"),
+        Index(
+            "ix_surveys_answer_site_id_question_id",
+            "site_id",
+            "question_id",
+            "building_id",
+            "value",
+            "choices",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("surveys_response.id"))
     question_id: Mapped[int] = mapped_column(ForeignKey("surveys_question.id"))
+    building_id: Mapped[int] = mapped_column(ForeignKey("building.id"))
     value: Mapped[int | None] = mapped_column(Integer)
     choices: Mapped[str] = mapped_column(String(200), default="")
     text: Mapped[str] = mapped_column(Text, default="")
+    words: Mapped[str] = mapped_column(Text, default="")
 
 
 MODELS = [Survey, TargetBuilding, Question, Invitation, Response, Answer]

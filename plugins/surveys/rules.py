@@ -15,6 +15,7 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import selectinload
 
 from core import audit, clock, outbox, tenancy
 from core.buildings import looked_after
@@ -28,6 +29,7 @@ from plugins.surveys.models import (
     Survey,
     TargetBuilding,
 )
+from plugins.surveys.words import words_of
 
 SOURCE = "surveys"
 REMIND_DAYS_BEFORE_CLOSE = 3
@@ -552,8 +554,16 @@ def record(
     db.session.add(response)
     db.session.flush()
     for question_id, fields in answers.items():
+        if fields.get("text"):
+            fields = {**fields, "words": " ".join(words_of(fields["text"]))}
         db.session.add(
-            Answer(site_id=site.id, response_id=response.id, question_id=question_id, **fields)
+            Answer(
+                site_id=site.id,
+                response_id=response.id,
+                question_id=question_id,
+                building_id=invitation.building_id,
+                **fields,
+            )
         )
     db.session.flush()
     return response
@@ -625,6 +635,7 @@ def still_to_ask(site: Site, user: User, limit: int = 10) -> list[tuple[Invitati
             Survey.closes_on >= today,
         )
         .order_by(no_link.desc(), Survey.closes_on, Invitation.unit_id)
+        .options(selectinload(Invitation.unit).selectinload(Unit.building))
         .limit(limit)
     ).all()
     return [(row[0], row[1]) for row in rows]
@@ -638,6 +649,10 @@ def recorded_by(site: Site, butler: User, start: datetime, end: datetime) -> lis
             Invitation.recorded_by_id == butler.id,
             Invitation.answered_at >= start,
             Invitation.answered_at < end,
+        )
+        .options(
+            selectinload(Invitation.unit).selectinload(Unit.building),
+            selectinload(Invitation.survey),
         )
         .order_by(Invitation.answered_at)
     ).all()

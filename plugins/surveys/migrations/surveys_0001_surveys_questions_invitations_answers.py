@@ -2,7 +2,7 @@
 
 Revision ID: surveys_0001
 Revises:
-Create Date: 2026-12-07 15:06:10.447694
+Create Date: 2026-12-07 15:33:03.465388
 
 """
 
@@ -247,10 +247,15 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("response_id", sa.Integer(), nullable=False),
         sa.Column("question_id", sa.Integer(), nullable=False),
+        sa.Column("building_id", sa.Integer(), nullable=False),
         sa.Column("value", sa.Integer(), nullable=True),
         sa.Column("choices", sa.String(length=200), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("words", sa.Text(), nullable=False),
         sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["building_id"], ["building.id"], name=op.f("fk_surveys_answer_building_id_building")
+        ),
         sa.ForeignKeyConstraint(
             ["question_id"],
             ["surveys_question.id"],
@@ -276,7 +281,7 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_surveys_answer_site_id"), ["site_id"], unique=False)
         batch_op.create_index(
             "ix_surveys_answer_site_id_question_id",
-            ["site_id", "question_id", "value"],
+            ["site_id", "question_id", "building_id", "value", "choices"],
             unique=False,
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -12,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from core import audit, clock, tenancy
 from core.extensions import db
-from core.models import Building
+from core.models import Building, Unit
 from core.security import can, requires
 from core.tenancy import current_site
 from plugins.surveys import rules
@@ -27,7 +28,7 @@ from plugins.surveys.labels import (
 from plugins.surveys.models import Invitation, Survey
 from plugins.surveys.views.base import bp, today, wave_or_404
 
-HOUSEHOLDS_SHOWN = 200
+HOUSEHOLDS_SHOWN = 60
 DAYS_OPEN = 14  # a new survey's links expire after two weeks unless told otherwise
 
 
@@ -113,15 +114,23 @@ def new_wave():
     return redirect(url_for("surveys.show", survey_id=wave.id), code=303)
 
 
-def _households(survey: Survey) -> list[Invitation]:
+def _households(survey: Survey) -> list[tuple[int, str]]:
+    """The first households still to ask: (invitation id, "T1 12A")."""
     if survey.launched_at is None or not can(current_user, "surveys.record"):
         return []
-    return db.session.scalars(
-        tenancy.select(Invitation)
-        .where(Invitation.survey_id == survey.id, Invitation.answered_at.is_(None))
-        .order_by(Invitation.building_id, Invitation.unit_id)
+    rows = db.session.execute(
+        sa.select(Invitation.id, Building.code, Unit.number)
+        .join(Unit, Unit.id == Invitation.unit_id)
+        .join(Building, Building.id == Invitation.building_id)
+        .where(
+            Invitation.site_id == current_site().id,
+            Invitation.survey_id == survey.id,
+            Invitation.answered_at.is_(None),
+        )
+        .order_by(Building.code, Invitation.unit_id)
         .limit(HOUSEHOLDS_SHOWN)
     ).all()
+    return [(ident, f"{code} {number}") for ident, code, number in rows]
 
 
 def _show(

@@ -77,7 +77,8 @@ def test_an_expired_link_gets_a_clear_page_and_writes_nothing(app, client, clock
     clock.advance(days=9)
     page = client.get(url)
     assert page.status_code == 410
-    assert "the link has expired" in page.get_data(as_text=True)
+    # The first household reads Traditional Chinese: the page is in its language.
+    assert "連結已過期" in page.get_data(as_text=True)
     assert client.post(url, data={f"q{q['overall'].id}": "5"}).status_code == 410
     assert count(app, Response) == 0
 
