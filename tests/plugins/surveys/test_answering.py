@@ -181,3 +181,12 @@ def test_response_rate_per_building_while_it_runs(app, client, auth, estate):
     assert "4 of 10 households answered" in page
     assert "<td>T1</td><td>6</td><td>3</td><td>50</td>" in page
     assert "<td>T2</td><td>4</td><td>1</td><td>25</td>" in page
+
+
+def test_one_address_cannot_try_links_in_bulk(app, make_app, estate):
+    throttled = make_app({**app.config, "RATELIMIT_ENABLED": True})
+    survey_id = start(app, estate.site)
+    client = throttled.test_client()
+    guesses = [client.get(f"{estate.url}/a/{survey_id}/guess{n}").status_code for n in range(31)]
+    assert guesses[:30] == [404] * 30
+    assert guesses[30] == 429
