@@ -7,6 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from core import clock, tenancy
@@ -63,7 +64,7 @@ def day_items(site: Site, user: User) -> list[DayItem]:
                     invitation_id=invitation.id,
                 ),
                 kind=_l("Survey to ask"),
-                detail=survey.title_in(None),
+                detail=survey.title_in(str(get_locale())),
                 overdue=survey.closes_on <= clock.today(site),
             )
         )
@@ -79,7 +80,7 @@ def work_log(site: Site, butler: User, day: date) -> list[WorkLogEntry]:
             kind=_l("Survey answers recorded"),
             title=_unit_label(invitation.unit),
             url=url_for("surveys.show", site_slug=site.slug, survey_id=invitation.survey_id),
-            detail=invitation.survey.title_in(None),
+            detail=invitation.survey.title_in(str(get_locale())),
             outcome=str(CHANNEL_LABELS.get(invitation.channel or "", "")),
         )
         for invitation in rules.recorded_by(site, butler, start, end)
