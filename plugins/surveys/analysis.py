@@ -116,9 +116,12 @@ class Analysis:
         return (total / answers - 1) * 25 if answers else None
 
 
-def _counts(survey_id: int, site_id: int) -> dict[tuple[int, int], Figures]:
+def _counts(
+    survey_id: int, site_id: int, per_building: bool = True
+) -> dict[tuple[int, int], Figures]:
     """Each question's answers counted per building (and for all), from the answers'
-    (site, question, building, value) index."""
+    (site, question, building, value) index; for all buildings only, unless
+    ``per_building``."""
     kinds = dict(
         db.session.execute(
             tenancy.select(Question, Question.id, Question.kind, site=site_id).where(
@@ -129,32 +132,35 @@ def _counts(survey_id: int, site_id: int) -> dict[tuple[int, int], Figures]:
     figures: dict[tuple[int, int], Figures] = {}
 
     def add(question_id: int, building_id: int, value: int, count: int) -> None:
-        for key in ((question_id, building_id), (question_id, ALL)):
+        keys = ((question_id, building_id), (question_id, ALL)) if per_building else ()
+        for key in keys or ((question_id, ALL),):
             figures.setdefault(key, Figures(kinds[question_id])).counts[value] += count
+
+    building = Answer.building_id if per_building else sa.literal(ALL)
 
     valued = [q for q, kind in kinds.items() if kind in ("rating", "nps", "single")]
     if valued:
         rows = db.session.execute(
-            sa.select(Answer.question_id, Answer.building_id, Answer.value, sa.func.count())
+            sa.select(Answer.question_id, building, Answer.value, sa.func.count())
             .where(
                 Answer.site_id == site_id,
                 Answer.question_id.in_(valued),
                 Answer.value.is_not(None),
             )
-            .group_by(Answer.question_id, Answer.building_id, Answer.value)
+            .group_by(Answer.question_id, *([building] if per_building else []), Answer.value)
         )
         for question_id, building_id, value, count in rows:
             add(question_id, building_id, value, count)
     picked = [q for q, kind in kinds.items() if kind == "multiple"]
     if picked:
         rows = db.session.execute(
-            sa.select(Answer.question_id, Answer.building_id, Answer.choices, sa.func.count())
+            sa.select(Answer.question_id, building, Answer.choices, sa.func.count())
             .where(
                 Answer.site_id == site_id,
                 Answer.question_id.in_(picked),
                 Answer.choices != "",
             )
-            .group_by(Answer.question_id, Answer.building_id, Answer.choices)
+            .group_by(Answer.question_id, *([building] if per_building else []), Answer.choices)
         )
         for question_id, building_id, choices, count in rows:
             for choice in choices.split(","):
@@ -206,7 +212,7 @@ def analyse(survey: Survey, with_words: bool = True) -> Analysis:
         analysis.previous = previous
         codes = {q.id: q.code for q in previous.questions}
         analysis.before = {
-            codes[qid]: f for (qid, b), f in _counts(previous.id, site_id).items() if b == ALL
+            codes[qid]: f for (qid, _b), f in _counts(previous.id, site_id, False).items()
         }
     if with_words:
         for q in survey.questions:
