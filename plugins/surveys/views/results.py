@@ -20,13 +20,14 @@ from plugins.surveys.views.base import bp, today, wave_or_404
 from plugins.surveys.views.builder import locale
 
 
-def _follow_up_url(resident_id: int | None) -> str | None:
-    """The service desk's new-request form for the resident, when it is on for the site."""
+def _follow_up_urls(lows) -> list[str | None]:
+    """For each low score, the service desk's new-request form with the resident chosen,
+    when the service desk is on for the site and the user may log requests (asked once)."""
     site = current_site()
     if not host().is_enabled(site, "service_desk") or not can(current_user, "service_desk.handle"):
-        return None
-    args = {"resident": resident_id} if resident_id else {}
-    return url_for("service_desk.new", **args)
+        return [None] * len(lows)
+    base = url_for("service_desk.new")
+    return [f"{base}?resident={rid}" if rid else base for _unit, rid, *_rest in lows]
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,8 @@ def results(survey_id: int):
         chart_of=reports.chart_of(analysis),
         rates=rules.response_rates(current_site(), survey.id),
         follow_ups=[
-            (unit, name, texts[qid], value, _follow_up_url(rid))
-            for unit, rid, name, qid, value in lows
+            (unit, name, texts[qid], value, url)
+            for (unit, _rid, name, qid, value), url in zip(lows, _follow_up_urls(lows), strict=True)
         ],
         rating_words=RATING_WORDS,
         state_labels=STATE_LABELS,
