@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from core.extensions import db, login_manager
 from core.models import Site
-from core.security import roles_on
+from core.security import PUBLIC, permission_of, roles_on
 
 M = TypeVar("M")
 
@@ -30,12 +30,15 @@ def _load_site(endpoint: str | None, values: dict[str, Any] | None) -> None:
     if not values or "site_slug" not in values:
         return
     slug = values.pop("site_slug")
-    if not current_user.is_authenticated:
+    # A view declared PUBLIC (a resident's personal survey link) is open to anyone, but
+    # still belongs to its site: the site must exist, and the view checks its own key.
+    public = permission_of(current_app.view_functions.get(endpoint)) == PUBLIC
+    if not public and not current_user.is_authenticated:
         abort(login_manager.unauthorized())
     site = db.session.execute(
         sa.select(Site).where(Site.slug == slug, Site.archived_at.is_(None))
     ).scalar_one_or_none()
-    if site is None or not roles_on(current_user, site):
+    if site is None or (not public and not roles_on(current_user, site)):
         abort(404)
     g.site = site
 

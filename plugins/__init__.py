@@ -12,4 +12,5 @@ FIRST_PARTY: tuple[str, ...] = (
     "plugins.events",
     "plugins.housekeeping",
     "plugins.visits",
+    "plugins.surveys",
 )

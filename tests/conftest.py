@@ -32,6 +32,8 @@ pytest_plugins = [
     "tests.plugins.service_desk.fuzz",
     "tests.plugins.visits.world",
     "tests.plugins.visits.fuzz",
+    "tests.plugins.surveys.world",
+    "tests.plugins.surveys.fuzz",
 ]
 
 # The example plugin implements every hook; the suite always runs with it. A third-party

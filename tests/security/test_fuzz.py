@@ -1022,7 +1022,11 @@ def test_form_survives_odd_values(
         world.a.site.id,
         world.b.site.id,
     }
-    ids = st.sampled_from(sorted(known_ids | {u.id for u in world.users.values()})).map(str)
+    # A world may give a URL argument that is text (a survey link's token), not an id.
+    known = known_ids | {u.id for u in world.users.values()}
+    ids = st.sampled_from(
+        sorted(known, key=lambda v: (isinstance(v, str), 0 if isinstance(v, str) else v, str(v)))
+    ).map(str)
     tally = {"examples": 0, "accepted": 0, "refused": 0}
 
     def post(submission: Post) -> int:

@@ -13,6 +13,10 @@ each of its methods, every built-in role asks for it:
   says nothing about B. This is the documented order, not a leak;
 - logged out: sent to the login page.
 
+A route declared PUBLIC (a resident's personal survey link) answers anyone: logged out
+and from another site's people it gives an ordinary answer or a 404 (a link it does not
+know), never the login page; with the other site's ids it is a 404 like any other.
+
 POSTs go with an empty body (CSRF is off in the test application), so a form that needs
 input answers 422, an ordinary answer. Whatever is asked on site B or with B's ids
 changes no row.
@@ -137,10 +141,15 @@ def _ask(client: FlaskClient, probe: Probe) -> tuple[int, str]:
         response.close()
 
 
-def _problem(probe: Probe, status: int, location: str, granted: bool, login_path: str):
+def _problem(
+    probe: Probe, status: int, location: str, granted: bool, login_path: str, public: bool = False
+):
     """What is wrong with the answer to ``probe``, or None."""
     to_login = urlsplit(location).path == login_path
-    if probe.where == LOGGED_OUT:
+    if public and probe.where in (LOGGED_OUT, OTHER_SITE):
+        ok = status in ORDINARY | {404} and not to_login
+        wanted = "an ordinary answer or 404 (a public route)"
+    elif probe.where == LOGGED_OUT:
         ok = status == 302 and to_login
         wanted = "302 to the login page"
     elif probe.where == OTHER_SITE:
@@ -167,6 +176,7 @@ def run_matrix(
     with app.test_request_context():
         login_path = url_for("auth.login")
     probes = plan(world, _rules(app, endpoint))
+    public = permission_of(app.view_functions[endpoint]) == PUBLIC
     away = [probe for probe in probes if probe.where != OWN_SITE]
     home = [probe for probe in probes if probe.where == OWN_SITE]
     problems: list[str] = []
@@ -177,7 +187,7 @@ def run_matrix(
             status, location = _ask(clients[probe.who], probe)
             asked += 1
             granted = probe.who != ANONYMOUS and _granted(app, endpoint, probe.who)
-            problem = _problem(probe, status, location, granted, login_path)
+            problem = _problem(probe, status, location, granted, login_path, public)
             if problem:
                 problems.append(problem)
         if batch is away:
