@@ -10,13 +10,19 @@ from flask_babel import lazy_gettext as _l
 from core import clock
 from core.plugins import hookimpl
 from core.plugins.api import Job, NavItem, Panel, Permission, PluginInfo, Report, Widget
-from core.roles import MANAGERS, MANAGERS_AND_ASSISTANTS, OFFICE_BUT_FRONT_DESK, OFFICE_ROLES
+from core.roles import (
+    MANAGERS,
+    MANAGERS_AND_ASSISTANTS,
+    MANAGERS_AND_BUTLERS,
+    OFFICE_BUT_FRONT_DESK,
+    OFFICE_ROLES,
+)
 
 NAME = "care"
 HERE = Path(__file__).resolve().parent
 # Special care is read by the building's butler, the assistant and the manager only.
 SPECIAL_CARE_ROLES = frozenset({"manager", "assistant", "butler"})
-NOTICE_WRITERS = frozenset({"manager", "butler"})
+NOTICE_WRITERS = MANAGERS_AND_BUTLERS
 
 
 @hookimpl

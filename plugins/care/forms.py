@@ -72,9 +72,16 @@ class NoticeForm(FlaskForm):
         if self.audience.data == "units" and not field.data:
             raise ValidationError(_l("Choose at least one unit."))
 
-    def validate_body_en(self, field) -> None:
-        if not (field.data or self.body_zh_Hant.data or self.body_zh_Hans.data):
-            raise ValidationError(_l("Write the notice in at least one language."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # An empty optional field stops its own validators, so this is checked here.
+        if not (self.body_en.data or self.body_zh_Hant.data or self.body_zh_Hans.data):
+            self.body_en.errors = [
+                *self.body_en.errors,
+                _l("Write the notice in at least one language."),
+            ]
+            return False
+        return valid
 
 
 class SendForm(FlaskForm):
