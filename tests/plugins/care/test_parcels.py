@@ -47,7 +47,7 @@ def _sign_in(client, estate, unit, photo: bytes | None = None, **fields):
     data = {"unit_id": str(unit.id), "carrier": "SF Express", "shelf": "A2", **fields}
     if photo is not None:
         data["photo"] = (io.BytesIO(photo), "parcel.png")
-    return client.post(f"{estate.url}/parcels/new", data=data, content_type="multipart/form-data")
+    return client.post(f"{url}/parcels/new", data=data, content_type="multipart/form-data")
 
 
 def _parcel(app) -> CareParcel:
