@@ -215,6 +215,8 @@ class CareAway(SiteOwned, db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    # "Back home" before the planned day: kept as history, no longer shown.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     unit: Mapped[Unit] = relationship()
     resident: Mapped[Resident | None] = relationship()

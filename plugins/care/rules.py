@@ -434,19 +434,26 @@ def sees_all_cases(site: Site, user: User) -> bool:
 
 
 def cases_query(site: Site, user: User) -> sa.Select:
-    """The special-care cases ``user`` may read: all for a manager or an assistant, those
-    of their buildings for a butler."""
+    """The special-care cases ``user`` may read: all for a manager or an assistant; for a
+    butler, those of their buildings and those tied to no building (the resident had no
+    home on the site when it was written, so no butler answers for it)."""
     query = tenancy.select(CareCase, site=site)
     if not sees_all_cases(site, user):
-        query = query.where(CareCase.building_id.in_(looked_after(site.id, user.id)))
+        query = query.where(
+            sa.or_(
+                CareCase.building_id.in_(looked_after(site.id, user.id)),
+                CareCase.building_id.is_(None),
+            )
+        )
     return query
 
 
 def may_read_case(site: Site, user: User, case: CareCase) -> bool:
     if sees_all_cases(site, user):
         return True
-    mine = set(db.session.scalars(looked_after(site.id, user.id)))
-    return case.building_id is not None and case.building_id in mine
+    if case.building_id is None:
+        return True
+    return case.building_id in set(db.session.scalars(looked_after(site.id, user.id)))
 
 
 def home_of(resident: Resident) -> Unit | None:
@@ -474,6 +481,7 @@ def away_now(site: Site, unit_id: int, day: date) -> list[CareAway]:
             tenancy.select(CareAway, site=site)
             .where(
                 CareAway.unit_id == unit_id,
+                CareAway.ended_at.is_(None),
                 CareAway.ends_on >= day,
                 CareAway.starts_on <= day + timedelta(days=WEEK),
             )

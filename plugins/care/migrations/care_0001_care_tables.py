@@ -166,6 +166,7 @@ def upgrade():
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("created_at", TZ, nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=False),
+        sa.Column("ended_at", TZ, nullable=True),
         sa.Column("site_id", sa.Integer(), nullable=False),
         sa.CheckConstraint("ends_on >= starts_on", name=op.f("ck_care_away_dates")),
         sa.ForeignKeyConstraint(

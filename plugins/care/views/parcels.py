@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
@@ -25,7 +26,8 @@ from plugins.care.views.base import RECENT_DAYS, bp, page
 
 NAME = "care"
 SIGNATURE_JS = Path(__file__).resolve().parent.parent / "static" / "signature.js"
-HELD_LIMIT = 200
+PER_PAGE = 50  # parcels held, oldest first
+RECENT_LIMIT = 20  # handed over lately
 
 
 def _unit_choices() -> list[SelectChoice]:
@@ -52,7 +54,7 @@ def _away_page(status: int = 200, form: AwayForm | None = None):
     today = clock.today(site)
     periods = db.session.scalars(
         tenancy.select(CareAway)
-        .where(CareAway.ends_on >= today)
+        .where(CareAway.ends_on >= today, CareAway.ended_at.is_(None))
         .options(selectinload(CareAway.unit).selectinload(Unit.building))
         .order_by(CareAway.starts_on, CareAway.id)
     ).all()
@@ -111,13 +113,10 @@ def end_away(away_id: int):
 
     if not SendForm().validate():
         return _away_page(422)
-    yesterday = clock.today(current_site()) - timedelta(days=1)
-    audit.record("care.away.ended", period, detail={"unit_id": period.unit_id})
-    if period.starts_on > yesterday:
-        db.session.delete(period)
-    else:
-        period.ends_on = min(period.ends_on, yesterday)
-    db.session.commit()
+    if period.ended_at is None:
+        period.ended_at = clock.now()
+        audit.record("care.away.ended", period, detail={"unit_id": period.unit_id})
+        db.session.commit()
     flash(_("The resident is back: the away period is ended."), "success")
     return redirect(url_for("care.away"), code=303)
 
@@ -140,24 +139,32 @@ def _resident_of(unit: Unit) -> int | None:
 def parcels():
     site = current_site()
     now = clock.now()
+    raw = request.args.get("page", "1")
+    number = int(raw) if raw.isdigit() and len(raw) < 6 else 1
+    waiting = tenancy.select(CareParcel).where(CareParcel.handed_at.is_(None))
+    total = db.session.scalar(waiting.with_only_columns(func.count(CareParcel.id)))
+    pages = max(1, -(-total // PER_PAGE))
+    number = min(max(number, 1), pages)
     held = db.session.scalars(
-        tenancy.select(CareParcel)
-        .where(CareParcel.handed_at.is_(None))
-        .options(selectinload(CareParcel.unit).selectinload(Unit.building))
+        waiting.options(selectinload(CareParcel.unit).selectinload(Unit.building))
         .order_by(CareParcel.received_at, CareParcel.id)
-        .limit(HELD_LIMIT)
+        .offset((number - 1) * PER_PAGE)
+        .limit(PER_PAGE)
     ).all()
     handed = db.session.scalars(
         tenancy.select(CareParcel)
         .where(CareParcel.handed_at >= now - timedelta(days=RECENT_DAYS))
         .options(selectinload(CareParcel.unit).selectinload(Unit.building))
         .order_by(CareParcel.handed_at.desc(), CareParcel.id.desc())
-        .limit(HELD_LIMIT)
+        .limit(RECENT_LIMIT)
     ).all()
     return page(
         "care/parcels.html",
         held=held,
         handed=handed,
+        total=total,
+        page_number=number,
+        pages=pages,
         too_long=rules.held_since(site, now),
         days=rules.settings_of(site).parcel_days,
     )
