@@ -399,30 +399,34 @@ def send_notice(site: Site, notice: CareNotice, user: User) -> int:
 
 
 def delivery_counts(site: Site, notice_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Each notice's messages by outcome: queued (waiting or being sent), sent, failed."""
+    """Each notice's messages by outcome: queued (waiting or being sent), sent, failed.
+
+    One query: each notice's messages are a range of the outbox's (site, dedupe key)
+    index (``care:notice:<id>:`` up to the next character after ":"), counted by status.
+    """
     counts = {i: {"queued": 0, "sent": 0, "failed": 0} for i in notice_ids}
     if not notice_ids:
         return counts
-    notice_of = {}
-    for i in notice_ids:
-        notice_of[f"care:notice:{i}:"] = i
+    key = OutboxMessage.dedupe_key
+    ranges = [
+        (i, sa.and_(key >= f"care:notice:{i}:", key < f"care:notice:{i};")) for i in notice_ids
+    ]
+    notice = sa.case(*[(in_range, i) for i, in_range in ranges], else_=0)
     rows = db.session.execute(
-        tenancy.select(
-            OutboxMessage, OutboxMessage.dedupe_key, OutboxMessage.status, site=site
-        ).where(
-            sa.or_(*[OutboxMessage.dedupe_key.startswith(p, autoescape=True) for p in notice_of])
-        )
+        tenancy.select(OutboxMessage, notice, OutboxMessage.status, sa.func.count(), site=site)
+        .where(sa.or_(*[in_range for _i, in_range in ranges]))
+        .group_by(notice, OutboxMessage.status)
     )
-    for key, status in rows:
-        notice_id = int(key.split(":")[2])
-        bucket = (
-            "sent"
-            if status == "sent"
-            else "failed"
-            if status in ("failed", "uncertain")
-            else "queued"
-        )
-        counts[notice_id][bucket] += 1
+    for notice_id, status, number in rows:
+        if notice_id not in counts:
+            continue
+        if status == "sent":
+            bucket = "sent"
+        elif status in ("failed", "uncertain"):
+            bucket = "failed"
+        else:
+            bucket = "queued"
+        counts[notice_id][bucket] += number
     return counts
 
 

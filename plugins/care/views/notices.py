@@ -21,7 +21,7 @@ from plugins.care.labels import LOCALE_LABELS, TEMPLATE_TEXTS
 from plugins.care.models import LOCALES, CareNotice, CareNoticeTarget
 from plugins.care.views.base import bp, page
 
-LIST_LIMIT = 50
+LIST_LIMIT = 30  # the latest notices; older ones are in the month's report
 
 
 def _notice_form(formdata=None, **data) -> NoticeForm:

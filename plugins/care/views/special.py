@@ -24,7 +24,7 @@ from plugins.care.forms import CaseForm, VisitForm
 from plugins.care.models import CareCase, CareVisit
 from plugins.care.views.base import bp, page
 
-LIST_LIMIT = 100
+LIST_LIMIT = 50
 
 
 def _private(answer):
