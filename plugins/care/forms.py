@@ -130,6 +130,8 @@ class AwayForm(FlaskForm):
         coerce=int,
         validate_choice=True,
         validators=[InputRequired(message=_l("Choose the unit."))],
+        # "—" comes first: the view asks for a unit itself ("required" would want "").
+        render_kw={"required": False},
     )
     starts_on = DateField(
         _l("Away from"),
@@ -158,6 +160,8 @@ class ParcelForm(FlaskForm):
         coerce=int,
         validate_choice=True,
         validators=[InputRequired(message=_l("Choose the unit."))],
+        # "—" comes first: the view asks for a unit itself ("required" would want "").
+        render_kw={"required": False},
     )
     carrier = text_field(_l("Carrier"), max=80, required=_l("Name the carrier."))
     tracking_number = text_field(_l("Tracking number"), max=80)
