@@ -266,14 +266,14 @@ def greet(site: Site, resident: Resident, method: str, user: User, note: str = "
     """Record the resident's birthday greeting for this year and, for SMS or e-mail, queue
     the message; refused when they opted out, have not agreed to the channel, or were
     greeted this year already (by anyone, even a moment ago)."""
-    if resident.birth_date is None:
-        raise Refused(_("This resident's birthday is not known."), "method")
     if is_opted_out(site, resident):
         raise Refused(_("This resident asked not to be greeted on their birthday."), "method")
     if method in ("sms", "email") and method not in channels_of(resident):
         raise Refused(_("This resident has not agreed to be told through this channel."), "method")
     today = clock.today(site)
-    year = nearest_birthday(resident.birth_date, today).year
+    # A birthday the office was told of but has not written down counts for this year.
+    known = resident.birth_date
+    year = nearest_birthday(known, today).year if known is not None else today.year
     greeting = CareGreeting(
         site_id=site.id,
         resident_id=resident.id,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 from werkzeug.datastructures import FileStorage
 
@@ -31,9 +31,9 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
     db.session.add(PluginEnablement(site_id=site.id, plugin=NAME, enabled=True))
     now = core_clock.now().replace(microsecond=0)
     today = core_clock.today(site)
+    # The core's resident is left as it is (its birth date stays unknown): other walks
+    # check that it does not change.
     resident = db.session.get(Resident, ids["resident_id"])
-    if resident.birth_date is None:
-        resident.birth_date = date(1950, today.month, min(today.day, 28))
     staff = ids["user_id"]
     db.session.add(CareSetting(site_id=site.id, elderly_age=70, parcel_days=7))
     notice = CareNotice(
