@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms.fields.choices import SelectChoice
 
 from core import audit, clock, tenancy, uploads
@@ -203,7 +204,9 @@ def new_parcel():
             periods=_instructions(unit),
             today=clock.today(site),
         )
-    form = ParcelForm()
+    # Only the photo may be a file: a file posted in place of a text field is ignored.
+    photo = MultiDict([("photo", f) for f in request.files.getlist("photo")[:1]])
+    form = ParcelForm(formdata=CombinedMultiDict([photo, request.form]))
     form.unit_id.choices = _unit_choices()
     valid = form.validate()
     if valid and not form.unit_id.data:

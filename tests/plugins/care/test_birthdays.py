@@ -246,3 +246,16 @@ def test_the_day_page_shows_the_birthdays_done_once_greeted(client, auth, estate
     assert "Birthday today" in day and "Chan Tai Man" in day
     assert "Birthday this week" in day and "陳婆婆" in day
     assert "Wong Tower Two" not in day
+
+
+def test_a_birthday_not_written_down_is_greeted_for_this_year_once(app, client, auth, make, estate):
+    nobody = make.resident(estate.site, estate.units[0], name="No Birth Date")
+    auth.login("ben")
+    url = f"{estate.url}/birthdays/{nobody.id}/greet"
+    assert client.post(url, data={"method": "card"}).status_code == 303
+    assert client.post(url, data={"method": "visit"}).status_code == 409
+    with app.app_context():
+        [year] = db.session.scalars(
+            select(CareGreeting.year).where(CareGreeting.resident_id == nobody.id)
+        ).all()
+    assert year == estate.today.year
