@@ -27,8 +27,8 @@ from plugins.care.views.base import RECENT_DAYS, bp, page
 
 NAME = "care"
 SIGNATURE_JS = Path(__file__).resolve().parent.parent / "static" / "signature.js"
-PER_PAGE = 50  # parcels held, oldest first
-RECENT_LIMIT = 20  # handed over lately
+PER_PAGE = 30  # parcels held, oldest first
+RECENT_LIMIT = 10  # handed over lately
 
 
 def _unit_choices() -> list[SelectChoice]:
