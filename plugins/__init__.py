@@ -13,4 +13,5 @@ FIRST_PARTY: tuple[str, ...] = (
     "plugins.housekeeping",
     "plugins.visits",
     "plugins.surveys",
+    "plugins.care",
 )

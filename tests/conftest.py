@@ -20,6 +20,8 @@ import pytest
 pytest_plugins = [
     "core.testing",
     # Each plugin's part of the walks (tests/security): register_world / register_forms.
+    "tests.plugins.care.world",
+    "tests.plugins.care.fuzz",
     "tests.plugins.events.world",
     "tests.plugins.events.fuzz",
     "tests.plugins.health.world",
