@@ -1,0 +1,565 @@
+"""The figures of fees: aged arrears, the arrears list, collection and recovery rates,
+last week's chasing per butler, and what the day page and the work log show.
+
+Every figure is summed by the database in one grouped pass; the bills that still owe are
+read through a partial index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from core import clock, tenancy
+from core.extensions import db
+from core.models import Building, ButlerAssignment, Site, Unit, User
+from plugins.fees.models import FeesAllocation, FeesArrear, FeesBill, FeesChase, FeesPayment
+from plugins.fees.rules import add_months, as_utc_bounds, month_days
+
+BUCKETS = ("0_30", "31_90", "91_180", "over_180")
+LIST_PAGE = 50
+
+
+# --- Aged arrears ------------------------------------------------------------------------
+
+
+def as_of_for(site: Site, month: str | None) -> date:
+    """The day arrears are aged at: the month's last day on the site's clock, or today
+    for the month that is still running."""
+    today = clock.today(site)
+    if month is None:
+        return today
+    _first, last = month_days(month)
+    return min(today, last)
+
+
+def _bucket(due_on, as_of: date):
+    """SQL: the aged bucket of a bill due on ``due_on``, seen on ``as_of``."""
+    return sa.case(
+        (due_on >= as_of - timedelta(days=30), "0_30"),
+        (due_on >= as_of - timedelta(days=90), "31_90"),
+        (due_on >= as_of - timedelta(days=180), "91_180"),
+        else_="over_180",
+    )
+
+
+def _owing_at(site: Site, as_of: date):
+    """SQL: what each bill due before ``as_of`` still owed at the end of ``as_of``.
+
+    For today it is the bill's own balance (the partial index of owing bills); for a
+    past day the payments received after it are given back to the balance.
+    """
+    b = FeesBill
+    if as_of >= clock.today(site):
+        return b.amount_minor - b.paid_minor, [b.paid_minor < b.amount_minor]
+    _start, end = clock.day_bounds(site, as_of)
+    later = (
+        sa.select(sa.func.coalesce(sa.func.sum(FeesAllocation.amount_minor), 0))
+        .where(
+            FeesAllocation.site_id == site.id,
+            FeesAllocation.bill_id == b.id,
+            FeesAllocation.cancelled.is_(False),
+            FeesAllocation.received_at >= end,
+        )
+        .scalar_subquery()
+    )
+    return b.amount_minor - b.paid_minor + later, []
+
+
+@dataclass
+class Aged:
+    as_of: date
+    buckets: dict[str, int] = field(default_factory=dict)
+    units: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.buckets.values())
+
+
+def aged(site: Site, as_of: date, building_ids: list[int] | None = None) -> Aged:
+    """The arrears of ``site`` at the end of ``as_of`` in the aged buckets (0-30, 31-90,
+    91-180, over 180 days past the due date), with how many units owe in each."""
+    b = FeesBill
+    owing, extra = _owing_at(site, as_of)
+    bucket = _bucket(b.due_on, as_of).label("bucket")
+    inner = sa.select(b.unit_id, bucket, owing.label("owing")).where(
+        b.site_id == site.id, b.due_on < as_of, *extra
+    )
+    if building_ids is not None:
+        inner = inner.where(b.building_id.in_(building_ids))
+    inner = inner.subquery()
+    rows = db.session.execute(
+        sa.select(
+            inner.c.bucket, sa.func.sum(inner.c.owing), sa.func.count(sa.distinct(inner.c.unit_id))
+        )
+        .where(inner.c.owing > 0)
+        .group_by(inner.c.bucket)
+    ).all()
+    result = Aged(as_of, {k: 0 for k in BUCKETS}, {k: 0 for k in BUCKETS})
+    for name, total, units in rows:
+        result.buckets[name] = int(total or 0)
+        result.units[name] = int(units)
+    return result
+
+
+@dataclass
+class ArrearRow:
+    unit_id: int
+    label: str
+    building: str
+    owing_minor: int
+    oldest_due: date
+    bucket: str
+    reason: str | None
+    promise_on: date | None
+
+
+def arrears_list(
+    site: Site,
+    *,
+    building_ids: list[int] | None = None,
+    bucket: str | None = None,
+    page: int = 1,
+) -> tuple[list[ArrearRow], int]:
+    """The units that owe today (bills past their due date), longest owing first, one
+    page of them, and how many units owe in all."""
+    as_of = clock.today(site)
+    b = FeesBill
+    where = [b.site_id == site.id, b.paid_minor < b.amount_minor, b.due_on < as_of]
+    if building_ids is not None:
+        where.append(b.building_id.in_(building_ids))
+    grouped = (
+        sa.select(
+            b.unit_id.label("unit_id"),
+            sa.func.sum(b.amount_minor - b.paid_minor).label("owing"),
+            sa.func.min(b.due_on).label("oldest"),
+        )
+        .where(*where)
+        .group_by(b.unit_id)
+    )
+    if bucket in BUCKETS:
+        bounds = {
+            "0_30": (as_of - timedelta(days=30), None),
+            "31_90": (as_of - timedelta(days=90), as_of - timedelta(days=30)),
+            "91_180": (as_of - timedelta(days=180), as_of - timedelta(days=90)),
+            "over_180": (None, as_of - timedelta(days=180)),
+        }[bucket]
+        low, high = bounds
+        oldest = sa.func.min(b.due_on)
+        if low is not None:
+            grouped = grouped.having(oldest >= low)
+        if high is not None:
+            grouped = grouped.having(oldest < high)
+    grouped = grouped.subquery()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(grouped))
+    promise = (
+        sa.select(sa.func.max(FeesChase.promise_on))
+        .where(
+            FeesChase.site_id == site.id,
+            FeesChase.unit_id == grouped.c.unit_id,
+            FeesChase.promise_on >= as_of,
+        )
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(
+            grouped.c.unit_id,
+            Unit.number,
+            Building.code,
+            Building.name,
+            grouped.c.owing,
+            grouped.c.oldest,
+            FeesArrear.reason,
+            promise,
+        )
+        .join(Unit, Unit.id == grouped.c.unit_id)
+        .join(Building, Building.id == Unit.building_id)
+        .outerjoin(
+            FeesArrear,
+            sa.and_(FeesArrear.site_id == site.id, FeesArrear.unit_id == grouped.c.unit_id),
+        )
+        .order_by(grouped.c.oldest, grouped.c.unit_id)
+        .limit(LIST_PAGE)
+        .offset((max(page, 1) - 1) * LIST_PAGE)
+    ).all()
+    out = []
+    for unit_id, number, code, name, owing, oldest, reason, promise_on in rows:
+        days = (as_of - oldest).days
+        bucket_name = (
+            "0_30"
+            if days <= 30
+            else "31_90"
+            if days <= 90
+            else "91_180"
+            if days <= 180
+            else "over_180"
+        )
+        out.append(
+            ArrearRow(
+                unit_id,
+                f"{code}-{number}",
+                name,
+                int(owing),
+                oldest,
+                bucket_name,
+                reason,
+                promise_on,
+            )
+        )
+    return out, int(total or 0)
+
+
+# --- Collection rates --------------------------------------------------------------------
+
+
+def butler_of_buildings(site: Site) -> dict[int, User]:
+    """Each building's responsible butler today."""
+    rows = db.session.execute(
+        sa.select(ButlerAssignment.building_id, User)
+        .join(User, User.id == ButlerAssignment.user_id)
+        .where(ButlerAssignment.site_id == site.id, ButlerAssignment.ends_on.is_(None))
+    ).all()
+    return {building_id: user for building_id, user in rows}
+
+
+@dataclass
+class Rate:
+    billed_minor: int = 0
+    collected_minor: int = 0
+
+    @property
+    def percent(self) -> float | None:
+        if not self.billed_minor:
+            return None
+        return round(100 * self.collected_minor / self.billed_minor, 1)
+
+    def add(self, other: Rate) -> None:
+        self.billed_minor += other.billed_minor
+        self.collected_minor += other.collected_minor
+
+
+def _by_building(site: Site, first: date, last: date) -> dict[int, Rate]:
+    """Billed and collected for the bills due from ``first`` to ``last``, by building."""
+    b = FeesBill
+    rows = db.session.execute(
+        sa.select(b.building_id, sa.func.sum(b.amount_minor), sa.func.sum(b.paid_minor))
+        .where(b.site_id == site.id, b.due_on >= first, b.due_on <= last)
+        .group_by(b.building_id)
+    ).all()
+    return {bid: Rate(int(billed or 0), int(paid or 0)) for bid, billed, paid in rows}
+
+
+@dataclass
+class RateRow:
+    key: str
+    name: str
+    month: Rate
+    year: Rate
+
+
+def collection(site: Site, month: str, by: str = "butler") -> tuple[list[RateRow], RateRow]:
+    """The collection rate of ``month`` and of the year to it (collected for the bills of
+    the period / billed for the period), by butler or by building, best first, and the
+    site's total row."""
+    first, last = month_days(month)
+    month_rates = _by_building(site, first, last)
+    year_rates = _by_building(site, date(first.year, 1, 1), last)
+    buildings = {b.id: b for b in db.session.scalars(tenancy.select(Building, site=site))}
+    butlers = butler_of_buildings(site)
+    rows: dict[str, RateRow] = {}
+    total = RateRow("total", "", Rate(), Rate())
+    for building_id in set(month_rates) | set(year_rates):
+        if by == "building":
+            building = buildings[building_id]
+            key, name = f"building-{building_id}", f"{building.code} {building.name}"
+        else:
+            butler = butlers.get(building_id)
+            key = f"butler-{butler.id}" if butler else "butler-none"
+            name = butler.display_name if butler else ""
+        row = rows.setdefault(key, RateRow(key, name, Rate(), Rate()))
+        for target, source in ((row.month, month_rates), (row.year, year_rates)):
+            target.add(source.get(building_id, Rate()))
+        total.month.add(month_rates.get(building_id, Rate()))
+        total.year.add(year_rates.get(building_id, Rate()))
+    ranked = sorted(
+        rows.values(),
+        key=lambda r: (r.month.percent is None, -(r.month.percent or 0), r.name),
+    )
+    return ranked, total
+
+
+def trend(
+    site: Site, month: str, count: int = 12, building_ids: list[int] | None = None
+) -> list[tuple[str, Rate]]:
+    """The collection rate of each of the ``count`` months up to ``month``, oldest first."""
+    months = [add_months(month, -n) for n in range(count - 1, -1, -1)]
+    first, _ = month_days(months[0])
+    _, last = month_days(months[-1])
+    b = FeesBill
+    label = sa.case(*((b.due_on <= month_days(m)[1], m) for m in months[:-1]), else_=months[-1])
+    stmt = sa.select(label, sa.func.sum(b.amount_minor), sa.func.sum(b.paid_minor)).where(
+        b.site_id == site.id, b.due_on >= first, b.due_on <= last
+    )
+    if building_ids is not None:
+        stmt = stmt.where(b.building_id.in_(building_ids))
+    found = {
+        m: Rate(int(x or 0), int(y or 0)) for m, x, y in db.session.execute(stmt.group_by(label))
+    }
+    return [(m, found.get(m, Rate())) for m in months]
+
+
+def recovery(site: Site, month: str, building_ids: list[int] | None = None) -> Rate:
+    """The recovery of older arrears in ``month``: what was owed at its start on bills due
+    before it (``billed_minor``), and what of it came in during the month (``collected_minor``)."""
+    first, last = month_days(month)
+    start, end = as_utc_bounds(site, first, last)
+    b, a = FeesBill, FeesAllocation
+    owing_now = sa.select(sa.func.coalesce(sa.func.sum(b.amount_minor - b.paid_minor), 0)).where(
+        b.site_id == site.id, b.paid_minor < b.amount_minor, b.due_on < first
+    )
+    since = (
+        sa.select(
+            sa.func.coalesce(sa.func.sum(a.amount_minor), 0),
+            sa.func.coalesce(
+                sa.func.sum(sa.case((a.received_at < end, a.amount_minor), else_=0)), 0
+            ),
+        )
+        .join(b, b.id == a.bill_id)
+        .where(
+            a.site_id == site.id,
+            a.cancelled.is_(False),
+            a.received_at >= start,
+            b.site_id == site.id,
+            b.due_on < first,
+        )
+    )
+    if building_ids is not None:
+        owing_now = owing_now.where(b.building_id.in_(building_ids))
+        since = since.where(b.building_id.in_(building_ids))
+    now_owing = int(db.session.scalar(owing_now))
+    paid_since, paid_in_month = (int(v) for v in db.session.execute(since).one())
+    return Rate(now_owing + paid_since, paid_in_month)
+
+
+def my_month_rate(site: Site, user: User) -> Rate | None:
+    """The collection rate of this month on the buildings ``user`` looks after; None when
+    they look after none."""
+    from core.buildings import looked_after
+
+    ids = list(db.session.scalars(looked_after(site.id, user.id)))
+    if not ids:
+        return None
+    first, last = month_days(clock.this_month(site))
+    b = FeesBill
+    billed, paid = db.session.execute(
+        sa.select(sa.func.sum(b.amount_minor), sa.func.sum(b.paid_minor)).where(
+            b.site_id == site.id, b.due_on >= first, b.due_on <= last, b.building_id.in_(ids)
+        )
+    ).one()
+    return Rate(int(billed or 0), int(paid or 0))
+
+
+# --- The Monday report -------------------------------------------------------------------
+
+
+@dataclass
+class WeekRow:
+    butler_id: int
+    name: str
+    units_chased: int = 0
+    contacts: int = 0
+    promises: int = 0
+    promised_minor: int = 0
+    collected_minor: int = 0
+
+
+def week_figures(site: Site, monday: date) -> list[WeekRow]:
+    """The chasing of the week from ``monday``: for each butler who chased or took money,
+    the units chased, contacts, promises (and their amount) and the money taken."""
+    start, end = as_utc_bounds(site, monday, monday + timedelta(days=6))
+    c, p = FeesChase, FeesPayment
+    rows: dict[int, WeekRow] = {}
+    chases = db.session.execute(
+        sa.select(
+            c.butler_id,
+            User.display_name,
+            sa.func.count(sa.distinct(c.unit_id)),
+            sa.func.count(c.id),
+            sa.func.count(c.promise_on),
+            sa.func.coalesce(sa.func.sum(c.promise_minor), 0),
+        )
+        .join(User, User.id == c.butler_id)
+        .where(c.site_id == site.id, c.at >= start, c.at < end)
+        .group_by(c.butler_id, User.display_name)
+    ).all()
+    for butler_id, name, units, contacts, promises, promised in chases:
+        rows[butler_id] = WeekRow(butler_id, name, units, contacts, promises, int(promised))
+    taken = db.session.execute(
+        sa.select(p.taken_by_id, User.display_name, sa.func.sum(p.amount_minor))
+        .join(User, User.id == p.taken_by_id)
+        .where(
+            p.site_id == site.id, p.status == "paid", p.received_at >= start, p.received_at < end
+        )
+        .group_by(p.taken_by_id, User.display_name)
+    ).all()
+    for butler_id, name, amount in taken:
+        rows.setdefault(butler_id, WeekRow(butler_id, name)).collected_minor = int(amount or 0)
+    return sorted(rows.values(), key=lambda r: r.name)
+
+
+# --- Day page, work log, unit statement --------------------------------------------------
+
+
+def promises_due(site: Site, user: User, day: date) -> list[tuple[FeesChase, str]]:
+    """The promises to pay that fall on ``day`` for the units ``user`` chased."""
+    rows = db.session.execute(
+        tenancy.select(FeesChase, site=site)
+        .add_columns(Unit.number, Building.code)
+        .join(Unit, Unit.id == FeesChase.unit_id)
+        .join(Building, Building.id == Unit.building_id)
+        .where(FeesChase.promise_on == day, FeesChase.butler_id == user.id)
+        .order_by(FeesChase.id)
+    ).all()
+    return [(chase, f"{code}-{number}") for chase, number, code in rows]
+
+
+def work_done(site: Site, butler: User, start: datetime, end: datetime):
+    """The chasing contacts made and the payments taken by ``butler`` in [start, end)."""
+    chases = db.session.execute(
+        tenancy.select(FeesChase, site=site)
+        .add_columns(Unit.number, Building.code)
+        .join(Unit, Unit.id == FeesChase.unit_id)
+        .join(Building, Building.id == Unit.building_id)
+        .where(FeesChase.butler_id == butler.id, FeesChase.at >= start, FeesChase.at < end)
+        .order_by(FeesChase.at)
+    ).all()
+    payments = db.session.execute(
+        tenancy.select(FeesPayment, site=site)
+        .add_columns(Unit.number, Building.code)
+        .join(Unit, Unit.id == FeesPayment.unit_id)
+        .join(Building, Building.id == Unit.building_id)
+        .where(
+            FeesPayment.taken_by_id == butler.id,
+            FeesPayment.received_at >= start,
+            FeesPayment.received_at < end,
+        )
+        .order_by(FeesPayment.received_at)
+    ).all()
+    return chases, payments
+
+
+def statement(site: Site, unit: Unit):
+    """The unit's bills (newest first), payments (newest first) and balance."""
+    bills = db.session.scalars(
+        tenancy.select(FeesBill, site=site)
+        .where(FeesBill.unit_id == unit.id)
+        .order_by(FeesBill.due_on.desc(), FeesBill.id.desc())
+    ).all()
+    payments = db.session.scalars(
+        tenancy.select(FeesPayment, site=site)
+        .where(FeesPayment.unit_id == unit.id)
+        .order_by(FeesPayment.received_at.desc(), FeesPayment.id.desc())
+    ).all()
+    balance = sum(b.due_minor for b in bills)
+    overdue = sum(b.due_minor for b in bills if b.due_on < clock.today(site))
+    return bills, payments, balance, overdue
+
+
+def chases_of(site: Site, unit: Unit) -> list[FeesChase]:
+    return list(
+        db.session.scalars(
+            tenancy.select(FeesChase, site=site)
+            .where(FeesChase.unit_id == unit.id)
+            .order_by(FeesChase.at.desc(), FeesChase.id.desc())
+        )
+    )
+
+
+def reason_of(site: Site, unit: Unit) -> FeesArrear | None:
+    return db.session.scalar(
+        tenancy.select(FeesArrear, site=site).where(FeesArrear.unit_id == unit.id)
+    )
+
+
+def day_items(site: Site, user: User, day: date) -> list:
+    """The promises to pay that fall on ``day`` for units ``user`` chased; done once the
+    unit has paid since the promise."""
+    from flask import url_for
+    from flask_babel import lazy_gettext as _l
+
+    from core import money
+    from core.plugins.api import DayItem
+
+    items = []
+    for chase, label in promises_due(site, user, day):
+        paid = db.session.scalar(
+            tenancy.select(FeesPayment, sa.func.count(FeesPayment.id), site=site).where(
+                FeesPayment.unit_id == chase.unit_id,
+                FeesPayment.status == "paid",
+                FeesPayment.received_at >= chase.at,
+            )
+        )
+        items.append(
+            DayItem(
+                key=f"fees.promise.{chase.id}",
+                title=f"{label} · {money.show(chase.promise_minor or 0, site.currency)}",
+                url=url_for("fees.unit", unit_id=chase.unit_id),
+                kind=_l("Promise to pay"),
+                detail=chase.note[:120],
+                done=bool(paid),
+                permission="fees.view",
+            )
+        )
+    return items
+
+
+def work_log(site: Site, butler: User, day: date) -> list:
+    """The chasing contacts ``butler`` made and the payments they took on ``day``."""
+    from flask import url_for
+    from flask_babel import gettext as _
+    from flask_babel import lazy_gettext as _l
+
+    from core import money
+    from core.plugins.api import WorkLogEntry
+    from plugins.fees.labels import CHASE_LABELS, METHOD_LABELS, STATUS_LABELS
+
+    start, end = clock.day_bounds(site, day)
+    chases, payments = work_done(site, butler, start, end)
+    lines = []
+    for chase, number, code in chases:
+        outcome = (
+            _(
+                "Promised %(amount)s on %(day)s",
+                amount=money.show(chase.promise_minor, site.currency),
+                day=chase.promise_on.isoformat(),
+            )
+            if chase.promise_on
+            else ""
+        )
+        lines.append(
+            WorkLogEntry(
+                key=f"fees.chase.{chase.id}",
+                time=chase.at,
+                kind=_l("Fee chasing"),
+                title=f"{code}-{number}",
+                url=url_for("fees.unit", unit_id=chase.unit_id),
+                detail=f"{CHASE_LABELS[chase.kind]}: {chase.note[:150]}",
+                outcome=outcome,
+            )
+        )
+    for payment, number, code in payments:
+        lines.append(
+            WorkLogEntry(
+                key=f"fees.payment.{payment.id}",
+                time=payment.received_at,
+                kind=_l("Fee payment"),
+                title=f"{code}-{number}",
+                url=url_for("fees.receipt", payment_id=payment.id),
+                detail=f"{METHOD_LABELS[payment.method]} {money.show(payment.amount_minor, site.currency)}",
+                outcome=str(STATUS_LABELS[payment.status]) if payment.status != "paid" else "",
+            )
+        )
+    return lines
