@@ -558,7 +558,8 @@ def work_log(site: Site, butler: User, day: date) -> list:
                 kind=_l("Fee payment"),
                 title=f"{code}-{number}",
                 url=url_for("fees.receipt", payment_id=payment.id),
-                detail=f"{METHOD_LABELS[payment.method]} {money.show(payment.amount_minor, site.currency)}",
+                detail=f"{METHOD_LABELS[payment.method]} "
+                f"{money.show(payment.amount_minor, site.currency)}",
                 outcome=str(STATUS_LABELS[payment.status]) if payment.status != "paid" else "",
             )
         )

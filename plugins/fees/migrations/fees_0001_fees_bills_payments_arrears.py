@@ -29,8 +29,8 @@ def upgrade():
         sa.Column("due_day", sa.Integer(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("site_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", core.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", core.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("basis IN ('fixed', 'area')", name=op.f("ck_fees_fee_basis")),
         sa.CheckConstraint(
             "frequency IN ('monthly', 'quarterly')", name=op.f("ck_fees_fee_frequency")
@@ -57,7 +57,7 @@ def upgrade():
         sa.Column("promises", sa.Integer(), nullable=False),
         sa.Column("promised_minor", sa.BigInteger(), nullable=False),
         sa.Column("collected_minor", sa.BigInteger(), nullable=False),
-        sa.Column("made_at", core.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("made_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("site_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["butler_id"], ["user_account.id"], name=op.f("fk_fees_week_butler_id_user_account")
@@ -81,12 +81,13 @@ def upgrade():
         sa.Column("reason", sa.String(length=20), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("noted_by_id", sa.Integer(), nullable=False),
-        sa.Column("noted_at", core.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("noted_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("site_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", core.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", core.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "reason IN ('dispute', 'away', 'hardship', 'refuses', 'unreachable', 'forgot', 'other')",
+            "reason IN ('dispute', 'away', 'hardship', 'refuses', 'unreachable', 'forgot', "
+            "'other')",
             name=op.f("ck_fees_arrear_reason"),
         ),
         sa.ForeignKeyConstraint(
@@ -116,8 +117,8 @@ def upgrade():
         sa.Column("paid_minor", sa.BigInteger(), nullable=False),
         sa.Column("source", sa.String(length=10), nullable=False),
         sa.Column("site_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", core.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", core.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("source IN ('generated', 'imported')", name=op.f("ck_fees_bill_source")),
         sa.CheckConstraint("amount_minor >= 0", name=op.f("ck_fees_bill_amount_not_negative")),
         sa.CheckConstraint(
@@ -165,13 +166,13 @@ def upgrade():
         sa.Column("unit_id", sa.Integer(), nullable=False),
         sa.Column("butler_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=10), nullable=False),
-        sa.Column("at", core.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("promise_on", sa.Date(), nullable=True),
         sa.Column("promise_minor", sa.BigInteger(), nullable=True),
         sa.Column("site_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", core.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", core.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "kind IN ('call', 'visit', 'letter', 'sms')", name=op.f("ck_fees_chase_kind")
         ),
@@ -204,15 +205,15 @@ def upgrade():
         sa.Column("reference", sa.String(length=100), nullable=False),
         sa.Column("payer", sa.String(length=120), nullable=False),
         sa.Column("amount_minor", sa.BigInteger(), nullable=False),
-        sa.Column("received_at", core.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("taken_by_id", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
-        sa.Column("cancelled_at", core.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("cancel_reason", sa.Text(), nullable=False),
         sa.Column("cancelled_by_id", sa.Integer(), nullable=True),
         sa.Column("site_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", core.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", core.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "method IN ('cash', 'transfer', 'card', 'cheque')", name=op.f("ck_fees_payment_method")
         ),
@@ -258,7 +259,7 @@ def upgrade():
         sa.Column("payment_id", sa.Integer(), nullable=False),
         sa.Column("bill_id", sa.Integer(), nullable=False),
         sa.Column("amount_minor", sa.BigInteger(), nullable=False),
-        sa.Column("received_at", core.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("cancelled", sa.Boolean(), nullable=False),
         sa.Column("site_id", sa.Integer(), nullable=False),
         sa.CheckConstraint("amount_minor > 0", name=op.f("ck_fees_allocation_amount_positive")),
