@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -32,7 +33,7 @@ def _strip(value):
 
 
 def _choices(labels):
-    return list(labels.items())
+    return [SelectChoice(code, label) for code, label in labels.items()]
 
 
 class Amount:
@@ -97,17 +98,24 @@ class PaymentForm(FlaskForm):
     )
     payer = StringField(_l("Paid by"), filters=[_strip], validators=[Optional(), Length(max=120)])
 
-    def validate_reference(self, field) -> None:
-        if self.method.data in ("cheque", "transfer") and not field.data:
-            raise ValidationError(_l("Give the cheque or transfer number."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Optional() ends the field's own checks when it is empty, so this one is here.
+        if self.method.data in ("cheque", "transfer") and not self.reference.data:
+            self.reference.errors = [
+                *self.reference.errors,
+                _l("Give the cheque or transfer number."),
+            ]
+            return False
+        return valid
 
 
 class CancelPaymentForm(FlaskForm):
     action = SelectField(
         _l("What happened"),
         choices=[
-            ("voided", _l("Void: taken in error")),
-            ("refunded", _l("Refund: money given back")),
+            SelectChoice("voided", _l("Void: taken in error")),
+            SelectChoice("refunded", _l("Refund: money given back")),
         ],
         default="voided",
     )

@@ -180,7 +180,7 @@ def cancel_payment(payment_id: int):
     unit = tenancy.get_or_404(Unit, payment.unit_id)
     form = CancelPaymentForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         db.session.rollback()
         return _unit_page(unit, 422)
     try:
