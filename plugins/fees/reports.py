@@ -96,7 +96,7 @@ def collection_report():
         total=total,
         aged=aged,
         recovery=recovery,
-        chart=trend_chart(site, period),
+        trend=trend_chart(site, period),
     ), (422 if error else 200)
 
 
