@@ -76,7 +76,7 @@ def butler_permissions():
 
 @hookimpl
 def butler_jobs():
-    from plugins.fees.jobs import monday_report, send_reminders
+    from plugins.fees.jobs import MONDAY_NINE, monday_report, send_reminders
 
     return [
         Job(
@@ -87,7 +87,7 @@ def butler_jobs():
         ),
         Job(
             "monday_report",
-            Cadence.weekly(0, at=time(9)),
+            MONDAY_NINE,
             monday_report,
             description=_l("Write last week's chasing of arrears per butler"),
         ),

@@ -8,7 +8,7 @@ chasing per butler once per site and week (the job runner's unique run key sees 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import force_locale
@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from core import clock, money, outbox, tenancy
 from core.extensions import db
 from core.models import Occupancy, Resident, Site
+from core.plugins.api import Cadence
 from plugins.fees import queries
 from plugins.fees.models import FeesBill, FeesWeek
 from plugins.fees.rules import week_start
@@ -26,6 +27,7 @@ NAME = "fees"
 STAGES = (("before", -3), ("due", 0), ("late7", 7), ("late30", 30))
 # A stage missed (the runner was down) is still sent within this many days.
 CATCH_UP_DAYS = 3
+MONDAY_NINE = Cadence.weekly(0, at=time(9))
 
 
 def recipient_of(site: Site, unit_id: int) -> tuple[Resident, str, str] | None:
@@ -109,7 +111,10 @@ def send_reminders(site: Site, now: datetime) -> int:
 
 def monday_report(site: Site, now: datetime) -> int:
     """Write last week's chasing per butler (the Monday report); how many butlers."""
-    monday = week_start(now.astimezone(clock.zone(site)).date()) - timedelta(days=7)
+    # The run's period starts on a Monday at nine; its report is of the week before. (A
+    # first run on a Monday before nine belongs to last week's period.)
+    started = MONDAY_NINE.period_at(now, clock.zone(site)).start.astimezone(clock.zone(site))
+    monday = week_start(started.date()) - timedelta(days=7)
     db.session.execute(
         sa.delete(FeesWeek).where(FeesWeek.site_id == site.id, FeesWeek.week_start == monday)
     )
