@@ -22,6 +22,8 @@ pytest_plugins = [
     # Each plugin's part of the walks (tests/security): register_world / register_forms.
     "tests.plugins.events.world",
     "tests.plugins.events.fuzz",
+    "tests.plugins.fees.world",
+    "tests.plugins.fees.fuzz",
     "tests.plugins.health.world",
     "tests.plugins.health.fuzz",
     "tests.plugins.housekeeping.world",
