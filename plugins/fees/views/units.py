@@ -26,6 +26,9 @@ from plugins.fees.models import FeesPayment
 from plugins.fees.queries import BUCKETS
 from plugins.fees.views.base import bp, int_arg
 
+# The reason's fields are "why-reason" and "why-note": the contact form has a note too.
+REASON_PREFIX = "why-"
+
 
 @bp.route("/")
 @requires("fees.view")
@@ -72,7 +75,10 @@ def _unit_page(unit: Unit, status: int = 200, **forms):
     chase_form = forms.get("chase") or ChaseForm(formdata=None)
     arrear = queries.reason_of(site, unit)
     reason_form = forms.get("reason") or ReasonForm(
-        formdata=None, reason=arrear.reason if arrear else None, note=arrear.note if arrear else ""
+        formdata=None,
+        prefix=REASON_PREFIX,
+        reason=arrear.reason if arrear else None,
+        note=arrear.note if arrear else "",
     )
     return render_template(
         "fees/unit.html",
@@ -164,13 +170,13 @@ def chase(unit_id: int):
 @requires("fees.chase")
 def reason(unit_id: int):
     unit = tenancy.get_or_404(Unit, unit_id)
-    form = ReasonForm()
+    form = ReasonForm(prefix=REASON_PREFIX)
     if not form.validate_on_submit():
         return _refused(unit, "reason", form)
     rules.set_reason(
         current_site(), unit, reason=form.reason.data, note=form.note.data or "", user=current_user
     )
-    return _saved(unit, _("The reason is saved."), "#reason")
+    return _saved(unit, _("The reason is saved."), "#why-owes")
 
 
 @bp.route("/payments/<int:payment_id>/cancel", methods=["POST"])

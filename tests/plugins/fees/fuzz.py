@@ -45,8 +45,8 @@ def forms(kit) -> dict:
             start=kit.log_in_as("butler"),
         ),
         "fees.reason": kit.Form(
-            kit.fields_of(ReasonForm),
-            lambda s: {"reason": "dispute", "note": "The lift was out for a week"},
+            kit.fields_of(ReasonForm, prefix="why-"),
+            lambda s: {"why-reason": "dispute", "why-note": "The lift was out for a week"},
             start=kit.log_in_as("butler"),
         ),
         "fees.cancel_payment": kit.Form(

@@ -85,7 +85,7 @@ def test_the_arrears_list_shows_who_owes_longest_first_with_the_reason(app, clie
     add_bill(app, estate.site, one_a, fee, "2027-01", date(2027, 1, 15), 100000)  # not due yet
     auth.login("ben")
     client.post(
-        estate.url(f"units/{one_b.id}/reason"), data={"reason": "away", "note": "In Canada"}
+        estate.url(f"units/{one_b.id}/reason"), data={"why-reason": "away", "why-note": "In Canada"}
     )
     page = text(client.get(estate.url("")))
     # Ben looks after Tower 1: its two units, the one owing longest first.

@@ -60,12 +60,16 @@ def test_a_promise_needs_a_date_and_an_amount_and_not_a_past_day(app, client, au
 def test_the_reason_a_unit_owes_is_kept_and_replaced_by_the_next(app, client, auth, estate):
     unit = owing(app, estate)
     auth.login("ben")
-    client.post(estate.url(f"units/{unit.id}/reason"), data={"reason": "dispute", "note": "Lift"})
-    client.post(estate.url(f"units/{unit.id}/reason"), data={"reason": "hardship", "note": ""})
+    client.post(
+        estate.url(f"units/{unit.id}/reason"), data={"why-reason": "dispute", "why-note": "Lift"}
+    )
+    client.post(
+        estate.url(f"units/{unit.id}/reason"), data={"why-reason": "hardship", "why-note": ""}
+    )
     with app.app_context():
         rows = db.session.scalars(sa.select(FeesArrear)).all()
         assert [(r.reason, r.note) for r in rows] == [("hardship", "")]
-    bad = client.post(estate.url(f"units/{unit.id}/reason"), data={"reason": "lazy"})
+    bad = client.post(estate.url(f"units/{unit.id}/reason"), data={"why-reason": "lazy"})
     assert bad.status_code == 422
 
 
