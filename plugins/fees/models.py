@@ -236,4 +236,32 @@ class FeesWeek(SiteOwned, db.Model):
     butler: Mapped[User] = relationship()
 
 
-MODELS = [FeesFee, FeesBill, FeesPayment, FeesAllocation, FeesArrear, FeesChase, FeesWeek]
+class FeesTally(SiteOwned, db.Model):
+    """What the bills of one building due on one day ask for and have been paid: kept by
+    the rules as bills are made and money comes in or goes back, so that the collection
+    rate is a sum over a few rows per building and month, not over every bill."""
+
+    __tablename__ = "fees_tally"
+    __table_args__ = (
+        UniqueConstraint("site_id", "due_on", "building_id"),
+        CheckConstraint("paid_minor >= 0", name="paid_not_negative"),
+        CheckConstraint("paid_minor <= billed_minor", name="paid_within_billed"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("building.id"))
+    due_on: Mapped[date] = mapped_column(Date)
+    billed_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    paid_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+MODELS = [
+    FeesFee,
+    FeesBill,
+    FeesPayment,
+    FeesAllocation,
+    FeesArrear,
+    FeesChase,
+    FeesWeek,
+    FeesTally,
+]

@@ -15,7 +15,14 @@ import sqlalchemy as sa
 from core import clock, tenancy
 from core.extensions import db
 from core.models import Building, ButlerAssignment, Site, Unit, User
-from plugins.fees.models import FeesAllocation, FeesArrear, FeesBill, FeesChase, FeesPayment
+from plugins.fees.models import (
+    FeesAllocation,
+    FeesArrear,
+    FeesBill,
+    FeesChase,
+    FeesPayment,
+    FeesTally,
+)
 from plugins.fees.rules import add_months, as_utc_bounds, month_days
 
 BUCKETS = ("0_30", "31_90", "91_180", "over_180")
@@ -241,15 +248,23 @@ class Rate:
         self.collected_minor += other.collected_minor
 
 
+def _tallies(site: Site, first: date, last: date, building_ids: list[int] | None = None):
+    """(building, due date, billed, collected) of the bills due from ``first`` to ``last``."""
+    t = FeesTally
+    stmt = sa.select(t.building_id, t.due_on, t.billed_minor, t.paid_minor).where(
+        t.site_id == site.id, t.due_on >= first, t.due_on <= last
+    )
+    if building_ids is not None:
+        stmt = stmt.where(t.building_id.in_(building_ids))
+    return db.session.execute(stmt).all()
+
+
 def _by_building(site: Site, first: date, last: date) -> dict[int, Rate]:
     """Billed and collected for the bills due from ``first`` to ``last``, by building."""
-    b = FeesBill
-    rows = db.session.execute(
-        sa.select(b.building_id, sa.func.sum(b.amount_minor), sa.func.sum(b.paid_minor))
-        .where(b.site_id == site.id, b.due_on >= first, b.due_on <= last)
-        .group_by(b.building_id)
-    ).all()
-    return {bid: Rate(int(billed or 0), int(paid or 0)) for bid, billed, paid in rows}
+    out: dict[int, Rate] = {}
+    for building_id, _due, billed, paid in _tallies(site, first, last):
+        out.setdefault(building_id, Rate()).add(Rate(int(billed), int(paid)))
+    return out
 
 
 @dataclass
@@ -298,17 +313,10 @@ def trend(
     months = [add_months(month, -n) for n in range(count - 1, -1, -1)]
     first, _ = month_days(months[0])
     _, last = month_days(months[-1])
-    b = FeesBill
-    label = sa.case(*((b.due_on <= month_days(m)[1], m) for m in months[:-1]), else_=months[-1])
-    stmt = sa.select(label, sa.func.sum(b.amount_minor), sa.func.sum(b.paid_minor)).where(
-        b.site_id == site.id, b.due_on >= first, b.due_on <= last
-    )
-    if building_ids is not None:
-        stmt = stmt.where(b.building_id.in_(building_ids))
-    found = {
-        m: Rate(int(x or 0), int(y or 0)) for m, x, y in db.session.execute(stmt.group_by(label))
-    }
-    return [(m, found.get(m, Rate())) for m in months]
+    found = {m: Rate() for m in months}
+    for _building, due_on, billed, paid in _tallies(site, first, last, building_ids):
+        found[due_on.strftime("%Y-%m")].add(Rate(int(billed), int(paid)))
+    return [(m, found[m]) for m in months]
 
 
 def recovery(site: Site, month: str, building_ids: list[int] | None = None) -> Rate:
@@ -353,13 +361,10 @@ def my_month_rate(site: Site, user: User) -> Rate | None:
     if not ids:
         return None
     first, last = month_days(clock.this_month(site))
-    b = FeesBill
-    billed, paid = db.session.execute(
-        sa.select(sa.func.sum(b.amount_minor), sa.func.sum(b.paid_minor)).where(
-            b.site_id == site.id, b.due_on >= first, b.due_on <= last, b.building_id.in_(ids)
-        )
-    ).one()
-    return Rate(int(billed or 0), int(paid or 0))
+    rate = Rate()
+    for _building, _due, billed, paid in _tallies(site, first, last, ids):
+        rate.add(Rate(int(billed), int(paid)))
+    return rate
 
 
 # --- The Monday report -------------------------------------------------------------------

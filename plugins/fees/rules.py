@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from core import audit, clock, money, tenancy
 from core.extensions import db
@@ -26,6 +27,7 @@ from plugins.fees.models import (
     FeesChase,
     FeesFee,
     FeesPayment,
+    FeesTally,
 )
 
 QUARTER_FIRST_MONTHS = (1, 4, 7, 10)
@@ -131,6 +133,12 @@ def generate(site: Site, month: str, user: User | None = None) -> Generated:
         if rows:
             db.session.execute(sa.insert(FeesBill), rows)
             result.made += len(rows)
+            added: dict[tuple[int, date], int] = {}
+            for row in rows:
+                key = (row["building_id"], row["due_on"])
+                added[key] = added.get(key, 0) + row["amount_minor"]
+            for (building_id, due_on), amount in sorted(added.items()):
+                bump(site.id, building_id, due_on, billed=amount)
     if result.made:
         audit.record(
             "fees.bills_generated",
@@ -139,6 +147,67 @@ def generate(site: Site, month: str, user: User | None = None) -> Generated:
             detail={"month": month, "made": result.made},
         )
     return result
+
+
+# --- The tallies behind the collection rate ----------------------------------------------
+
+
+def bump(site_id: int, building_id: int, due_on: date, *, billed: int = 0, paid: int = 0) -> None:
+    """Add to the tally of a building's bills due on ``due_on``, in one UPDATE (two people
+    taking money in the same building at once both count). A tally not kept yet is
+    counted from the bills, which already hold the change."""
+    t = FeesTally
+    done = db.session.execute(
+        sa.update(t)
+        .where(t.site_id == site_id, t.due_on == due_on, t.building_id == building_id)
+        .values(billed_minor=t.billed_minor + billed, paid_minor=t.paid_minor + paid)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount == 0:
+        retally(site_id, building_id, due_on)
+
+
+def retally(site_id: int, building_id: int, due_on: date) -> None:
+    """Count one tally again from its bills (a tally missing, or bills written directly)."""
+    b, t = FeesBill, FeesTally
+    billed, paid = db.session.execute(
+        sa.select(
+            sa.func.coalesce(sa.func.sum(b.amount_minor), 0),
+            sa.func.coalesce(sa.func.sum(b.paid_minor), 0),
+        ).where(b.site_id == site_id, b.due_on == due_on, b.building_id == building_id)
+    ).one()
+    where = (t.site_id == site_id, t.due_on == due_on, t.building_id == building_id)
+    values = {"billed_minor": int(billed), "paid_minor": int(paid)}
+    try:
+        with db.session.begin_nested():
+            if db.session.execute(sa.update(t).where(*where).values(**values)).rowcount == 0:
+                db.session.execute(
+                    sa.insert(t).values(
+                        site_id=site_id, building_id=building_id, due_on=due_on, **values
+                    )
+                )
+    except IntegrityError:  # made by someone else meanwhile: theirs counts the same bills
+        db.session.execute(sa.update(t).where(*where).values(**values))
+
+
+def retally_site(site_id: int) -> None:
+    """Count every tally of a site again from its bills (after bills written in bulk)."""
+    b, t = FeesBill, FeesTally
+    db.session.execute(sa.delete(t).where(t.site_id == site_id))
+    db.session.execute(
+        sa.insert(t).from_select(
+            ["site_id", "building_id", "due_on", "billed_minor", "paid_minor"],
+            sa.select(
+                b.site_id,
+                b.building_id,
+                b.due_on,
+                sa.func.sum(b.amount_minor),
+                sa.func.sum(b.paid_minor),
+            )
+            .where(b.site_id == site_id)
+            .group_by(b.site_id, b.building_id, b.due_on),
+        )
+    )
 
 
 # --- Payments ----------------------------------------------------------------------------
@@ -218,6 +287,8 @@ def pay(
         part = min(left, bill.due_minor)
         bill.paid_minor += part
         left -= part
+        db.session.flush()
+        bump(site.id, bill.building_id, bill.due_on, paid=part)
         db.session.add(
             FeesAllocation(
                 site_id=site.id,
@@ -259,8 +330,11 @@ def cancel_payment(payment: FeesPayment, *, status: str, reason: str, user: User
         )
     }
     for allocation in payment.allocations:
-        bills[allocation.bill_id].paid_minor -= allocation.amount_minor
+        bill = bills[allocation.bill_id]
+        bill.paid_minor -= allocation.amount_minor
         allocation.cancelled = True
+        db.session.flush()
+        bump(payment.site_id, bill.building_id, bill.due_on, paid=-allocation.amount_minor)
     payment.status = status
     payment.cancelled_at = clock.now()
     payment.cancel_reason = reason.strip()

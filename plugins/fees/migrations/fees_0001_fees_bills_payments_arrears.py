@@ -1,8 +1,9 @@
-"""Fees: fees, bills, payments and their allocations, arrears' reasons, chasing, the Monday report.
+"""Fees: fees, bills, payments and their allocations, arrears' reasons, chasing, the Monday
+report, and the tallies behind the collection rate.
 
 Revision ID: fees_0001
 Revises:
-Create Date: 2026-12-07 15:01:15.076123
+Create Date: 2026-12-07 15:25:59.703276
 
 """
 
@@ -46,6 +47,33 @@ def upgrade():
     )
     with op.batch_alter_table("fees_fee", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_fees_fee_site_id"), ["site_id"], unique=False)
+
+    op.create_table(
+        "fees_tally",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("building_id", sa.Integer(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("billed_minor", sa.BigInteger(), nullable=False),
+        sa.Column("paid_minor", sa.BigInteger(), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "paid_minor <= billed_minor", name=op.f("ck_fees_tally_paid_within_billed")
+        ),
+        sa.CheckConstraint("paid_minor >= 0", name=op.f("ck_fees_tally_paid_not_negative")),
+        sa.ForeignKeyConstraint(
+            ["building_id"], ["building.id"], name=op.f("fk_fees_tally_building_id_building")
+        ),
+        sa.ForeignKeyConstraint(["site_id"], ["site.id"], name=op.f("fk_fees_tally_site_id_site")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fees_tally")),
+        sa.UniqueConstraint(
+            "site_id",
+            "due_on",
+            "building_id",
+            name=op.f("uq_fees_tally_site_id_due_on_building_id"),
+        ),
+    )
+    with op.batch_alter_table("fees_tally", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_fees_tally_site_id"), ["site_id"], unique=False)
 
     op.create_table(
         "fees_week",
@@ -335,6 +363,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_fees_week_site_id"))
 
     op.drop_table("fees_week")
+    with op.batch_alter_table("fees_tally", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fees_tally_site_id"))
+
+    op.drop_table("fees_tally")
     with op.batch_alter_table("fees_fee", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_fees_fee_site_id"))
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from core.extensions import db
 from core.models import Building, Resident, Site, Unit
+from plugins.fees import rules
 from plugins.fees.models import FeesBill, FeesFee
 
 MONDAY = date(2027, 1, 11)
@@ -105,6 +106,9 @@ def add_bill(app, site, unit, fee_id, period, due_on, amount, paid=0) -> int:
             paid_minor=paid,
         )
         db.session.add(bill)
+        db.session.flush()
+        # Written directly, as an accounting system's bills would be: count its tally.
+        rules.retally(site.id, unit.building_id, due_on)
         db.session.commit()
         return bill.id
 
