@@ -162,38 +162,40 @@ def arrears_list(
             grouped = grouped.having(oldest < high)
     grouped = grouped.subquery()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(grouped))
-    promise = (
-        sa.select(sa.func.max(FeesChase.promise_on))
-        .where(
-            FeesChase.site_id == site.id,
-            FeesChase.unit_id == grouped.c.unit_id,
-            FeesChase.promise_on >= as_of,
-        )
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        sa.select(
-            grouped.c.unit_id,
-            Unit.number,
-            Building.code,
-            Building.name,
-            grouped.c.owing,
-            grouped.c.oldest,
-            FeesArrear.reason,
-            promise,
-        )
-        .join(Unit, Unit.id == grouped.c.unit_id)
-        .join(Building, Building.id == Unit.building_id)
-        .outerjoin(
-            FeesArrear,
-            sa.and_(FeesArrear.site_id == site.id, FeesArrear.unit_id == grouped.c.unit_id),
-        )
+    # The page first, from the grouped bills alone; then the names, reasons and promises
+    # of its fifty units (joined before the LIMIT, they would be looked up for them all).
+    page_rows = db.session.execute(
+        sa.select(grouped.c.unit_id, grouped.c.owing, grouped.c.oldest)
         .order_by(grouped.c.oldest, grouped.c.unit_id)
         .limit(LIST_PAGE)
         .offset((max(page, 1) - 1) * LIST_PAGE)
     ).all()
+    ids = [row.unit_id for row in page_rows]
+    names = {
+        unit_id: (f"{code}-{number}", name, reason)
+        for unit_id, number, code, name, reason in db.session.execute(
+            sa.select(Unit.id, Unit.number, Building.code, Building.name, FeesArrear.reason)
+            .join(Building, Building.id == Unit.building_id)
+            .outerjoin(
+                FeesArrear, sa.and_(FeesArrear.site_id == site.id, FeesArrear.unit_id == Unit.id)
+            )
+            .where(Unit.site_id == site.id, Unit.id.in_(ids))
+        )
+    }
+    promises = dict(
+        db.session.execute(
+            sa.select(FeesChase.unit_id, sa.func.min(FeesChase.promise_on))
+            .where(
+                FeesChase.site_id == site.id,
+                FeesChase.unit_id.in_(ids),
+                FeesChase.promise_on >= as_of,
+            )
+            .group_by(FeesChase.unit_id)
+        ).all()
+    )
     out = []
-    for unit_id, number, code, name, owing, oldest, reason, promise_on in rows:
+    for unit_id, owing, oldest in page_rows:
+        label, building, reason = names[unit_id]
         days = (as_of - oldest).days
         bucket_name = (
             "0_30"
@@ -207,13 +209,13 @@ def arrears_list(
         out.append(
             ArrearRow(
                 unit_id,
-                f"{code}-{number}",
-                name,
+                label,
+                building,
                 int(owing),
                 oldest,
                 bucket_name,
                 reason,
-                promise_on,
+                promises.get(unit_id),
             )
         )
     return out, int(total or 0)

@@ -139,3 +139,46 @@ def test_a_payment_for_another_sites_unit_is_a_404(app, client, auth, make, esta
     assert pay(client, estate, other.unit, "100").status_code == 404
     assert client.get(estate.url(f"units/{other.unit.id}")).status_code == 404
     assert client.get(estate.url(f"units/{other.unit.id}/panel")).status_code == 404
+
+
+def test_the_tallies_behind_the_collection_rate_follow_bills_payments_and_voids(
+    app, client, auth, estate
+):
+    from plugins.fees import rules
+    from plugins.fees.models import FeesTally
+
+    add_fee(app, estate.site, rate=100000)
+    auth.login("mia")
+    client.post(estate.url("setup/generate"), data={"month": "2027-01"})
+    unit = estate.units[0]
+    pay(client, estate, unit, "400")
+    pay(client, estate, estate.units[2], "1000")
+    with app.app_context():
+        first = db.session.scalar(sa.select(FeesPayment.id).order_by(FeesPayment.id))
+    client.post(
+        estate.url(f"payments/{first}/cancel"), data={"action": "voided", "reason": "Wrong unit"}
+    )
+
+    def tallies():
+        with app.app_context():
+            return sorted(
+                db.session.execute(
+                    sa.select(
+                        FeesTally.building_id,
+                        FeesTally.due_on,
+                        FeesTally.billed_minor,
+                        FeesTally.paid_minor,
+                    )
+                ).all()
+            )
+
+    kept = tallies()
+    with app.app_context():
+        rules.retally_site(estate.site.id)
+        db.session.commit()
+    assert kept == tallies()
+    tower_1, tower_2 = estate.towers
+    assert kept == [
+        (tower_1.id, date(2027, 1, 15), 200000, 0),
+        (tower_2.id, date(2027, 1, 15), 200000, 100000),
+    ]
