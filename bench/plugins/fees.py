@@ -34,7 +34,7 @@ from plugins.fees.models import (
     FeesFee,
     FeesPayment,
 )
-from plugins.fees.rules import add_months, retally_site
+from plugins.fees.rules import add_months, rebalance, retally_site
 
 KIND = "residential"
 MONTHS = 24
@@ -171,6 +171,7 @@ def seed(site_id: int, ctx: dict) -> dict[str, int]:
     _bulk(FeesArrear, arrears)
     _bulk(FeesChase, chases)
     retally_site(site_id)
+    rebalance(site_id)
     return {
         "fees_bill": len(bills),
         "fees_payment": len(payments),

@@ -255,6 +255,27 @@ class FeesTally(SiteOwned, db.Model):
     paid_minor: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class FeesBalance(SiteOwned, db.Model):
+    """What one unit owes on all its bills and the due date of its oldest unpaid one, kept
+    by the rules, so that the arrears list reads one row per unit in the order it shows."""
+
+    __tablename__ = "fees_balance"
+    __table_args__ = (
+        UniqueConstraint("site_id", "unit_id"),
+        CheckConstraint("owing_minor > 0", name="owing_positive"),
+        Index("ix_fees_balance_site_id_oldest_due", "site_id", "oldest_due", "unit_id"),
+        Index(
+            "ix_fees_balance_site_id_building_id_oldest_due", "site_id", "building_id", "oldest_due"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    building_id: Mapped[int] = mapped_column(ForeignKey("building.id"))
+    owing_minor: Mapped[int] = mapped_column(BigInteger)
+    oldest_due: Mapped[date] = mapped_column(Date)
+
+
 MODELS = [
     FeesFee,
     FeesBill,
@@ -264,4 +285,5 @@ MODELS = [
     FeesChase,
     FeesWeek,
     FeesTally,
+    FeesBalance,
 ]

@@ -18,6 +18,7 @@ from core.models import Building, ButlerAssignment, Site, Unit, User
 from plugins.fees.models import (
     FeesAllocation,
     FeesArrear,
+    FeesBalance,
     FeesBill,
     FeesChase,
     FeesPayment,
@@ -86,28 +87,60 @@ class Aged:
         return sum(self.buckets.values())
 
 
+def _bucket_of(days: int) -> str:
+    return (
+        "0_30" if days <= 30 else "31_90" if days <= 90 else "91_180" if days <= 180 else "over_180"
+    )
+
+
 def aged(site: Site, as_of: date, building_ids: list[int] | None = None) -> Aged:
     """The arrears of ``site`` at the end of ``as_of`` in the aged buckets (0-30, 31-90,
-    91-180, over 180 days past the due date), with how many units owe in each."""
+    91-180, over 180 days past the due date), with how many units owe in each (a unit
+    counts in the bucket of its oldest unpaid bill)."""
+    result = Aged(as_of, {k: 0 for k in BUCKETS}, {k: 0 for k in BUCKETS})
+    if as_of >= clock.today(site):
+        # Today: the tallies hold what each due date still asks for, the balances each
+        # unit's oldest unpaid bill.
+        start = date(1900, 1, 1)
+        for _building, due_on, billed, paid in _tallies(
+            site, start, as_of - timedelta(days=1), building_ids
+        ):
+            result.buckets[_bucket_of((as_of - due_on).days)] += int(billed) - int(paid)
+        t = FeesBalance
+        bucket = _bucket(t.oldest_due, as_of)
+        stmt = (
+            sa.select(bucket, sa.func.count(t.id))
+            .where(t.site_id == site.id, t.oldest_due < as_of)
+            .group_by(bucket)
+        )
+        if building_ids is not None:
+            stmt = stmt.where(t.building_id.in_(building_ids))
+        for name, units in db.session.execute(stmt):
+            result.units[name] = int(units)
+        return result
     b = FeesBill
     owing, extra = _owing_at(site, as_of)
-    bucket = _bucket(b.due_on, as_of).label("bucket")
-    inner = sa.select(b.unit_id, bucket, owing.label("owing")).where(
+    inner = sa.select(b.unit_id, b.due_on, owing.label("owing")).where(
         b.site_id == site.id, b.due_on < as_of, *extra
     )
     if building_ids is not None:
         inner = inner.where(b.building_id.in_(building_ids))
     inner = inner.subquery()
-    rows = db.session.execute(
-        sa.select(
-            inner.c.bucket, sa.func.sum(inner.c.owing), sa.func.count(sa.distinct(inner.c.unit_id))
-        )
+    per_unit = (
+        sa.select(inner.c.unit_id, sa.func.min(inner.c.due_on).label("oldest"))
         .where(inner.c.owing > 0)
-        .group_by(inner.c.bucket)
-    ).all()
-    result = Aged(as_of, {k: 0 for k in BUCKETS}, {k: 0 for k in BUCKETS})
-    for name, total, units in rows:
+        .group_by(inner.c.unit_id)
+        .subquery()
+    )
+    bucket = _bucket(inner.c.due_on, as_of)
+    for name, total in db.session.execute(
+        sa.select(bucket, sa.func.sum(inner.c.owing)).where(inner.c.owing > 0).group_by(bucket)
+    ):
         result.buckets[name] = int(total or 0)
+    oldest = _bucket(per_unit.c.oldest, as_of)
+    for name, units in db.session.execute(
+        sa.select(oldest, sa.func.count()).select_from(per_unit).group_by(oldest)
+    ):
         result.units[name] = int(units)
     return result
 
@@ -134,39 +167,28 @@ def arrears_list(
     """The units that owe today (bills past their due date), longest owing first, one
     page of them, and how many units owe in all."""
     as_of = clock.today(site)
-    b = FeesBill
-    where = [b.site_id == site.id, b.paid_minor < b.amount_minor, b.due_on < as_of]
+    t = FeesBalance
+    where = [t.site_id == site.id, t.oldest_due < as_of]
     if building_ids is not None:
-        where.append(b.building_id.in_(building_ids))
-    grouped = (
-        sa.select(
-            b.unit_id.label("unit_id"),
-            sa.func.sum(b.amount_minor - b.paid_minor).label("owing"),
-            sa.func.min(b.due_on).label("oldest"),
-        )
-        .where(*where)
-        .group_by(b.unit_id)
-    )
+        where.append(t.building_id.in_(building_ids))
     if bucket in BUCKETS:
-        bounds = {
+        low, high = {
             "0_30": (as_of - timedelta(days=30), None),
             "31_90": (as_of - timedelta(days=90), as_of - timedelta(days=30)),
             "91_180": (as_of - timedelta(days=180), as_of - timedelta(days=90)),
             "over_180": (None, as_of - timedelta(days=180)),
         }[bucket]
-        low, high = bounds
-        oldest = sa.func.min(b.due_on)
         if low is not None:
-            grouped = grouped.having(oldest >= low)
+            where.append(t.oldest_due >= low)
         if high is not None:
-            grouped = grouped.having(oldest < high)
-    grouped = grouped.subquery()
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(grouped))
-    # The page first, from the grouped bills alone; then the names, reasons and promises
-    # of its fifty units (joined before the LIMIT, they would be looked up for them all).
+            where.append(t.oldest_due < high)
+    total = db.session.scalar(sa.select(sa.func.count(t.id)).where(*where))
+    # The page first, from the balances alone; then the names, reasons and promises of
+    # its fifty units (joined before the LIMIT, they would be looked up for them all).
     page_rows = db.session.execute(
-        sa.select(grouped.c.unit_id, grouped.c.owing, grouped.c.oldest)
-        .order_by(grouped.c.oldest, grouped.c.unit_id)
+        sa.select(t.unit_id, t.owing_minor, t.oldest_due)
+        .where(*where)
+        .order_by(t.oldest_due, t.unit_id)
         .limit(LIST_PAGE)
         .offset((max(page, 1) - 1) * LIST_PAGE)
     ).all()
@@ -196,16 +218,7 @@ def arrears_list(
     out = []
     for unit_id, owing, oldest in page_rows:
         label, building, reason = names[unit_id]
-        days = (as_of - oldest).days
-        bucket_name = (
-            "0_30"
-            if days <= 30
-            else "31_90"
-            if days <= 90
-            else "91_180"
-            if days <= 180
-            else "over_180"
-        )
+        bucket_name = _bucket_of((as_of - oldest).days)
         out.append(
             ArrearRow(
                 unit_id,
@@ -327,8 +340,9 @@ def recovery(site: Site, month: str, building_ids: list[int] | None = None) -> R
     first, last = month_days(month)
     start, end = as_utc_bounds(site, first, last)
     b, a = FeesBill, FeesAllocation
-    owing_now = sa.select(sa.func.coalesce(sa.func.sum(b.amount_minor - b.paid_minor), 0)).where(
-        b.site_id == site.id, b.paid_minor < b.amount_minor, b.due_on < first
+    t = FeesTally
+    owing_now = sa.select(sa.func.coalesce(sa.func.sum(t.billed_minor - t.paid_minor), 0)).where(
+        t.site_id == site.id, t.due_on < first
     )
     since = (
         sa.select(
@@ -347,7 +361,7 @@ def recovery(site: Site, month: str, building_ids: list[int] | None = None) -> R
         )
     )
     if building_ids is not None:
-        owing_now = owing_now.where(b.building_id.in_(building_ids))
+        owing_now = owing_now.where(t.building_id.in_(building_ids))
         since = since.where(b.building_id.in_(building_ids))
     now_owing = int(db.session.scalar(owing_now))
     paid_since, paid_in_month = (int(v) for v in db.session.execute(since).one())

@@ -23,6 +23,7 @@ from core.models import Site, Unit, User
 from plugins.fees.models import (
     FeesAllocation,
     FeesArrear,
+    FeesBalance,
     FeesBill,
     FeesChase,
     FeesFee,
@@ -140,6 +141,7 @@ def generate(site: Site, month: str, user: User | None = None) -> Generated:
             for (building_id, due_on), amount in sorted(added.items()):
                 bump(site.id, building_id, due_on, billed=amount)
     if result.made:
+        rebalance(site.id)
         audit.record(
             "fees.bills_generated",
             site=site,
@@ -206,6 +208,33 @@ def retally_site(site_id: int) -> None:
             )
             .where(b.site_id == site_id)
             .group_by(b.site_id, b.building_id, b.due_on),
+        )
+    )
+
+
+def rebalance(site_id: int, unit_ids: list[int] | None = None) -> None:
+    """Count the balance rows of ``unit_ids`` (every unit of the site when None) again
+    from their bills: what each owes and its oldest unpaid due date."""
+    b, t = FeesBill, FeesBalance
+    gone = sa.delete(t).where(t.site_id == site_id)
+    owing = (
+        sa.select(
+            b.site_id,
+            b.unit_id,
+            b.building_id,
+            sa.func.sum(b.amount_minor - b.paid_minor),
+            sa.func.min(b.due_on),
+        )
+        .where(b.site_id == site_id, b.paid_minor < b.amount_minor)
+        .group_by(b.site_id, b.unit_id, b.building_id)
+    )
+    if unit_ids is not None:
+        gone = gone.where(t.unit_id.in_(unit_ids))
+        owing = owing.where(b.unit_id.in_(unit_ids))
+    db.session.execute(gone)
+    db.session.execute(
+        sa.insert(t).from_select(
+            ["site_id", "unit_id", "building_id", "owing_minor", "oldest_due"], owing
         )
     )
 
@@ -300,6 +329,7 @@ def pay(
             )
         )
     db.session.flush()
+    rebalance(site.id, [unit.id])
     audit.record(
         "fees.paid",
         payment,
@@ -335,6 +365,8 @@ def cancel_payment(payment: FeesPayment, *, status: str, reason: str, user: User
         allocation.cancelled = True
         db.session.flush()
         bump(payment.site_id, bill.building_id, bill.due_on, paid=-allocation.amount_minor)
+    db.session.flush()
+    rebalance(payment.site_id, [payment.unit_id])
     payment.status = status
     payment.cancelled_at = clock.now()
     payment.cancel_reason = reason.strip()

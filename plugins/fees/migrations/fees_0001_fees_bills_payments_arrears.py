@@ -1,9 +1,9 @@
 """Fees: fees, bills, payments and their allocations, arrears' reasons, chasing, the Monday
-report, and the tallies behind the collection rate.
+report, and the tallies and balances behind the collection rate and the arrears list.
 
 Revision ID: fees_0001
 Revises:
-Create Date: 2026-12-07 15:25:59.703276
+Create Date: 2026-12-07 15:39:46.088674
 
 """
 
@@ -130,6 +130,38 @@ def upgrade():
     )
     with op.batch_alter_table("fees_arrear", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_fees_arrear_site_id"), ["site_id"], unique=False)
+
+    op.create_table(
+        "fees_balance",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column("building_id", sa.Integer(), nullable=False),
+        sa.Column("owing_minor", sa.BigInteger(), nullable=False),
+        sa.Column("oldest_due", sa.Date(), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint("owing_minor > 0", name=op.f("ck_fees_balance_owing_positive")),
+        sa.ForeignKeyConstraint(
+            ["building_id"], ["building.id"], name=op.f("fk_fees_balance_building_id_building")
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_fees_balance_site_id_site")
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["unit.id"], name=op.f("fk_fees_balance_unit_id_unit")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fees_balance")),
+        sa.UniqueConstraint("site_id", "unit_id", name=op.f("uq_fees_balance_site_id_unit_id")),
+    )
+    with op.batch_alter_table("fees_balance", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_fees_balance_site_id"), ["site_id"], unique=False)
+        batch_op.create_index(
+            "ix_fees_balance_site_id_building_id_oldest_due",
+            ["site_id", "building_id", "oldest_due"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_fees_balance_site_id_oldest_due", ["site_id", "oldest_due", "unit_id"], unique=False
+        )
 
     op.create_table(
         "fees_bill",
@@ -355,6 +387,12 @@ def downgrade():
         )
 
     op.drop_table("fees_bill")
+    with op.batch_alter_table("fees_balance", schema=None) as batch_op:
+        batch_op.drop_index("ix_fees_balance_site_id_oldest_due")
+        batch_op.drop_index("ix_fees_balance_site_id_building_id_oldest_due")
+        batch_op.drop_index(batch_op.f("ix_fees_balance_site_id"))
+
+    op.drop_table("fees_balance")
     with op.batch_alter_table("fees_arrear", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_fees_arrear_site_id"))
 

@@ -107,8 +107,10 @@ def add_bill(app, site, unit, fee_id, period, due_on, amount, paid=0) -> int:
         )
         db.session.add(bill)
         db.session.flush()
-        # Written directly, as an accounting system's bills would be: count its tally.
+        # Written directly, as an accounting system's bills would be: count its tally
+        # and the unit's balance.
         rules.retally(site.id, unit.building_id, due_on)
+        rules.rebalance(site.id, [unit.id])
         db.session.commit()
         return bill.id
 

@@ -53,7 +53,8 @@ def test_aged_buckets_at_month_end_are_counted_on_the_sites_clock(app, clock, es
     assert paid_first == 1000  # the oldest bill (181 days) took the payment
     assert january.as_of == date(2027, 1, 31)
     assert january.buckets == {"0_30": 11000, "31_90": 22000, "91_180": 33000, "over_180": 40000}
-    assert january.units == {"0_30": 1, "31_90": 1, "91_180": 1, "over_180": 1}
+    # The unit counts once, in the bucket of its oldest unpaid bill.
+    assert january.units == {"0_30": 0, "31_90": 0, "91_180": 0, "over_180": 1}
     # Today (1 February) the payment counts, and each bill is a day older.
     assert february.as_of == date(2027, 2, 1)
     assert february.buckets == {"0_30": 1000, "31_90": 30000, "91_180": 32000, "over_180": 42000}
