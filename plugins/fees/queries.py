@@ -1,8 +1,9 @@
 """The figures of fees: aged arrears, the arrears list, collection and recovery rates,
 last week's chasing per butler, and what the day page and the work log show.
 
-Every figure is summed by the database in one grouped pass; the bills that still owe are
-read through a partial index.
+The collection rate reads the tallies (per building and due date) and the arrears list
+the balances (per unit) that the rules keep; a past month's aged arrears are counted from
+the bills, giving back the payments received after the month's end.
 """
 
 from __future__ import annotations

@@ -51,10 +51,6 @@ def _xlsx(body: bytes, name: str) -> Response:
     )
 
 
-def _percent(rate: Rate) -> float | None:
-    return rate.percent
-
-
 # --- The collection rate -----------------------------------------------------------------
 
 
@@ -81,7 +77,6 @@ def collection_report():
     if by not in ("butler", "building"):
         by = "butler"
     rows, total = queries.collection(site, period, by)
-    first, last = month_days(period)
     aged = queries.aged(site, queries.as_of_for(site, period))
     recovery = queries.recovery(site, period)
     if request.args.get("export") == "xlsx" and not error:

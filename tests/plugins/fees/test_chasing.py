@@ -100,3 +100,15 @@ def test_the_butlers_work_log_has_the_contacts_made_and_payments_taken(app, clie
     assert "Fee chasing" in log and "Visit: Nobody home" in log
     assert "Promised HK$500.00 on 2027-01-20" in log
     assert "Fee payment" in log and "Card HK$250.00" in log
+
+
+def test_a_contact_sent_twice_from_a_phones_queue_is_written_once(app, client, auth, estate):
+    unit = owing(app, estate)
+    auth.login("ben")
+    headers = {"Idempotency-Key": "chase-0001-abcdef"}
+    data = {"kind": "visit", "note": "Left a letter", "promise_on": "", "promise_amount": ""}
+    url = estate.url(f"units/{unit.id}/chases")
+    assert client.post(url, data=data, headers=headers).status_code == 303
+    assert client.post(url, data=data, headers=headers).status_code == 409
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(FeesChase.id))) == 1
