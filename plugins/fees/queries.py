@@ -103,20 +103,25 @@ def aged(site: Site, as_of: date, building_ids: list[int] | None = None) -> Aged
         # Today: the tallies hold what each due date still asks for, the balances each
         # unit's oldest unpaid bill.
         start = date(1900, 1, 1)
-        for _building, due_on, billed, paid in _tallies(
-            site, start, as_of - timedelta(days=1), building_ids
-        ):
+        for due_on, billed, paid in _tallies(site, start, as_of - timedelta(days=1), building_ids):
             result.buckets[_bucket_of((as_of - due_on).days)] += int(billed) - int(paid)
+        # One range count per bucket on the balances' index: no expression per row.
         t = FeesBalance
-        bucket = _bucket(t.oldest_due, as_of)
-        stmt = (
-            sa.select(bucket, sa.func.count(t.id))
-            .where(t.site_id == site.id, t.oldest_due < as_of)
-            .group_by(bucket)
-        )
-        if building_ids is not None:
-            stmt = stmt.where(t.building_id.in_(building_ids))
-        for name, units in db.session.execute(stmt):
+        edges = {
+            "0_30": (as_of - timedelta(days=30), as_of),
+            "31_90": (as_of - timedelta(days=90), as_of - timedelta(days=30)),
+            "91_180": (as_of - timedelta(days=180), as_of - timedelta(days=90)),
+            "over_180": (date(1900, 1, 1), as_of - timedelta(days=180)),
+        }
+        counts = []
+        for low, high in edges.values():
+            count = sa.select(sa.func.count(t.id)).where(
+                t.site_id == site.id, t.oldest_due >= low, t.oldest_due < high
+            )
+            if building_ids is not None:
+                count = count.where(t.building_id.in_(building_ids))
+            counts.append(count.scalar_subquery())
+        for name, units in zip(edges, db.session.execute(sa.select(*counts)).one(), strict=True):
             result.units[name] = int(units)
         return result
     b = FeesBill
@@ -264,11 +269,21 @@ class Rate:
         self.collected_minor += other.collected_minor
 
 
-def _tallies(site: Site, first: date, last: date, building_ids: list[int] | None = None):
-    """(building, due date, billed, collected) of the bills due from ``first`` to ``last``."""
+def _tallies(
+    site: Site,
+    first: date,
+    last: date,
+    building_ids: list[int] | None = None,
+    by: str = "due_on",
+):
+    """(building or due date, billed, collected) of the bills due from ``first`` to
+    ``last``, summed by the database per building (``by="building"``) or per due date."""
     t = FeesTally
-    stmt = sa.select(t.building_id, t.due_on, t.billed_minor, t.paid_minor).where(
-        t.site_id == site.id, t.due_on >= first, t.due_on <= last
+    key = t.building_id if by == "building" else t.due_on
+    stmt = (
+        sa.select(key, sa.func.sum(t.billed_minor), sa.func.sum(t.paid_minor))
+        .where(t.site_id == site.id, t.due_on >= first, t.due_on <= last)
+        .group_by(key)
     )
     if building_ids is not None:
         stmt = stmt.where(t.building_id.in_(building_ids))
@@ -278,7 +293,7 @@ def _tallies(site: Site, first: date, last: date, building_ids: list[int] | None
 def _by_building(site: Site, first: date, last: date) -> dict[int, Rate]:
     """Billed and collected for the bills due from ``first`` to ``last``, by building."""
     out: dict[int, Rate] = {}
-    for building_id, _due, billed, paid in _tallies(site, first, last):
+    for building_id, billed, paid in _tallies(site, first, last, by="building"):
         out.setdefault(building_id, Rate()).add(Rate(int(billed), int(paid)))
     return out
 
@@ -330,7 +345,7 @@ def trend(
     first, _ = month_days(months[0])
     _, last = month_days(months[-1])
     found = {m: Rate() for m in months}
-    for _building, due_on, billed, paid in _tallies(site, first, last, building_ids):
+    for due_on, billed, paid in _tallies(site, first, last, building_ids):
         found[due_on.strftime("%Y-%m")].add(Rate(int(billed), int(paid)))
     return [(m, found[m]) for m in months]
 
@@ -379,7 +394,7 @@ def my_month_rate(site: Site, user: User) -> Rate | None:
         return None
     first, last = month_days(clock.this_month(site))
     rate = Rate()
-    for _building, _due, billed, paid in _tallies(site, first, last, ids):
+    for _due, billed, paid in _tallies(site, first, last, ids):
         rate.add(Rate(int(billed), int(paid)))
     return rate
 
