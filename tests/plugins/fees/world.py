@@ -8,6 +8,7 @@ from core import clock as core_clock
 from core.extensions import db
 from core.models import PluginEnablement, Site, Unit
 from core.testing.walks import register_world
+from plugins.fees import rules
 from plugins.fees.models import (
     FeesAllocation,
     FeesArrear,
@@ -74,6 +75,8 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
         ]
     )
     db.session.flush()
+    rules.retally_site(site.id)
+    rules.rebalance(site.id)
     return {"payment_id": payment.id}
 
 
