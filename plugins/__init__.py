@@ -8,6 +8,7 @@ its folder and one line here, and touching no file of the core.
 FIRST_PARTY: tuple[str, ...] = (
     "plugins.service_desk",
     "plugins.paid_services",
+    "plugins.fees",
     "plugins.health",
     "plugins.events",
     "plugins.housekeeping",

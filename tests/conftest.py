@@ -24,6 +24,8 @@ pytest_plugins = [
     "tests.plugins.care.fuzz",
     "tests.plugins.events.world",
     "tests.plugins.events.fuzz",
+    "tests.plugins.fees.world",
+    "tests.plugins.fees.fuzz",
     "tests.plugins.health.world",
     "tests.plugins.health.fuzz",
     "tests.plugins.housekeeping.world",
