@@ -11,4 +11,5 @@ FIRST_PARTY: tuple[str, ...] = (
     "plugins.health",
     "plugins.events",
     "plugins.housekeeping",
+    "plugins.inspections",
 )
