@@ -51,7 +51,8 @@ def upgrade():
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("site_id", sa.Integer(), nullable=False),
         sa.CheckConstraint(
-            "area IN ('lobby', 'corridor', 'fire_doors', 'lighting', 'roof', 'pipe_shaft', 'greenery', 'water_feature', 'lift', 'garage')",
+            "area IN ('lobby', 'corridor', 'fire_doors', 'lighting', 'roof', 'pipe_shaft', "
+            "'greenery', 'water_feature', 'lift', 'garage')",
             name=op.f("ck_inspections_checkpoint_area"),
         ),
         sa.ForeignKeyConstraint(
@@ -231,7 +232,8 @@ def upgrade():
         sa.Column("close_photo_key", sa.String(length=200), nullable=True),
         sa.Column("site_id", sa.Integer(), nullable=False),
         sa.CheckConstraint(
-            "area IN ('lobby', 'corridor', 'fire_doors', 'lighting', 'roof', 'pipe_shaft', 'greenery', 'water_feature', 'lift', 'garage')",
+            "area IN ('lobby', 'corridor', 'fire_doors', 'lighting', 'roof', 'pipe_shaft', "
+            "'greenery', 'water_feature', 'lift', 'garage')",
             name=op.f("ck_inspections_finding_area"),
         ),
         sa.CheckConstraint(
@@ -311,7 +313,8 @@ def upgrade():
         sa.Column("site_id", sa.Integer(), nullable=False),
         sa.CheckConstraint("result IN ('ok', 'finding')", name=op.f("ck_inspections_mark_result")),
         sa.CheckConstraint(
-            "(item_id IS NOT NULL AND unit_id IS NULL AND unit_check IS NULL) OR (item_id IS NULL AND unit_id IS NOT NULL AND unit_check IS NOT NULL)",
+            "(item_id IS NOT NULL AND unit_id IS NULL AND unit_check IS NULL) OR "
+            "(item_id IS NULL AND unit_id IS NOT NULL AND unit_check IS NOT NULL)",
             name=op.f("ck_inspections_mark_subject"),
         ),
         sa.ForeignKeyConstraint(
