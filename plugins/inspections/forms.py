@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TimeField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from core.forms import IntRange, text_field
@@ -25,8 +26,8 @@ DATE_MESSAGE = _l("Write a date as YYYY-MM-DD.")
 TIME_MESSAGE = _l("Write a time as HH:MM.")
 
 
-def _choices(labels: dict) -> list[tuple[str, object]]:
-    return list(labels.items())
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(code, label) for code, label in labels.items()]
 
 
 def _photo_field(label=None) -> FileField:
@@ -45,10 +46,6 @@ class StartForm(FlaskForm):
         validators=[Optional(), IntRange(1, MAX_ID, message=_l("Choose the checkpoint."))]
     )
 
-    def validate_participants(self, field) -> None:
-        if self.kind.data == "joint" and not (field.data or "").strip():
-            raise ValidationError(_l("Name who walks with you."))
-
 
 class MarkForm(FlaskForm):
     """One item (or a unit's check) marked ok, or a finding raised with it."""
@@ -60,7 +57,9 @@ class MarkForm(FlaskForm):
         validators=[Optional(), IntRange(1, MAX_ID, message=_l("Choose the unit."))]
     )
     unit_check = SelectField(
-        choices=[("", "")] + _choices(UNIT_CHECK_LABELS), validators=[Optional()], default=""
+        choices=[SelectChoice("", ""), *_choices(UNIT_CHECK_LABELS)],
+        validators=[Optional()],
+        default="",
     )
     result = SelectField(_l("Result"), choices=_choices(RESULT_LABELS), default="ok")
     note = text_field(_l("What is wrong"), max=1000, rows=2)
@@ -158,6 +157,10 @@ class ItemForm(FlaskForm):
 class WeatherForm(FlaskForm):
     kind = SelectField(
         _l("Today's weather"),
-        choices=[("", _l("Fair")), ("rain", _l("Rainy day")), ("typhoon", _l("Typhoon day"))],
+        choices=[
+            SelectChoice("", _l("Fair")),
+            SelectChoice("rain", _l("Rainy day")),
+            SelectChoice("typhoon", _l("Typhoon day")),
+        ],
         default="",
     )

@@ -493,7 +493,7 @@ class Renovation:
 def renovations_of(site: Site, building_id: int, day: date) -> list[Renovation]:
     """The building's units under a permit on ``day``, with their expired passes."""
     rows = db.session.execute(
-        tenancy.select(InspectionsPermit, Unit, site=site)
+        tenancy.select(InspectionsPermit, InspectionsPermit, Unit, site=site)
         .join(Unit, Unit.id == InspectionsPermit.unit_id)
         .where(
             Unit.building_id == building_id,
@@ -602,14 +602,15 @@ def missed(site: Site, now: datetime) -> list[tuple[Building, Period, User]]:
     ]
     if not periods:
         return []
-    done = set(
-        db.session.execute(
+    done = {
+        (building_id, key)
+        for building_id, key in db.session.execute(
             tenancy.select(R, R.building_id, R.period_key, site=site).where(
                 R.period_key.in_([p.key for p in periods]),
                 R.completed_at.is_not(None),
             )
         ).all()
-    )
+    }
     return [
         (building, period, butler)
         for building, butler in assignments

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from core import uploads
 from core.extensions import db
@@ -17,14 +18,14 @@ PER_PAGE = 50
 PANEL_LIMIT = 20
 
 
-def building_choices() -> list[tuple[int, str]]:
+def building_choices() -> list[SelectChoice]:
     site = current_site()
     rows = db.session.execute(
         db.select(Building.id, Building.code, Building.name)
         .where(Building.site_id == site.id, Building.archived_at.is_(None))
         .order_by(Building.code)
     ).all()
-    return [(bid, f"{code} {name}") for bid, code, name in rows]
+    return [SelectChoice(bid, f"{code} {name}") for bid, code, name in rows]
 
 
 def save_photo(form_field, required: bool = False) -> str | None:

@@ -29,7 +29,7 @@ def findings():
     page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
     query = tenancy.select(F).where(F.closed_at.is_not(None) if closed else F.closed_at.is_(None))
     choices = building_choices()
-    if building in {bid for bid, _label in choices}:
+    if building in {c.value for c in choices}:
         query = query.where(F.building_id == building)
     else:
         building = None
@@ -60,7 +60,7 @@ def _page(finding: InspectionsFinding, status: int = 200, form: CloseForm | None
     site = current_site()
     people = {finding.raised_by_id, finding.closed_by_id} - {None}
     names = dict(
-        db.session.execute(db.select(User.id, User.display_name).where(User.id.in_(people)))
+        db.session.execute(db.select(User.id, User.display_name).where(User.id.in_(people))).all()
     )
     return render_template(
         "inspections/finding.html",

@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func
+from wtforms.fields.choices import SelectChoice
 
 from core import audit, clock, money, tenancy, uploads
 from core.extensions import db
@@ -22,14 +23,14 @@ from plugins.inspections.views.base import PANEL_LIMIT, PER_PAGE, bp, save_photo
 P = InspectionsPermit
 
 
-def _unit_choices() -> list[tuple[int, str]]:
+def _unit_choices() -> list[SelectChoice]:
     rows = db.session.execute(
         tenancy.select(Unit, Unit.id, Building.code, Unit.number)
         .join(Building, Building.id == Unit.building_id)
         .where(Unit.archived_at.is_(None))
         .order_by(Building.code, Unit.floor, Unit.number)
     ).all()
-    return [(uid, f"{code}-{number}") for uid, code, number in rows]
+    return [SelectChoice(uid, f"{code}-{number}") for uid, code, number in rows]
 
 
 def _units(ids) -> dict[int, str]:

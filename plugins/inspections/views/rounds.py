@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func
+from wtforms.fields.choices import SelectChoice
 
 from core import audit, clock, tenancy, uploads
 from core.day import SET_WEATHER, set_weather, weather_of
@@ -49,7 +50,7 @@ def _labels() -> dict:
 
 def _start_form(buildings: list[Building]) -> StartForm:
     form = StartForm()
-    form.building_id.choices = [(b.id, f"{b.code} {b.name}") for b in buildings]
+    form.building_id.choices = [SelectChoice(b.id, f"{b.code} {b.name}") for b in buildings]
     return form
 
 
@@ -112,7 +113,9 @@ def index():
 def _names(ids) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(db.session.execute(db.select(User.id, User.display_name).where(User.id.in_(ids))))
+    return dict(
+        db.session.execute(db.select(User.id, User.display_name).where(User.id.in_(ids))).all()
+    )
 
 
 @bp.route("/rounds", methods=["POST"])
@@ -120,7 +123,11 @@ def _names(ids) -> dict[int, str]:
 def start():
     site = current_site()
     form = _start_form(_walkable(site))
-    if not form.validate():
+    valid = form.validate()
+    if valid and form.kind.data == "joint" and not (form.participants.data or "").strip():
+        form.participants.errors = [_("Name who walks with you.")]
+        valid = False
+    if not valid:
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("inspections.index"), code=303)
     building = get_or_404(Building, form.building_id.data)
@@ -184,6 +191,7 @@ def _round_context(round_: InspectionsRound) -> dict:
         "mark_form": MarkForm(formdata=None),
         "error_form": None,
         "error_key": None,
+        "message": None,
         **_labels(),
     }
 
@@ -254,8 +262,9 @@ def mark(round_id: int):
         if unit.building_id != round_.building_id:
             abort(404)
         error_key = f"unit-{unit.id}-{form.unit_check.data}"
+    message = None
     if valid and round_.completed_at is not None:
-        form.result.errors = [_("This round is finished; start the next one.")]
+        message = _("This round is finished; start the next one.")
         valid = False
     photo_key = None
     if valid and form.result.data == "finding":
@@ -291,7 +300,7 @@ def mark(round_id: int):
     if not valid:
         db.session.rollback()
         context = _round_context(round_)
-        context.update(error_form=form, error_key=error_key)
+        context.update(error_form=form, error_key=error_key, message=message)
         if point is not None:
             return render_template("inspections/checkpoint.html", checkpoint=point, **context), 422
         return render_template("inspections/round.html", **context), 422
@@ -352,8 +361,8 @@ def qr_sheet():
     site = current_site()
     choices = building_choices()
     chosen = request.args.get("building", type=int)
-    if chosen not in {bid for bid, _label in choices}:
-        chosen = choices[0][0] if choices else None
+    if chosen not in {c.value for c in choices}:
+        chosen = choices[0].value if choices else None
     building = db.session.get(Building, chosen) if chosen else None
     points = []
     if building is not None:

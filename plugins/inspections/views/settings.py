@@ -29,8 +29,8 @@ def _page(status: int = 200, **forms):
     choices = building_choices()
     checkpoint_form.building_id.choices = choices
     chosen = request.args.get("building", type=int) or forms.get("building")
-    if chosen not in {bid for bid, _label in choices}:
-        chosen = choices[0][0] if choices else None
+    if chosen not in {c.value for c in choices}:
+        chosen = choices[0].value if choices else None
     points = rules.checkpoints_of(site, chosen, active_only=False) if chosen else []
     items = defaultdict(list)
     if points:
