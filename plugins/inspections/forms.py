@@ -70,10 +70,6 @@ class MarkForm(FlaskForm):
     due_on = DateField(_l("Due by"), validators=[Optional()], format="%Y-%m-%d")
     photo = _photo_field()
 
-    def validate_item_id(self, field) -> None:
-        if field.data is None and (self.unit_id.data is None or not self.unit_check.data):
-            raise ValidationError(_l("Choose the item."))
-
 
 class CloseForm(FlaskForm):
     note = text_field(_l("How it was put right"), max=1000, rows=3)

@@ -249,8 +249,12 @@ def mark(round_id: int):
     round_ = _round(round_id)
     form = MarkForm()
     item = unit = point = None
-    error_key = None
+    error_key = message = None
     valid = form.validate()
+    if valid and form.item_id.data is None and not (form.unit_id.data and form.unit_check.data):
+        form.result.errors = [_("Choose the item.")]
+        message = _("Choose the item.")
+        valid = False
     if valid and form.item_id.data is not None:
         item = get_or_404(InspectionsItem, form.item_id.data)
         point = get_or_404(InspectionsCheckpoint, item.checkpoint_id)
@@ -262,7 +266,6 @@ def mark(round_id: int):
         if unit.building_id != round_.building_id:
             abort(404)
         error_key = f"unit-{unit.id}-{form.unit_check.data}"
-    message = None
     if valid and round_.completed_at is not None:
         message = _("This round is finished; start the next one.")
         valid = False
