@@ -40,7 +40,7 @@ class StartForm(FlaskForm):
         coerce=int,
         validators=[InputRequired(message=_l("Choose the building."))],
     )
-    kind = SelectField(_l("Kind"), choices=_choices(ROUND_KIND_LABELS), default="routine")
+    kind = SelectField(_l("Kind of round"), choices=_choices(ROUND_KIND_LABELS), default="routine")
     participants = text_field(_l("Walking with (the cleaning and greening leads)"), max=300)
     checkpoint_id = IntegerField(
         validators=[Optional(), IntRange(1, MAX_ID, message=_l("Choose the checkpoint."))]
@@ -141,12 +141,12 @@ class CheckpointForm(FlaskForm):
         _l("Building"), coerce=int, validators=[InputRequired(message=_l("Choose the building."))]
     )
     name = text_field(_l("Checkpoint"), max=120, required=_l("Name the checkpoint."))
-    area = SelectField(_l("Area"), choices=_choices(AREA_LABELS), default="corridor")
+    area = SelectField(_l("Part of the building"), choices=_choices(AREA_LABELS), default="corridor")
 
 
 class ItemForm(FlaskForm):
     text = text_field(_l("What to check"), max=200, required=_l("Write what to check."))
-    kind = SelectField(_l("Kind"), choices=_choices(KIND_LABELS), default="public_area")
+    kind = SelectField(_l("Kind of check"), choices=_choices(KIND_LABELS), default="public_area")
     condition = SelectField(_l("When"), choices=_choices(CONDITION_LABELS), default="always")
 
 

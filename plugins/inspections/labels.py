@@ -35,7 +35,7 @@ OWNER_LABELS = {
     "contractor": _l("Contractor"),
     "resident": _l("The unit's resident"),
 }
-RESULT_LABELS = {"ok": _l("OK"), "finding": _l("Finding")}
+RESULT_LABELS = {"ok": _l("OK"), "finding": _l("Not OK")}
 RENOVATION_CHECK_LABELS = {
     "hot_work": _l("Hot work only with a permit"),
     "no_smoking": _l("No smoking on site"),

@@ -256,11 +256,11 @@ def _append(sheet, row) -> None:
 def month_xlsx(period: str, figures: MonthFigures) -> bytes:
     book = Workbook(write_only=True)
     rounds = book.create_sheet(_("Rounds")[:31])
-    _append(rounds, [_("Butler"), _("Due"), _("Walked"), _("Late"), _("Walked (%)")])
+    _append(rounds, [_("Butler"), _("Rounds due"), _("Walked"), _("Late"), _("Walked (%)")])
     for line in figures.butlers:
         _append(rounds, [line.name, line.due, line.done, line.late, line.share])
     found = book.create_sheet(_("Findings")[:31])
-    _append(found, [_("Area"), _("Kind"), _("Findings")])
+    _append(found, [_("Part of the building"), _("Kind of check"), _("Findings")])
     for area, kind, count in figures.by_area_kind:
         _append(found, [str(labels.AREA_LABELS[area]), str(labels.KIND_LABELS[kind]), count])
     _append(found, [])

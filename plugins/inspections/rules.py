@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core import clock, tenancy
@@ -100,59 +102,63 @@ def is_evening(site: Site, period: Period) -> bool:
 DEFAULT_ROUTE = (
     (
         "lobby",
-        "Lobby",
+        _l("Lobby"),
         (
-            ("Floor, walls and entrance clean", "cleaning", "always"),
-            ("Notices, furniture and doors in order", "public_area", "always"),
-            ("Lobby floor dry, mats and wet-floor signs out", "waterproofing", "rain"),
-            ("Entrance doors and windows shut against the rain", "waterproofing", "rain"),
+            (_l("Floor, walls and entrance clean"), "cleaning", "always"),
+            (_l("Notices, furniture and doors in order"), "public_area", "always"),
+            (_l("Lobby floor dry, mats and wet-floor signs out"), "waterproofing", "rain"),
+            (_l("Entrance doors and windows shut against the rain"), "waterproofing", "rain"),
         ),
     ),
     (
         "corridor",
-        "Corridors of every floor",
+        _l("Corridors of every floor"),
         (
-            ("Floors, walls and handrails clean", "cleaning", "always"),
-            ("Nothing stored or blocking the way", "safety", "always"),
-            ("Household and renovation rubbish taken away", "cleaning", "evening"),
+            (_l("Floors, walls and handrails clean"), "cleaning", "always"),
+            (_l("Nothing stored or blocking the way"), "safety", "always"),
+            (_l("Household and renovation rubbish taken away"), "cleaning", "evening"),
         ),
     ),
     (
         "fire_doors",
-        "Fire doors and fire equipment",
+        _l("Fire doors and fire equipment"),
         (
-            ("Fire doors shut and unblocked", "safety", "always"),
-            ("Extinguishers and hose reels in place", "safety", "always"),
+            (_l("Fire doors shut and unblocked"), "safety", "always"),
+            (_l("Extinguishers and hose reels in place"), "safety", "always"),
         ),
     ),
     (
         "lighting",
-        "Public lighting",
-        (("Lamps lit in corridors and stairs", "public_area", "always"),),
+        _l("Public lighting"),
+        ((_l("Lamps lit in corridors and stairs"), "public_area", "always"),),
     ),
     (
         "roof",
-        "Roof and podium",
+        _l("Roof and podium"),
         (
-            ("Roof door locked, roof clear", "safety", "always"),
-            ("Roof drains flowing, no ponding or leaks", "waterproofing", "rain"),
-            ("Loose objects tied down, warning signs out", "waterproofing", "rain"),
+            (_l("Roof door locked, roof clear"), "safety", "always"),
+            (_l("Roof drains flowing, no ponding or leaks"), "waterproofing", "rain"),
+            (_l("Loose objects tied down, warning signs out"), "waterproofing", "rain"),
         ),
     ),
     (
         "pipe_shaft",
-        "Pipe shafts",
-        (("No leaks, doors locked, nothing stored", "safety", "always"),),
+        _l("Pipe shafts"),
+        ((_l("No leaks, doors locked, nothing stored"), "safety", "always"),),
     ),
-    ("greenery", "Greenery", (("Plants tended, no litter", "public_area", "always"),)),
-    ("water_feature", "Water feature", (("Water clean, pump running", "public_area", "always"),)),
-    ("lift", "Lifts", (("Car clean, alarm and light work", "public_area", "always"),)),
+    ("greenery", _l("Greenery"), ((_l("Plants tended, no litter"), "public_area", "always"),)),
+    (
+        "water_feature",
+        _l("Water feature"),
+        ((_l("Water clean, pump running"), "public_area", "always"),),
+    ),
+    ("lift", _l("Lifts"), ((_l("Car clean, alarm and light work"), "public_area", "always"),)),
     (
         "garage",
-        "Garage",
+        _l("Garage"),
         (
-            ("Lights work, exits clear, no leaks", "safety", "always"),
-            ("Entrance drains clear, flood boards ready", "waterproofing", "rain"),
+            (_l("Lights work, exits clear, no leaks"), "safety", "always"),
+            (_l("Entrance drains clear, flood boards ready"), "waterproofing", "rain"),
         ),
     ),
 )
@@ -175,7 +181,12 @@ def seed_route(site: Site, building: Building) -> list[InspectionsCheckpoint]:
     if existing:
         return existing
     made = []
-    for position, (area, name, items) in enumerate(DEFAULT_ROUTE, start=1):
+    with force_locale(site.default_locale or "en"):
+        route = [
+            (area, str(name), [(str(text), kind, when) for text, kind, when in items])
+            for area, name, items in DEFAULT_ROUTE
+        ]
+    for position, (area, name, items) in enumerate(route, start=1):
         checkpoint = InspectionsCheckpoint(
             site_id=site.id, building_id=building.id, position=position, name=name, area=area
         )
