@@ -39,6 +39,7 @@ class StartForm(FlaskForm):
         _l("Building"),
         coerce=int,
         validators=[InputRequired(message=_l("Choose the building."))],
+        render_kw={"required": False},
     )
     kind = SelectField(_l("Kind of round"), choices=_choices(ROUND_KIND_LABELS), default="routine")
     participants = text_field(_l("Walking with (the cleaning and greening leads)"), max=300)
@@ -78,7 +79,10 @@ class CloseForm(FlaskForm):
 
 class PermitForm(FlaskForm):
     unit_id = SelectField(
-        _l("Unit"), coerce=int, validators=[InputRequired(message=_l("Choose the unit."))]
+        _l("Unit"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose the unit."))],
+        render_kw={"required": False},
     )
     number = text_field(_l("Permit number"), max=40, required=_l("Give the permit's number."))
     starts_on = DateField(
@@ -138,7 +142,10 @@ class SettingsForm(FlaskForm):
 
 class CheckpointForm(FlaskForm):
     building_id = SelectField(
-        _l("Building"), coerce=int, validators=[InputRequired(message=_l("Choose the building."))]
+        _l("Building"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose the building."))],
+        render_kw={"required": False},
     )
     name = text_field(_l("Checkpoint"), max=120, required=_l("Name the checkpoint."))
     area = SelectField(_l("Part of the building"), choices=_choices(AREA_LABELS), default="corridor")
