@@ -148,7 +148,9 @@ class CheckpointForm(FlaskForm):
         render_kw={"required": False},
     )
     name = text_field(_l("Checkpoint"), max=120, required=_l("Name the checkpoint."))
-    area = SelectField(_l("Part of the building"), choices=_choices(AREA_LABELS), default="corridor")
+    area = SelectField(
+        _l("Part of the building"), choices=_choices(AREA_LABELS), default="corridor"
+    )
 
 
 class ItemForm(FlaskForm):

@@ -208,11 +208,16 @@ def seed_route(site: Site, building: Building) -> list[InspectionsCheckpoint]:
     return made
 
 
-def items_for(site: Site, round_: InspectionsRound, checkpoint_ids: list[int]):
+def items_for(
+    site: Site, round_: InspectionsRound, checkpoint_ids: list[int], weather: str | None = ""
+):
     """The items of the checkpoints on this round: rainy-day items only on a rainy or
-    typhoon day, the evening items only on the later round."""
+    typhoon day, the evening items only on the later round. ``weather`` is the day's, when
+    the caller has read it already."""
     conditions = ["always"]
-    if weather_of(site, round_.day) is not None:
+    if weather == "":
+        weather = weather_of(site, round_.day)
+    if weather is not None:
         conditions.append("rain")
     if round_.evening:
         conditions.append("evening")

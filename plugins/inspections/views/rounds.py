@@ -159,7 +159,8 @@ def _round_context(round_: InspectionsRound) -> dict:
     site = current_site()
     building = db.session.get(Building, round_.building_id)
     checkpoints = rules.checkpoints_of(site, round_.building_id)
-    items = rules.items_for(site, round_, [c.id for c in checkpoints])
+    weather = weather_of(site, round_.day)
+    items = rules.items_for(site, round_, [c.id for c in checkpoints], weather)
     by_checkpoint: dict[int, list[InspectionsItem]] = defaultdict(list)
     for item in items:
         by_checkpoint[item.checkpoint_id].append(item)
@@ -185,7 +186,7 @@ def _round_context(round_: InspectionsRound) -> dict:
         "vacant": rules.vacant_units(site, round_.building_id),
         "renovation_checks": RENOVATION_CHECKS,
         "vacant_checks": VACANT_CHECKS,
-        "weather": weather_of(site, day),
+        "weather": weather,
         "today": clock.today(site),
         "can_mark": can(current_user, "inspections.walk", site) and round_.completed_at is None,
         "mark_form": MarkForm(formdata=None),
