@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
@@ -30,6 +31,44 @@ def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(code, label) for code, label in labels.items()]
 
 
+class DayField(DateField):
+    """A date typed as YYYY-MM-DD; a file posted in its place is refused like bad text."""
+
+    def process_formdata(self, valuelist) -> None:
+        if any(not isinstance(value, str) for value in valuelist):
+            self.data = None
+            raise ValueError(DATE_MESSAGE)
+        super().process_formdata(valuelist)
+
+
+class ClockField(TimeField):
+    """A time typed as HH:MM; a file posted in its place is refused like bad text."""
+
+    def process_formdata(self, valuelist) -> None:
+        if any(not isinstance(value, str) for value in valuelist):
+            self.data = None
+            raise ValueError(TIME_MESSAGE)
+        super().process_formdata(valuelist)
+
+
+class WithPhotoForm(FlaskForm):
+    """A form posted with a photo: a file sent in place of a text, date or choice field is
+    dropped, so that the field reads as left empty (and says so) instead of failing."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            data = super().wrap_formdata(form, formdata)
+            if data is None:
+                return None
+            files = {name for name, f in form._fields.items() if isinstance(f, FileField)}
+            kept = MultiDict()
+            for key, value in data.items(multi=True):
+                if isinstance(value, FileStorage) and key not in files:
+                    continue
+                kept.add(key, value)
+            return kept
+
+
 def _photo_field(label=None) -> FileField:
     return FileField(label or _l("Photo (JPEG, PNG or WebP)"), render_kw={"accept": "image/*"})
 
@@ -48,7 +87,7 @@ class StartForm(FlaskForm):
     )
 
 
-class MarkForm(FlaskForm):
+class MarkForm(WithPhotoForm):
     """One item (or a unit's check) marked ok, or a finding raised with it."""
 
     item_id = IntegerField(
@@ -68,11 +107,11 @@ class MarkForm(FlaskForm):
         _l("Who puts it right"), choices=_choices(OWNER_LABELS), default="butler"
     )
     owner_name = text_field(_l("Contractor's name"), max=120)
-    due_on = DateField(_l("Due by"), validators=[Optional()], format="%Y-%m-%d")
+    due_on = DayField(_l("Due by"), validators=[Optional()], format="%Y-%m-%d")
     photo = _photo_field()
 
 
-class CloseForm(FlaskForm):
+class CloseForm(WithPhotoForm):
     note = text_field(_l("How it was put right"), max=1000, rows=3)
     photo = _photo_field(_l("Photo of the result (JPEG, PNG or WebP)"))
 
@@ -85,12 +124,12 @@ class PermitForm(FlaskForm):
         render_kw={"required": False},
     )
     number = text_field(_l("Permit number"), max=40, required=_l("Give the permit's number."))
-    starts_on = DateField(
+    starts_on = DayField(
         _l("From"),
         validators=[InputRequired(message=DATE_MESSAGE)],
         format="%Y-%m-%d",
     )
-    ends_on = DateField(
+    ends_on = DayField(
         _l("Until"),
         validators=[InputRequired(message=DATE_MESSAGE)],
         format="%Y-%m-%d",
@@ -105,9 +144,9 @@ class PermitForm(FlaskForm):
             raise ValidationError(_l("The permit cannot end before it starts."))
 
 
-class PassForm(FlaskForm):
+class PassForm(WithPhotoForm):
     name = text_field(_l("Worker's name"), max=120, required=_l("Give the worker's name."))
-    expires_on = DateField(
+    expires_on = DayField(
         _l("Pass valid until"),
         validators=[InputRequired(message=DATE_MESSAGE)],
         format="%Y-%m-%d",
@@ -115,15 +154,15 @@ class PassForm(FlaskForm):
     photo = _photo_field(_l("Worker's photo (JPEG, PNG or WebP)"))
 
 
-class DrawingForm(FlaskForm):
+class DrawingForm(WithPhotoForm):
     photo = _photo_field(_l("Scan of the approved drawing (JPEG, PNG or WebP)"))
 
 
 class SettingsForm(FlaskForm):
-    first_round = TimeField(
+    first_round = ClockField(
         _l("First round at"), validators=[InputRequired(message=TIME_MESSAGE)], format="%H:%M"
     )
-    second_round = TimeField(
+    second_round = ClockField(
         _l("Second round at"), validators=[InputRequired(message=TIME_MESSAGE)], format="%H:%M"
     )
     late_minutes = IntegerField(
