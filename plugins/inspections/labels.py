@@ -37,6 +37,7 @@ OWNER_LABELS = {
 }
 RESULT_LABELS = {"ok": _l("OK"), "finding": _l("Not OK")}
 RENOVATION_CHECK_LABELS = {
+    "drawings": _l("Works follow the approved drawings"),
     "hot_work": _l("Hot work only with a permit"),
     "no_smoking": _l("No smoking on site"),
     "door_closed": _l("Door kept closed"),

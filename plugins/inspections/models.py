@@ -45,7 +45,15 @@ ROUND_KINDS = ("routine", "joint")
 RESULTS = ("ok", "finding")
 OWNER_KINDS = ("butler", "front_desk", "contractor", "resident")
 # The checks of a renovating unit and of a vacant unit on the building's round.
-RENOVATION_CHECKS = ("hot_work", "no_smoking", "door_closed", "noise_dust", "debris", "passes")
+RENOVATION_CHECKS = (
+    "drawings",
+    "hot_work",
+    "no_smoking",
+    "door_closed",
+    "noise_dust",
+    "debris",
+    "passes",
+)
 VACANT_CHECKS = ("water_off", "power_off", "fittings")
 
 
