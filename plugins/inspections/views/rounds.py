@@ -95,6 +95,7 @@ def index():
         "inspections/index.html",
         dues=dues,
         now=now,
+        zone=clock.zone(site),
         today=today,
         weather=weather,
         weather_form=weather_form,
