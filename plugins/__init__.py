@@ -15,4 +15,5 @@ FIRST_PARTY: tuple[str, ...] = (
     "plugins.visits",
     "plugins.surveys",
     "plugins.care",
+    "plugins.inspections",
 )

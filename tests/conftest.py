@@ -30,6 +30,8 @@ pytest_plugins = [
     "tests.plugins.health.fuzz",
     "tests.plugins.housekeeping.world",
     "tests.plugins.housekeeping.fuzz",
+    "tests.plugins.inspections.world",
+    "tests.plugins.inspections.fuzz",
     "tests.plugins.paid_services.world",
     "tests.plugins.paid_services.fuzz",
     "tests.plugins.service_desk.world",
