@@ -21,6 +21,7 @@ from core.models import Membership, Site, User, WorkLogRemark
 from core.plugins.api import Permission, Report, Sheet, WorkLogEntry
 from core.plugins.host import flatten, host
 from core.roles import MANAGERS_AND_ASSISTANTS
+from core.security import roles_on
 
 VIEW = "worklog.view"
 VIEW_ALL = "worklog.view_all"
@@ -76,8 +77,17 @@ def butlers(site: Site) -> list[User]:
 
 
 def is_logged(site: Site, user: User) -> bool:
-    """Whether ``user`` keeps a log on ``site`` (holds a butler's membership there)."""
-    return user.id in {u.id for u in butlers(site)}
+    """Whether ``user`` keeps a log on ``site`` (holds a butler's role there). Reads the
+    roles the permission check already cached for the request."""
+    return bool(roles_on(user, site) & LOGGED_ROLES)
+
+
+def butler_of(site: Site, user_id: int) -> User | None:
+    """The user ``user_id`` if they keep a log on ``site``, else None (one query)."""
+    ids = tenancy.select(Membership, Membership.user_id, site=site).where(
+        Membership.role.in_(LOGGED_ROLES), Membership.user_id == user_id
+    )
+    return db.session.scalar(db.select(User).where(User.id.in_(ids)))
 
 
 def month_sheet(site: Site, period: str, butler: User) -> Sheet:

@@ -46,9 +46,11 @@ def _butler() -> User | None:
     site = current_site()
     asked = request.args.get("butler", "")
     if asked:
-        if not can(current_user, worklog.VIEW_ALL, site) or not asked.isdigit():
+        if not can(current_user, worklog.VIEW_ALL, site) or not (
+            asked.isdigit() and len(asked) < 10
+        ):
             abort(404)
-        butler = next((u for u in worklog.butlers(site) if u.id == int(asked)), None)
+        butler = worklog.butler_of(site, int(asked))
         if butler is None:
             abort(404)
         return butler
