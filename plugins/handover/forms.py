@@ -148,7 +148,7 @@ class AssignForm(FlaskForm):
 class ReinspectForm(FlaskForm):
     put_right = RadioField(
         _l("Found at the re-inspection"),
-        choices=[("yes", _l("Put right")), ("no", _l("Not put right yet"))],
+        choices=[SelectChoice("yes", _l("Put right")), SelectChoice("no", _l("Not put right yet"))],
         validators=[InputRequired(message=_l("Say what the re-inspection found."))],
     )
     note = text_field(_l("Note"), max=300)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -75,6 +76,15 @@ class HandoverBooking(SiteOwned, db.Model):
         ),
         Index("ix_handover_booking_site_id_slot_id", "site_id", "slot_id"),
         Index("ix_handover_booking_site_id_unit_id", "site_id", "unit_id"),
+        # One booking at a time per unit: a cancelled one makes way for the next.
+        Index(
+            "uq_handover_booking_site_id_unit_id_active",
+            "site_id",
+            "unit_id",
+            unique=True,
+            sqlite_where=text("status <> 'cancelled'"),
+            postgresql_where=text("status <> 'cancelled'"),
+        ),
         Index("ix_handover_booking_site_id_handed_over_at", "site_id", "handed_over_at"),
     )
 

@@ -103,9 +103,9 @@ def summary(site: Site, period: str, buildings: list[Building] | None = None) ->
                 .order_by(Building.code)
             )
         )
-    ids = [b.id for b in buildings]
     handed = _by_building(
         tenancy.select(HandoverBooking, Unit.building_id, func.count(), site=site)
+        .select_from(HandoverBooking)
         .join(Unit, Unit.id == HandoverBooking.unit_id)
         .where(HandoverBooking.handed_over_at >= start, HandoverBooking.handed_over_at < end)
         .group_by(Unit.building_id)
@@ -113,6 +113,7 @@ def summary(site: Site, period: str, buildings: list[Building] | None = None) ->
     steps: dict[str, dict[int, int]] = {"renovating": {}, "occupied": {}, "let": {}}
     rows = db.session.execute(
         tenancy.select(HandoverStep, HandoverStep.step, Unit.building_id, func.count(), site=site)
+        .select_from(HandoverStep)
         .join(Unit, Unit.id == HandoverStep.unit_id)
         .where(
             HandoverStep.at >= start,
@@ -158,7 +159,6 @@ def summary(site: Site, period: str, buildings: list[Building] | None = None) ->
             let=statuses["let"].get(b.id, 0),
         )
         for b in buildings
-        if b.id in ids
     ]
 
 
@@ -200,7 +200,7 @@ def monthly_report():
         error=error,
         lines=lines,
         columns=columns(),
-        chart=summary_chart(lines),
+        building_chart=summary_chart(lines),
         permits_on=host().is_enabled(site, "inspections"),
     ), (422 if error else 200)
 

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from core import clock, outbox, signatures, tenancy, uploads
@@ -125,8 +126,13 @@ def book(
         created_at=clock.now(),
         created_by_id=user.id,
     )
-    db.session.add(booking)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(booking)
+            db.session.flush()
+    except IntegrityError:
+        # Another booking of the unit got in at the same moment (the unique index).
+        raise Refused("unit_id", _("This unit is booked or handed over already.")) from None
     lay_out_rooms(site, booking)
     db.session.flush()
     return booking

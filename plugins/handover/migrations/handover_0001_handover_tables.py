@@ -114,6 +114,13 @@ def upgrade():
         batch_op.create_index(
             "ix_handover_booking_site_id_unit_id", ["site_id", "unit_id"], unique=False
         )
+        batch_op.create_index(
+            "uq_handover_booking_site_id_unit_id_active",
+            ["site_id", "unit_id"],
+            unique=True,
+            sqlite_where=sa.text("status <> 'cancelled'"),
+            postgresql_where=sa.text("status <> 'cancelled'"),
+        )
 
     op.create_table(
         "handover_room",
@@ -291,6 +298,7 @@ def downgrade():
 
     op.drop_table("handover_room")
     with op.batch_alter_table("handover_booking", schema=None) as batch_op:
+        batch_op.drop_index("uq_handover_booking_site_id_unit_id_active")
         batch_op.drop_index("ix_handover_booking_site_id_unit_id")
         batch_op.drop_index("ix_handover_booking_site_id_slot_id")
         batch_op.drop_index("ix_handover_booking_site_id_handed_over_at")

@@ -18,7 +18,8 @@ from plugins.handover.models import HandoverBooking, HandoverDefect
 from plugins.handover.views.base import bp
 
 
-def _panel(unit: Unit, status: int = 200, form: StepForm | None = None):
+def _panel(unit: Unit, status: int = 200, form: StepForm | None = None, full: bool = False):
+    """The panel's fragment, or (after a refused step) a whole page around it."""
     site = current_site()
     booking = db.session.scalar(
         tenancy.select(HandoverBooking)
@@ -32,7 +33,7 @@ def _panel(unit: Unit, status: int = 200, form: StepForm | None = None):
         )
     )
     return render_template(
-        "handover/_panel.html",
+        "handover/unit_step.html" if full else "handover/_panel.html",
         unit=unit,
         booking=booking,
         steps=rules.steps_of(site, unit),
@@ -57,13 +58,13 @@ def step(unit_id: int):
     unit = get_or_404(Unit, unit_id)
     form = StepForm()
     if not form.validate():
-        return _panel(unit, 422, form)
+        return _panel(unit, 422, form, full=True)
     try:
         done = rules.record_step(site, unit, form.step.data, current_user)
     except rules.Refused as refused:
         db.session.rollback()
         form.step.errors = [str(refused)]
-        return _panel(get_or_404(Unit, unit_id), 409, form)
+        return _panel(get_or_404(Unit, unit_id), 409, form, full=True)
     audit.record("handover.unit.step", done, detail={"unit_id": unit.id, "step": done.step})
     db.session.commit()
     return redirect(
