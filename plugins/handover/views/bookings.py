@@ -189,9 +189,7 @@ def _booking_page(booking: HandoverBooking, status: int = 200, **forms):
     rooms = list(booking.rooms)
     defect_form = forms.get("defect_form") or DefectForm(formdata=None)
     defect_form.room_id.choices = _room_choices(rooms)
-    room_forms = {
-        r.id: RoomForm(formdata=None, prefix=f"room{r.id}", passed=r.passed_items) for r in rooms
-    }
+    room_forms = {r.id: RoomForm(formdata=None, passed=r.passed_items, note=r.note) for r in rooms}
     if "room_form" in forms:
         room_forms[forms["room_id"]] = forms["room_form"]
     return page(
@@ -258,7 +256,7 @@ def add_room(booking_id: int):
 @requires("handover.inspect")
 def check_room(room_id: int):
     room = get_or_404(HandoverRoom, room_id)
-    form = RoomForm(prefix=f"room{room.id}")
+    form = RoomForm()
     if not form.validate():
         return _booking_page(room.booking, 422, room_form=form, room_id=room.id)
     try:
