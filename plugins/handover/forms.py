@@ -67,12 +67,15 @@ class BookingForm(FlaskForm):
         coerce=int,
         validate_choice=True,
         validators=[InputRequired(message=_l("Choose a time slot."))],
+        # "—" comes first: the view asks for a slot itself ("required" would want "").
+        render_kw={"required": False},
     )
     unit_id = SelectField(
         _l("Unit"),
         coerce=int,
         validate_choice=True,
         validators=[InputRequired(message=_l("Choose the unit."))],
+        render_kw={"required": False},
     )
     owner_name = text_field(_l("Owner"), max=120, required=_l("Write the owner's name."))
     owner_phone = text_field(_l("Phone"), max=40)
