@@ -76,7 +76,7 @@ def add_demo_handovers(site: Site, now: datetime) -> None:
     ]
     db.session.add_all([past, *coming])
     db.session.flush()
-    for owner, unit, slot in zip(DEMO_OWNERS[1:], units[1:], coming, strict=True):
+    for owner, unit, slot in zip(DEMO_OWNERS[1:], units[1:], coming[:2], strict=True):
         rules.take_place(site, slot.id)
         booking = HandoverBooking(
             site_id=site.id,

@@ -23,6 +23,7 @@ def widget_context(site: Site) -> dict:
     start, end = clock.day_bounds(site, today)
     booked = db.session.scalar(
         tenancy.select(HandoverBooking, func.count(), site=site)
+        .select_from(HandoverBooking)
         .join(HandoverSlot, HandoverSlot.id == HandoverBooking.slot_id)
         .where(
             HandoverBooking.status != "cancelled",

@@ -151,6 +151,7 @@ def test_handover_pages_are_valid_html_and_accessible(
     axe_found: list[str] = []
     pages = [
         ("handovers", f"{h}/"),
+        ("booking-new", f"{h}/bookings/new"),
         ("booking", f"{h}/bookings/{booking_id}"),
         ("report", f"{h}/bookings/{booking_id}/report"),
         ("defects", f"{h}/defects"),

@@ -31,7 +31,9 @@ from plugins.handover.forms import (
 from plugins.handover.models import HandoverBooking, HandoverDefect, HandoverRoom, HandoverSlot
 from plugins.handover.views.base import NAME, bp, page
 
-UPCOMING_LIMIT = 50
+UPCOMING_LIMIT = 30  # the next owners booked, soonest first
+SLOTS_LIMIT = 20
+RECENT_LIMIT = 10  # handed over lately
 RECENT_DAYS = 30
 
 
@@ -58,7 +60,7 @@ def _booking_choices(form: BookingForm) -> None:
     ]
 
 
-def _index(status: int = 200, slot_form: SlotForm | None = None, booking_form=None):
+def _index(status: int = 200, slot_form: SlotForm | None = None):
     site = current_site()
     now = clock.now()
     start, _end = clock.day_bounds(site, clock.today(site))
@@ -78,17 +80,14 @@ def _index(status: int = 200, slot_form: SlotForm | None = None, booking_form=No
         .where(HandoverBooking.handed_over_at >= now - timedelta(days=RECENT_DAYS))
         .options(selectinload(HandoverBooking.unit).selectinload(Unit.building))
         .order_by(HandoverBooking.handed_over_at.desc(), HandoverBooking.id.desc())
-        .limit(UPCOMING_LIMIT)
+        .limit(RECENT_LIMIT)
     ).all()
     slots = db.session.scalars(
         tenancy.select(HandoverSlot)
         .where(HandoverSlot.starts_at >= start)
         .order_by(HandoverSlot.starts_at)
-        .limit(UPCOMING_LIMIT)
+        .limit(SLOTS_LIMIT)
     ).all()
-    if booking_form is None:
-        booking_form = BookingForm(formdata=None)
-    _booking_choices(booking_form)
     if slot_form is None:
         slot_form = SlotForm(formdata=None, day=clock.today(site), minutes=60, capacity=4)
     return page(
@@ -98,7 +97,6 @@ def _index(status: int = 200, slot_form: SlotForm | None = None, booking_form=No
         handed=handed,
         slots=slots,
         slot_form=slot_form,
-        booking_form=booking_form,
         start_of_today=start,
     )
 
@@ -129,6 +127,19 @@ def add_slot():
     return redirect(url_for("handover.index"), code=303)
 
 
+def _new_page(form: BookingForm, status: int = 200):
+    _booking_choices(form)
+    return page("handover/booking_new.html", status, form=form)
+
+
+@bp.route("/bookings/new")
+@requires("handover.book")
+def booking_form():
+    raw = request.args.get("unit_id", "")
+    unit_id = int(raw) if raw.isdigit() and len(raw) < 10 else 0
+    return _new_page(BookingForm(formdata=None, unit_id=unit_id))
+
+
 @bp.route("/bookings", methods=["POST"])
 @requires("handover.book")
 def new_booking():
@@ -143,7 +154,7 @@ def new_booking():
             ]
             valid = False
     if not valid:
-        return _index(422, booking_form=form)
+        return _new_page(form, 422)
     slot = get_or_404(HandoverSlot, form.slot_id.data)
     unit = get_or_404(Unit, form.unit_id.data)
     try:
@@ -158,9 +169,8 @@ def new_booking():
         )
     except rules.Refused as refused:
         db.session.rollback()
-        _booking_choices(form)
         getattr(form, refused.field).errors = [str(refused)]
-        return _index(422, booking_form=form)
+        return _new_page(form, 422)
     audit.record("handover.booked", booking, detail={"unit_id": unit.id, "slot_id": slot.id})
     db.session.commit()
     flash(

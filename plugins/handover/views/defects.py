@@ -19,7 +19,7 @@ from plugins.handover.forms import AssignForm, ConfirmForm, ReinspectForm
 from plugins.handover.models import HandoverDefect
 from plugins.handover.views.base import bp, page
 
-PER_PAGE = 50
+PER_PAGE = 30  # the overdue first, then by date
 D = HandoverDefect
 
 

@@ -5,7 +5,7 @@ as a worked example for March 2027, and joins the butler's hand-in pack."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from core import signatures
 from core.extensions import db
@@ -154,3 +154,16 @@ def test_without_the_inspections_plugin_the_permits_are_left_blank(app, client, 
     auth.logout()
     auth.login("ben")
     assert client.get(f"{estate.url}/reports/monthly").status_code == 403
+
+
+def test_the_dashboard_and_the_day_page_show_the_handovers(app, client, auth, clock, estate):
+    booking = book(app, estate.site, estate.units[0])
+    auth.login("ben")
+    dashboard = client.get(f"/s/{estate.site.slug}/").get_data(as_text=True)
+    assert "defects not closed" in dashboard
+    with app.app_context():
+        slot = db.session.get(HandoverBooking, booking).slot.starts_at
+    clock.set(slot - timedelta(hours=1))
+    auth.login("ben")  # a day later: a fresh session
+    day = client.get(f"/s/{estate.site.slug}/today/").get_data(as_text=True)
+    assert "T1-1A" in day and "Lam Ka Yan" in day
