@@ -168,3 +168,24 @@ def test_off_for_the_site_it_is_a_404_and_not_in_the_bar(app, client, auth, make
     auth.login("mia")
     assert client.get(f"{estate.url}/").status_code == 404
     assert "/handover/" not in client.get(f"/s/{estate.site.slug}/").get_data(as_text=True)
+
+
+def test_owners_are_reminded_the_day_before_once(app, clock, estate):
+    from datetime import timedelta
+
+    from core.models import OutboxMessage, Site
+    from plugins.handover.jobs import remind_owners
+
+    slot = open_slot(app, estate.site, days=2, hour=10)
+    book(app, estate.site, estate.units[0], slot_id=slot, email="lam@example.com")
+    with app.app_context():
+        starts = db.session.get(HandoverSlot, slot).starts_at
+    clock.set(starts - timedelta(days=1))
+    with app.app_context():
+        site = db.session.get(Site, estate.site.id)
+        assert remind_owners(site, clock.now()) == 1
+        assert remind_owners(site, clock.now()) == 0  # never twice
+        db.session.commit()
+        mail = db.session.scalars(select(OutboxMessage)).one()
+    assert mail.channel == "email" and mail.recipient == "lam@example.com"
+    assert "identity card" in mail.body
