@@ -40,6 +40,7 @@ def _panel(unit: Unit, status: int = 200, form: StepForm | None = None, full: bo
         open_defects=open_defects or 0,
         form=form or StepForm(formdata=None),
         can_move=can(current_user, "handover.inspect", site),
+        can_book=can(current_user, "handover.book", site),
         today=clock.today(site),
         **labels.words(),
     ), status

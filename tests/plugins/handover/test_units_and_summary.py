@@ -45,8 +45,12 @@ def _step(app, unit: Unit, step: str) -> None:
 
 def test_the_unit_page_shows_the_handover_and_the_unit_moves_on(app, client, auth, estate):
     unit = estate.units[0]
-    booking = book(app, estate.site, unit)
     auth.login("ben")
+    panel = client.get(f"{estate.url}/units/{unit.id}/panel").get_data(as_text=True)
+    assert "Not booked for handover." in panel
+    form = client.get(f"{estate.url}/bookings/new?unit_id={unit.id}").get_data(as_text=True)
+    assert f'<option selected value="{unit.id}">T1-1A</option>' in form
+    booking = book(app, estate.site, unit)
     early = client.post(f"{estate.url}/units/{unit.id}/step", data={"step": "renovating"})
     assert early.status_code == 409
     assert "The unit has not been handed over yet." in early.get_data(as_text=True)
