@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from core import clock, tenancy
+from core.buildings import site_buildings
 from core.charts import Chart, Series
 from core.exports import xlsx_bytes
 from core.extensions import db
@@ -96,13 +97,7 @@ def summary(site: Site, period: str, buildings: list[Building] | None = None) ->
     """One line per building (``buildings``, else every building of the site)."""
     start, end = month_bounds(site, period)
     if buildings is None:
-        buildings = list(
-            db.session.scalars(
-                tenancy.select(Building, site=site)
-                .where(Building.archived_at.is_(None))
-                .order_by(Building.code)
-            )
-        )
+        buildings = site_buildings(site)
     handed = _by_building(
         tenancy.select(HandoverBooking, Unit.building_id, func.count(), site=site)
         .select_from(HandoverBooking)
