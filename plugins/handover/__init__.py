@@ -139,6 +139,13 @@ def butler_work_log(site, butler, day):
 
 
 @hookimpl
+def butler_search(site, user, query):
+    from plugins.handover import queries
+
+    return queries.search(site, user, query)
+
+
+@hookimpl
 def butler_reports(site, period, butler):
     from plugins.handover.reports import butler_sheet
 

@@ -13,7 +13,10 @@ from sqlalchemy.orm import selectinload
 from core import clock, tenancy
 from core.extensions import db
 from core.models import Site, Unit, User
-from core.plugins.api import DayItem, WorkLogEntry
+from core.plugins.api import DayItem, SearchResult, WorkLogEntry
+from core.search import like_escape
+from core.security import can
+from plugins.handover.labels import BOOKING_LABELS
 from plugins.handover.models import HandoverBooking, HandoverDefect, HandoverSlot
 
 
@@ -95,6 +98,32 @@ def work_log(site: Site, butler: User, day: date) -> list[WorkLogEntry]:
             title=b.unit.label,
             url=url_for("handover.report", booking_id=b.id),
             detail=b.owner_name,
+        )
+        for b in bookings
+    ]
+
+
+def search(site: Site, user: User, query: str) -> list[SearchResult]:
+    """Bookings whose owner's name holds ``query``, for holders of handover.view."""
+    if not query or not can(user, "handover.view", site):
+        return []
+    pattern = f"%{like_escape(query)}%"
+    bookings = db.session.scalars(
+        tenancy.select(HandoverBooking, site=site)
+        .where(
+            HandoverBooking.owner_name.ilike(pattern, escape="\\"),
+            HandoverBooking.status != "cancelled",
+        )
+        .options(selectinload(HandoverBooking.unit).selectinload(Unit.building))
+        .order_by(HandoverBooking.id.desc())
+        .limit(10)
+    ).all()
+    return [
+        SearchResult(
+            title=f"{b.owner_name} · {b.unit.label}",
+            url=url_for("handover.booking", booking_id=b.id, site_slug=site.slug),
+            kind=_l("Handover"),
+            detail=str(BOOKING_LABELS[b.status]),
         )
         for b in bookings
     ]

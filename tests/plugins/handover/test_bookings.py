@@ -189,3 +189,14 @@ def test_owners_are_reminded_the_day_before_once(app, clock, estate):
         mail = db.session.scalars(select(OutboxMessage)).one()
     assert mail.channel == "email" and mail.recipient == "lam@example.com"
     assert "identity card" in mail.body
+
+
+def test_the_site_search_finds_a_booking_by_the_owners_name(app, client, auth, make, estate):
+    book(app, estate.site, estate.units[0], owner="Lam Ka Yan")
+    other = make.estate(plugins=["handover"], units=[{"number": "9Z"}])
+    book(app, other.site, other.unit, owner="Lam Other Site")
+    auth.login("fay")
+    page = client.get(f"/s/{estate.site.slug}/search?q=Lam").get_data(as_text=True)
+    assert "Lam Ka Yan · T1-1A" in page
+    assert "Lam Other Site" not in page
+    assert "Lam Ka Yan" not in client.get(f"/s/{estate.site.slug}/search?q=%25").get_data(True)
