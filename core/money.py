@@ -155,6 +155,10 @@ def _make_layout(locale_name: str, currency: str) -> Callable[[int | None], str]
 
     def quick(minor: int | None) -> str:
         value = minor or 0
+        if not isinstance(value, int):  # a database's SUM() comes back as a Decimal
+            if value != int(value):
+                return babel_text(value)
+            value = int(value)
         whole, part = divmod(-value if value < 0 else value, scale)
         text = f"{whole:,}".replace(",", group)
         if places:

@@ -76,6 +76,9 @@ STATIC_RESOURCES = frozenset({"stylesheet", "script", "image", "font"})
 # Chromium logs every 4xx/5xx response as a console error, including pages the app answers
 # with 422 or 404 on purpose. Responses are judged by ``on_response`` in ``page`` instead.
 HTTP_STATUS_LOG = "Failed to load resource: the server responded with a status of"
+# A load the browser could not make because the test took it offline on purpose (the
+# offline journeys check their own pages): the favicon, asked for at any moment.
+OFFLINE_LOG = "Failed to load resource: net::ERR_INTERNET_DISCONNECTED"
 
 
 # --- The live server ---------------------------------------------------------------------
@@ -348,7 +351,7 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     problems: list[str] = []
 
     def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error" and not message.text.startswith(HTTP_STATUS_LOG):
+        if message.type == "error" and not message.text.startswith((HTTP_STATUS_LOG, OFFLINE_LOG)):
             where = message.location.get("url", "")
             problems.append(f"console error: {message.text} ({where})")
 
@@ -356,7 +359,8 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
         # ERR_ABORTED is the browser dropping a load because the page moved on (a link
         # followed while the previous page still fetched its script): not a missing file,
         # which answers 404 and is caught in on_response.
-        if request.resource_type in STATIC_RESOURCES and request.failure != "net::ERR_ABORTED":
+        dropped = ("net::ERR_ABORTED", "net::ERR_INTERNET_DISCONNECTED")
+        if request.resource_type in STATIC_RESOURCES and request.failure not in dropped:
             problems.append(f"{request.resource_type} failed: {request.url} ({request.failure})")
 
     def on_response(response: Response) -> None:

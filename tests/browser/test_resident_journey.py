@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Contact, Occupancy, Resident, Unit
-from tests.browser.conftest import Butler, LiveServer, Screenshots
+from tests.browser.conftest import Butler, LiveServer, Screenshots, nav_to
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +61,7 @@ def test_butler_finds_a_resident_edits_in_place_and_notes_a_call(
     live_server: LiveServer,
 ) -> None:
     log_in(page, butler)
-    page.get_by_role("link", name="Residents").click()
+    nav_to(page, "Residents")
     expect(page.get_by_role("heading", name="Residents", level=1)).to_be_visible()
     expect(page.get_by_role("link", name="Lee Ka Yan")).to_be_visible()
     screenshot("resident-list")

@@ -73,7 +73,7 @@ def test_butler_logs_a_repair_on_a_phone_and_replies(
     nav_to(page, "Dashboard")
     expect(page.locator("#widget-service_desk-mine")).to_be_visible()
 
-    page.get_by_role("link", name="Service requests").click()
+    nav_to(page, "Service requests")
     expect(page.get_by_role("heading", name="Service requests", level=1)).to_be_visible()
     page.get_by_role("button", name="Log a request").click()
     expect(page.get_by_role("heading", name="Log a request", level=1)).to_be_visible()

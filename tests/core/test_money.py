@@ -141,6 +141,8 @@ def test_every_amount_reads_as_babel_writes_it_in_each_locale(locale_name, curre
         999_999_999_99,
         *(rng.randint(-(10**11), 10**11) for _ in range(300)),
     ]
+    # PostgreSQL sums bigints into Decimals: they read the same.
+    amounts += [Decimal(a) for a in amounts[:50]]
     for minor in amounts:
         expected = format_currency(
             Decimal(minor).scaleb(-places), currency, locale=Locale.parse(locale_name)
