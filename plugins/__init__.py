@@ -16,4 +16,5 @@ FIRST_PARTY: tuple[str, ...] = (
     "plugins.surveys",
     "plugins.care",
     "plugins.inspections",
+    "plugins.maintenance",
 )
