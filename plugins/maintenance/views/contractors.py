@@ -250,10 +250,11 @@ def change_task(task_id: int):
 @bp.route("/tasks/<int:task_id>/remove", methods=["POST"])
 @requires("maintenance.manage")
 def remove_task(task_id: int):
-    task = _task(task_id)
-    task.removed_at = clock.now()
-    audit.record("maintenance.task_removed", task)
-    db.session.commit()
+    task = get_or_404(MaintenanceTask, task_id)
+    if task.removed_at is None:  # a second tap (or a resent form) changes nothing
+        task.removed_at = clock.now()
+        audit.record("maintenance.task_removed", task)
+        db.session.commit()
     flash(_("%(task)s is taken off the plan.", task=task_name(task)), "success")
     return redirect(url_for("maintenance.contract", contract_id=task.contract_id), code=303)
 
