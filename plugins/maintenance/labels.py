@@ -27,7 +27,7 @@ SPAN_LABELS = {"month": _l("a month"), "quarter": _l("a quarter"), "year": _l("a
 CHECK_LABELS = {"accepted": _l("Checked: done well"), "redo": _l("Checked: to be done again")}
 STATE_LABELS = {
     "not_open": _l("Not open yet"),
-    "open": _l("Open"),
+    "open": _l("Open for scoring"),
     "reopened": _l("Reopened"),
     "scored": _l("Scored"),
     "locked": _l("Locked"),
