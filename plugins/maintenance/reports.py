@@ -38,22 +38,16 @@ def _period(site: Site) -> tuple[str, str | None]:
 def evaluation_rows(site: Site, period: str) -> list[dict]:
     """One row per contractor and service of ``period``: the scores, the state, a warning."""
     now = clock.now()
-    limit = rules.threshold(site)
-    rows = []
-    for item in rules.to_evaluate(site, period):
-        e = item.evaluation
-        warned = (item.service, period) in rules.warnings(
-            rules.history(site, item.contractor.id, item.service), limit
-        )
-        rows.append(
-            {
-                "item": item,
-                "state": rules.state(site, period, e, now),
-                "warned": warned,
-                "tally": rules.compliance(site, item.contractor.id, item.service, period),
-            }
-        )
-    return rows
+    warned = rules.warned_in(site, period)
+    return [
+        {
+            "item": item,
+            "state": rules.state(site, period, item.evaluation, now),
+            "warned": (item.contractor.id, item.service) in warned,
+            "tally": rules.compliance(site, item.contractor.id, item.service, period),
+        }
+        for item in rules.to_evaluate(site, period)
+    ]
 
 
 def _header() -> list[str]:

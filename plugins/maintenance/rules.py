@@ -583,6 +583,26 @@ def warnings(scored: list[MaintenanceEvaluation], limit: int) -> set[tuple[str, 
     return found
 
 
+def warned_in(site: Site, month: str) -> set[tuple[int, str]]:
+    """The (contractor, service) scored below the site's threshold in ``month`` and in the
+    month before: one query for the whole list."""
+    limit = threshold(site)
+    before = previous_month(month)
+    rows = db.session.execute(
+        sa.select(
+            MaintenanceEvaluation.contractor_id,
+            MaintenanceEvaluation.service,
+            MaintenanceEvaluation.month,
+        ).where(
+            MaintenanceEvaluation.site_id == site.id,
+            MaintenanceEvaluation.month.in_((month, before)),
+            MaintenanceEvaluation.score < limit,
+        )
+    ).all()
+    low = {(c, s, m) for c, s, m in rows}
+    return {(c, s) for c, s, m in low if m == month and (c, s, before) in low}
+
+
 # --- The year's end --------------------------------------------------------------------------
 
 

@@ -34,16 +34,15 @@ def evaluations():
         error, month = _("Choose a month."), _last_month(site)
     now = clock.now()
     limit = rules.threshold(site)
-    rows = []
-    for item in rules.to_evaluate(site, month):
-        scored = rules.history(site, item.contractor.id, item.service)
-        rows.append(
-            (
-                item,
-                rules.state(site, month, item.evaluation, now),
-                (item.service, month) in rules.warnings(scored, limit),
-            )
+    warned = rules.warned_in(site, month)
+    rows = [
+        (
+            item,
+            rules.state(site, month, item.evaluation, now),
+            (item.contractor.id, item.service) in warned,
         )
+        for item in rules.to_evaluate(site, month)
+    ]
     opens, locks = rules.window(site, month)
     return render_template(
         "maintenance/evaluations.html",
