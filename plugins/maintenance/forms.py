@@ -25,6 +25,7 @@ from core.tenancy import current_site
 from plugins.maintenance.labels import CHECK_LABELS, SERVICE_LABELS, SPAN_LABELS
 
 DATE_MESSAGE = _l("Write a date as YYYY-MM-DD.")
+TIME_MESSAGE = _l("Write a time as HH:MM.")
 SCORE_MESSAGE = _l("Give a score from 0 to 100.")
 
 
@@ -36,10 +37,12 @@ class TextOnly:
     """Mixin for fields of a form sent with a file: a file posted in a text's place reads
     as bad input, not as a crash."""
 
+    bad_input = DATE_MESSAGE
+
     def process_formdata(self, valuelist) -> None:
         if any(not isinstance(value, str) for value in valuelist):
             self.data = None
-            raise ValueError(DATE_MESSAGE)
+            raise ValueError(self.bad_input)
         super().process_formdata(valuelist)
 
 
@@ -48,7 +51,7 @@ class DayField(TextOnly, DateField):
 
 
 class AtField(TextOnly, TimeField):
-    pass
+    bad_input = TIME_MESSAGE
 
 
 class FilesForm(FlaskForm):
