@@ -77,6 +77,31 @@ def add_contractor():
     return redirect(url_for("maintenance.contractor", contractor_id=row.id), code=303)
 
 
+@bp.route("/contractors/<int:contractor_id>", methods=["POST"])
+@requires("maintenance.manage")
+def edit_contractor(contractor_id: int):
+    row = get_or_404(MaintenanceContractor, contractor_id)
+    form = ContractorForm()
+    if form.validate() and form.company.data != row.company:
+        taken = db.session.scalar(
+            tenancy.select(MaintenanceContractor, MaintenanceContractor.id).where(
+                MaintenanceContractor.company == form.company.data
+            )
+        )
+        if taken:
+            form.company.errors.append(_("This company is in the register already."))
+    if form.errors:
+        return _contractor_page(row, edit_form=form, status=422)
+    before = {"company": row.company, "services": row.services}
+    row.company, row.services = form.company.data, list(form.services.data)
+    row.contact_name, row.phone = form.contact_name.data or "", form.phone.data or ""
+    row.email, row.notes = form.email.data or "", form.notes.data or ""
+    audit.record("maintenance.contractor_changed", row, detail={"before": before})
+    db.session.commit()
+    flash(_("The contractor's details are saved."), "success")
+    return redirect(url_for("maintenance.contractor", contractor_id=row.id), code=303)
+
+
 def history_chart(site, scored, limit: int) -> Chart | None:
     """The contractor's scores month by month, one line per service, with the threshold."""
     if not scored:
@@ -91,7 +116,7 @@ def history_chart(site, scored, limit: int) -> Chart | None:
     return Chart("line", _("Scores by month"), tuple(months), tuple(series))
 
 
-def _contractor_page(contractor, form=None, status=200):
+def _contractor_page(contractor, form=None, edit_form=None, status=200):
     site = current_site()
     contracts = db.session.scalars(
         tenancy.select(MaintenanceContract)
@@ -109,6 +134,7 @@ def _contractor_page(contractor, form=None, status=200):
         threshold=limit,
         figure=history_chart(site, scored, limit),
         form=form or ContractForm(formdata=None),
+        edit_form=edit_form or ContractorForm(formdata=None, obj=contractor),
         can_manage=can(current_user, "maintenance.manage"),
         show_money=money.formatter(site.currency),
         **words(),
@@ -136,7 +162,7 @@ def add_contract(contractor_id: int):
         except uploads.Refused:
             valid = False
     if not valid:
-        return _contractor_page(row, form, 422)
+        return _contractor_page(row, form, status=422)
     contract = tenancy.new(
         MaintenanceContract,
         contractor_id=row.id,

@@ -142,6 +142,9 @@ def score(contractor_id: int, service: str, month: str):
     audit.record("maintenance.evaluated", row, detail={"month": month, "score": row.score})
     db.session.commit()
     flash(_("The evaluation is saved: %(score)s of 100.", score=row.score), "success")
+    limit = rules.threshold(site)
+    if (service, month) in rules.warnings(rules.history(site, contractor.id, service), limit):
+        flash(_("Below %(threshold)s for the second month in a row.", threshold=limit), "error")
     return redirect(
         url_for(
             "maintenance.evaluation", contractor_id=contractor.id, service=service, month=month

@@ -62,6 +62,18 @@ def forms(kit) -> dict:
             },
             start=log_in_as("manager"),
         ),
+        f"{NAME}.edit_contractor": Form(
+            fields_of(ContractorForm),
+            lambda s: {
+                "company": "Sparkle Cleaning 潔美",
+                "services": ["cleaning"],
+                "contact_name": "Mr Lee",
+                "phone": "29876543",
+                "email": "",
+                "notes": "",
+            },
+            start=log_in_as("manager"),
+        ),
         f"{NAME}.add_contract": Form(
             fields_of(ContractForm),
             lambda s: {

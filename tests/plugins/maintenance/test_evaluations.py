@@ -120,7 +120,10 @@ def test_a_score_below_the_threshold_twice_running_is_a_warning(app, client, aut
     page = client.get(f"{estate.url}/contractors/{cleaner}").get_data(as_text=True)
     assert "twice in a row" not in page
     _at(clock, auth, estate, date(2026, 12, 10), time(10))
-    client.post(f"{estate.url}/evaluations/{cleaner}/cleaning/2026-11", data=low)
+    saved = client.post(
+        f"{estate.url}/evaluations/{cleaner}/cleaning/2026-11", data=low, follow_redirects=True
+    )
+    assert "Below 60 for the second month in a row." in saved.get_data(as_text=True)
     page = client.get(f"{estate.url}/contractors/{cleaner}").get_data(as_text=True)
     assert page.count("below 60 twice in a row") == 1
     assert "<svg" in page  # the score history's chart

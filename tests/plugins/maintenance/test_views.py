@@ -342,3 +342,31 @@ def test_the_service_desk_offers_the_registers_contractors(app, client, make, cl
     make.enable(estate.site, "maintenance")
     page = client.get(url).get_data(as_text=True)
     assert 'list="register-contractors"' in page and '<option value="Harbour Plumbing Co.">' in page
+
+
+def test_a_contractors_details_are_changed_but_not_to_another_companys_name(
+    app, client, auth, estate
+):
+    cleaner = add_contractor(app, estate)
+    add_contractor(app, estate, company="Safe Pest Control", services=("pest_control",))
+    auth.login("mia")
+    url = f"{estate.url}/contractors/{cleaner}"
+    taken = client.post(url, data={"company": "Safe Pest Control", "services": "cleaning"})
+    assert taken.status_code == 422
+    assert "This company is in the register already." in taken.get_data(as_text=True)
+    saved = client.post(
+        url,
+        data={
+            "company": "Sparkle Cleaning",
+            "services": ["cleaning", "greening"],
+            "contact_name": "Mr Lee",
+            "phone": "29876543",
+        },
+    )
+    assert saved.status_code == 303
+    with app.app_context():
+        row = db.session.get(MaintenanceContractor, cleaner)
+        assert (row.phone, row.services) == ("29876543", ["cleaning", "greening"])
+    auth.logout()
+    auth.login("ben")
+    assert client.post(url, data={"company": "X", "services": "cleaning"}).status_code == 403
