@@ -4,7 +4,7 @@ from the log; what is missed or late counts against the contract."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from core import clock as core_clock
 from core.extensions import db
@@ -184,3 +184,32 @@ def test_an_archived_building_has_no_planned_work(app, estate, clock):
         db.session.get(Building, estate.t2.id).archived_at = core_clock.now()
         db.session.commit()
     assert {b for _c, b in _due(app, estate)} == {"T1"}
+
+
+def test_the_due_list_costs_the_same_statements_for_one_contractor_and_three(
+    app, client, auth, estate
+):
+    from tests.plugins.service_desk.test_queries import counted_statements
+
+    auth.login("mia")
+    counts = []
+    for company, service in (  # three contractors, each with a plan owed in full
+        ("Sparkle", "cleaning"),
+        ("Safe", "pest_control"),
+        ("Clear", "water_tanks"),
+    ):
+        contractor = add_contractor(app, estate, company=company, services=(service,))
+        with app.app_context():
+            now = core_clock.today(site_of(estate))
+        running = (now - timedelta(days=40), now + timedelta(days=320))
+        contract = add_contract(app, estate, contractor, *running, services=(service,))
+        with app.app_context():
+            tasks = db.session.query(MaintenanceTask.id).filter_by(contract_id=contract).all()
+            today = core_clock.today(site_of(estate))
+        for (task_id,) in tasks:  # a longer log, of last year: nothing of it is due now
+            log_work(app, estate, task_id, estate.t1.id, today - timedelta(days=400))
+        with counted_statements(app) as statements:
+            page = client.get(f"{estate.url}/?all=1")
+        assert page.status_code == 200 and company in page.get_data(as_text=True)
+        counts.append(len(statements))
+    assert counts[0] == counts[2], counts
