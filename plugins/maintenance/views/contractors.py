@@ -102,6 +102,24 @@ def edit_contractor(contractor_id: int):
     return redirect(url_for("maintenance.contractor", contractor_id=row.id), code=303)
 
 
+@bp.route("/contractors/<int:contractor_id>/archive", methods=["POST"])
+@requires("maintenance.manage")
+def archive_contractor(contractor_id: int):
+    row = get_or_404(MaintenanceContractor, contractor_id)
+    if row.archived_at is None:  # a second tap changes nothing
+        row.archived_at = clock.now()
+        audit.record("maintenance.contractor_archived", row)
+        db.session.commit()
+    flash(
+        _(
+            "%(company)s is off the register; its contracts and scores are kept.",
+            company=row.company,
+        ),
+        "success",
+    )
+    return redirect(url_for("maintenance.contractors"), code=303)
+
+
 def history_chart(site, scored, limit: int) -> Chart | None:
     """The contractor's scores month by month, one line per service, with the threshold."""
     if not scored:
@@ -169,7 +187,7 @@ def add_contract(contractor_id: int):
         title=form.title.data,
         starts_on=form.starts_on.data,
         ends_on=form.ends_on.data,
-        value_minor=form.value.minor,
+        value_minor=getattr(form.value, "minor", 0),  # left empty: no value given
         document_key=key,
     )
     db.session.flush()

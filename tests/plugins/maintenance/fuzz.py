@@ -104,6 +104,7 @@ def forms(kit) -> dict:
             start=log_in_as("manager"),
         ),
         f"{NAME}.remove_task": Form({}, start=log_in_as("manager")),
+        f"{NAME}.archive_contractor": Form({}, start=log_in_as("manager")),
         f"{NAME}.copy_contract": Form({}, start=log_in_as("manager")),
         f"{NAME}.log": Form(
             fields_of(WorkForm),

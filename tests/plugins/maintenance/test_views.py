@@ -370,3 +370,37 @@ def test_a_contractors_details_are_changed_but_not_to_another_companys_name(
     auth.logout()
     auth.login("ben")
     assert client.post(url, data={"company": "X", "services": "cleaning"}).status_code == 403
+
+
+def test_a_contractor_taken_off_the_register_plans_nothing_and_keeps_its_history(
+    app, client, auth, estate
+):
+    cleaner = add_contractor(app, estate)
+    _running(app, estate, cleaner)
+    auth.login("mia")
+    assert "Road washing of the public areas" in client.get(f"{estate.url}/").get_data(as_text=True)
+    done = client.post(f"{estate.url}/contractors/{cleaner}/archive", follow_redirects=True)
+    assert "Sparkle Cleaning is off the register" in done.get_data(as_text=True)
+    assert "No contractor is in the register yet." in done.get_data(as_text=True)
+    assert "Road washing" not in client.get(f"{estate.url}/").get_data(as_text=True)
+    page = client.get(f"{estate.url}/contractors/{cleaner}").get_data(as_text=True)
+    assert "Off the register since" in page and "Cleaning 2026" in page
+
+
+def test_a_contract_without_a_value_is_saved_as_nothing_owed(app, client, auth, estate):
+    cleaner = add_contractor(app, estate)
+    auth.login("mia")
+    today = _today(app, estate)
+    saved = client.post(
+        f"{estate.url}/contractors/{cleaner}/contracts",
+        data={
+            "title": "Trial month",
+            "starts_on": today.isoformat(),
+            "ends_on": (today + timedelta(days=30)).isoformat(),
+        },
+    )
+    assert saved.status_code == 303
+    with app.app_context():
+        row = db.session.scalars(sa.select(MaintenanceContract)).one()
+        assert (row.value_minor, row.document_key) == (0, None)
+    assert _count(app, MaintenanceTask) == 0  # the default plan was not asked for
