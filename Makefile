@@ -97,17 +97,19 @@ test-postgres: install-test
 ## make test-dates: the time-sensitive tests (plugins; the core's clock, jobs, outbox,
 ## sessions, dashboard, staff, residents, exports, imports) with the clock frozen at moments
 ## where dates go wrong, each as BUTLER_TEST_NOW (site time is Hong Kong unless it says):
-## the last day of a month at 23:30, 31 December at 23:30, 31 December 23:30 UTC (already
-## 1 January in Hong Kong), 29 February and the night clocks go forward in Europe/London
-## (the real time is `make test`'s own). Two at a time, on SQLite; each run's output is
-## printed when it ends.
+## 31 December at 23:30 (the end of a month and of a year), 31 December 23:30 UTC (already
+## 1 January in Hong Kong), 29 February 2028 at 23:30 (a leap day, and the end of a short
+## month) and the night clocks go forward in Europe/London (the real time is `make test`'s
+## own). Two at a time, on SQLite: four moments are two rounds. `make test-date-month-end`
+## runs the end of a 30-day month (30 April) on its own. Each run's output is printed when
+## it ends.
 DATE_month-end := 2027-04-30T23:30:00+08:00
 DATE_year-end := 2026-12-31T23:30:00+08:00
 DATE_new-year-in-utc := 2026-12-31T23:30:00+00:00
-DATE_leap-day := 2028-02-29T12:00:00+08:00
+DATE_leap-day := 2028-02-29T23:30:00+08:00
 DATE_london-clocks-change := 2027-03-28T00:30:00+00:00
 DATE_real-now :=
-DATES := month-end year-end new-year-in-utc leap-day london-clocks-change
+DATES := year-end new-year-in-utc leap-day london-clocks-change
 TIME_SENSITIVE := tests/plugins tests/core/test_clock.py tests/core/test_jobs.py \
   tests/core/test_outbox.py tests/core/test_sessions.py tests/core/test_dashboard.py \
   tests/core/test_staff.py tests/core/test_residents.py tests/core/test_exports.py \

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select, update
 
 from core import clock
@@ -41,6 +41,11 @@ def _hasher() -> PasswordHasher:
         )
         current_app.extensions["butler.hasher"] = hasher
     return hasher
+
+
+def password_hasher() -> PasswordHasher:
+    """The application's argon2id hasher (its costs are the app's settings)."""
+    return _hasher()
 
 
 def hash_password(password: str) -> str:
@@ -200,3 +205,20 @@ def init_app(app: Flask) -> None:
     app.permanent_session_lifetime = timedelta(
         hours=app.config.get("BUTLER_SESSION_ABSOLUTE_HOURS", 12)
     )
+    app.before_request(_new_password_first)
+
+
+# What someone whose password must change may still open: the change itself, leaving,
+# the language, and the files the pages need.
+UNTIL_CHANGED = frozenset({"auth.change_password", "auth.logout", "auth.set_language", "static"})
+
+
+def _new_password_first():
+    """After a reset (or with a new account's one-time password) every page leads to
+    Change password until a password of their own is set."""
+    if request.endpoint in UNTIL_CHANGED or request.endpoint is None:
+        return None
+    user = current_user
+    if getattr(user, "is_authenticated", False) and getattr(user, "must_change_password", False):
+        return redirect(url_for("auth.change_password"), code=303)
+    return None

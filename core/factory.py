@@ -23,6 +23,7 @@ from core import (
     headers,
     htmx,
     i18n,
+    imports,
     navigation,
     offline,
     printing,
@@ -72,6 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     tenancy.init_app(app)
     navigation.init_app(app)
     plugins.install(app)  # the core's blueprints (from its default plugin), then plugins'
+    imports.register_all(app)  # the plugins' kinds of import file
     throttle.init_app(app)
     errors.init_app(app)
     auth.init_app(app)

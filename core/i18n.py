@@ -6,9 +6,12 @@ The locale is the user's own choice, else the site's default, else the browser's
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from pathlib import Path
 
+from babel import Locale
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, format_timedelta
 from flask_babel import get_locale as babel_locale
@@ -101,6 +104,60 @@ def money(minor_units: int, currency: str | None = None) -> str:
     return core_money.show(minor_units, currency)
 
 
+def number(value, format: str | None = None) -> str:
+    """The ``number`` filter: ``value`` as the locale writes it ("12,345.679"), the same
+    text as Babel's ``format_decimal``; reports write hundreds of figures, so the usual
+    case (the locale's own pattern) skips Babel's pattern machinery."""
+    plain = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+    if format is not None or not plain:
+        return format_decimal(value, format)
+    return _number_layout(str(babel_locale() or "en"))(value)
+
+
+_NUMBER_LAYOUTS: dict[str, Callable] = {}
+_THOUSANDTH = Decimal("0.001")
+_NUMBER_PROOFS = (0, 7, -7, 1000, -1234567, 0.5, 87.25, -0.0001, 0.0015, 2.675, 12345.6789)
+
+
+def _number_layout(locale_name: str) -> Callable:
+    found = _NUMBER_LAYOUTS.get(locale_name)
+    if found is None:
+        found = _NUMBER_LAYOUTS[locale_name] = _make_number_layout(locale_name)
+    return found
+
+
+def _make_number_layout(locale_name: str) -> Callable:
+    """Babel's decimal pattern for the locale, or a quick one that writes every proof
+    the same (up to three decimals, rounded half to even, groups of three)."""
+    locale = Locale.parse(locale_name)
+    pattern = locale.decimal_formats[None]
+
+    def babel_text(value) -> str:
+        return pattern.apply(value, locale)
+
+    sample = babel_text(-1234567.5)
+    digits = [i for i, ch in enumerate(sample) if ch.isdigit()]
+    minus, body = sample[: digits[0]], sample[digits[0] : digits[-1] + 1]
+    group, mark = body[1], body[-2]
+
+    def quick(value) -> str:
+        try:
+            exact = value if isinstance(value, Decimal) else Decimal(str(value))
+            rounded = exact.quantize(_THOUSANDTH, rounding=ROUND_HALF_EVEN)
+        except (InvalidOperation, ValueError):  # not finite, or too large to round
+            return babel_text(value)
+        whole, _point, part = f"{abs(rounded):f}".partition(".")
+        text = f"{int(whole):,}".replace(",", group)
+        part = part.rstrip("0")
+        if part:
+            text = f"{text}{mark}{part}"
+        return f"{minus}{text}" if rounded.is_signed() else text
+
+    if all(quick(n) == babel_text(n) for n in _NUMBER_PROOFS):
+        return quick
+    return babel_text
+
+
 def relative(when: datetime) -> str:
     """'3 hours ago' or 'in 2 days', in the current locale."""
     return format_timedelta(when - clock.now(), add_direction=True, granularity="minute")
@@ -121,5 +178,5 @@ def init_app(app: Flask, extra_translation_dirs: list[str] = ()) -> None:
         date=lambda d, fmt="medium": format_date(d, fmt) if isinstance(d, date) else "",
         datetime=lambda d, fmt="medium": format_datetime(d, fmt) if d else "",
         relative=lambda d: relative(d) if d else "",
-        number=format_decimal,
+        number=number,
     )

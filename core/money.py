@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from babel import Locale
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import get_currency_precision
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -107,21 +107,63 @@ def as_input(minor: int, currency: str) -> str:
 
 
 def formatter(currency: str) -> Callable[[int | None], str]:
-    """``show`` for many amounts: the locale's pattern is looked up once (lists, reports)."""
-    locale = get_locale() or Locale.parse("en")
-    pattern = locale.currency_formats["standard"]
-    places = exponent(currency)
-
-    def fmt(minor: int | None) -> str:
-        return pattern.apply(Decimal(minor or 0).scaleb(-places), locale, currency=currency)
-
-    return fmt
+    """``show`` for many amounts (lists, reports): the same text, made without Babel's
+    pattern machinery for each amount once the locale's layout is known."""
+    return _layout(str(get_locale() or "en"), currency)
 
 
 def show(minor: int | None, currency: str) -> str:
     """The amount for people, in the current locale: "HK$1,280.50"."""
-    locale = str(get_locale() or "en")
-    return format_currency(to_decimal(minor or 0, currency), currency, locale=locale)
+    return _layout(str(get_locale() or "en"), currency)(minor)
+
+
+# One formatter per (locale, currency), made on first use: a few per process.
+_LAYOUTS: dict[tuple[str, str], Callable[[int | None], str]] = {}
+# Amounts the quick formatter must write exactly as Babel does before it is trusted.
+_PROOFS = (0, 1, -1, 7, 99, 100, 105, 12345, -12345, 100000, 123456789, -987654321, 10**12)
+
+
+def _layout(locale_name: str, currency: str) -> Callable[[int | None], str]:
+    key = (locale_name, currency)
+    found = _LAYOUTS.get(key)
+    if found is None:
+        found = _LAYOUTS[key] = _make_layout(locale_name, currency)
+    return found
+
+
+def _make_layout(locale_name: str, currency: str) -> Callable[[int | None], str]:
+    """A formatter of minor units for the locale: Babel's own, unless a quick one built
+    from Babel's text of a sample amount (its sign, symbol, group and decimal marks)
+    writes every proof amount the same; a locale with other groupings keeps Babel's."""
+    locale = Locale.parse(locale_name)
+    pattern = locale.currency_formats["standard"]
+    places = exponent(currency)
+
+    def babel_text(minor: int | None) -> str:
+        return pattern.apply(Decimal(minor or 0).scaleb(-places), locale, currency=currency)
+
+    def parts(text: str) -> tuple[str, str, str]:
+        digits = [i for i, ch in enumerate(text) if ch.isdigit()]
+        return text[: digits[0]], text[digits[0] : digits[-1] + 1], text[digits[-1] + 1 :]
+
+    sample = 1234567 * 10**places + (10**places - 1) * bool(places)
+    plus, body, plus_end = parts(babel_text(sample))
+    minus, _body, minus_end = parts(babel_text(-sample))
+    group = body[1]
+    mark = body[-places - 1] if places else ""
+    scale = 10**places
+
+    def quick(minor: int | None) -> str:
+        value = minor or 0
+        whole, part = divmod(-value if value < 0 else value, scale)
+        text = f"{whole:,}".replace(",", group)
+        if places:
+            text = f"{text}{mark}{part:0{places}d}"
+        return f"{minus}{text}{minus_end}" if value < 0 else f"{plus}{text}{plus_end}"
+
+    if all(quick(n) == babel_text(n) for n in _PROOFS):
+        return quick
+    return babel_text
 
 
 def show_quantity(hundredths: int) -> str:

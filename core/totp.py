@@ -7,9 +7,11 @@ import secrets
 
 import pyotp
 import segno
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select, update
 
 from core import clock
+from core.auth import hash_password, password_hasher
 from core.extensions import db
 from core.models import RecoveryCode, User
 from core.security import roles_anywhere
@@ -38,14 +40,64 @@ def qr_svg(uri: str) -> str:
     return segno.make(uri, error="m").svg_inline(scale=4, border=2, dark="#111", light="#fff")
 
 
-def code_is_valid(secret: str, code: str) -> bool:
-    """True when ``code`` is the current TOTP code (or the one just before or after)."""
+STEP_SECONDS = 30
+
+
+def matching_step(secret: str, code: str) -> int | None:
+    """The 30-second step whose code ``code`` is: the current one, or the one just before
+    or after (a phone's clock a little off); None when it is none of them."""
     code = "".join(ch for ch in code if ch.isdigit())
-    return len(code) == 6 and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if len(code) != 6:
+        return None
+    otp = pyotp.TOTP(secret)
+    now = int(clock.now().timestamp()) // STEP_SECONDS
+    for step in (now, now - 1, now + 1):
+        if secrets.compare_digest(otp.at(step * STEP_SECONDS), code):
+            return step
+    return None
+
+
+def accept_code(user: User, code: str) -> bool:
+    """Accept ``code`` for ``user`` once: a code (or an older one) already used is refused,
+    even by two logins at the same moment (one conditional UPDATE decides)."""
+    step = matching_step(user.totp_secret or "", code) if user.totp_secret else None
+    if step is None:
+        return False
+    taken = db.session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            (User.totp_last_step.is_(None)) | (User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if taken:
+        user.totp_last_step = step
+    return taken == 1
+
+
+def _clean(code: str) -> str:
+    return code.replace("-", "").replace(" ", "").lower()
+
+
+def _legacy_hash(code: str) -> str:
+    """How recovery codes were kept before argon2 (bare SHA-256): still read, once."""
+    return hashlib.sha256(_clean(code).encode()).hexdigest()
 
 
 def _hash(code: str) -> str:
-    return hashlib.sha256(code.replace("-", "").replace(" ", "").lower().encode()).hexdigest()
+    """A recovery code's argon2id hash, like a password's."""
+    return hash_password(_clean(code))
+
+
+def _matches(stored: str, code: str) -> bool:
+    if stored.startswith("$argon2"):
+        try:
+            return password_hasher().verify(stored, _clean(code))
+        except (VerificationError, InvalidHashError):
+            return False
+    return secrets.compare_digest(stored, _legacy_hash(code))
 
 
 def new_recovery_codes(user: User) -> list[str]:
@@ -61,13 +113,13 @@ def new_recovery_codes(user: User) -> list[str]:
 
 def use_recovery_code(user: User, code: str) -> bool:
     """Spend one unused recovery code of ``user``; True when it was good (never twice)."""
-    row_id = db.session.scalar(
-        select(RecoveryCode.id).where(
-            RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == _hash(code),
-            RecoveryCode.used_at.is_(None),
+    unused = db.session.execute(
+        select(RecoveryCode.id, RecoveryCode.code_hash).where(
+            RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
         )
-    )
+    ).all()
+    # At most ten codes, each checked against its own salted hash.
+    row_id = next((i for i, stored in unused if _matches(stored, code)), None)
     if row_id is None:
         return False
     spent = db.session.execute(

@@ -16,5 +16,6 @@ FIRST_PARTY: tuple[str, ...] = (
     "plugins.surveys",
     "plugins.care",
     "plugins.inspections",
+    "plugins.handover",
     "plugins.maintenance",
 )

@@ -26,6 +26,8 @@ pytest_plugins = [
     "tests.plugins.events.fuzz",
     "tests.plugins.fees.world",
     "tests.plugins.fees.fuzz",
+    "tests.plugins.handover.world",
+    "tests.plugins.handover.fuzz",
     "tests.plugins.health.world",
     "tests.plugins.health.fuzz",
     "tests.plugins.housekeeping.world",

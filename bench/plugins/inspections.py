@@ -4,7 +4,8 @@ Each building has the default route (10 checkpoints, 13 items on a fair-weather 
 every round marks each item, about one item in thirty is a finding, and nine findings in
 ten are closed within a few days. The measured round is yesterday's afternoon round of
 the first building, with that building's open findings carried onto it; the work log is
-the same butler's yesterday.
+the same butler's yesterday. Every one of the 50 estates carries its year of rounds
+(``SITES``), not only the first few as for the other plugins.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from plugins.inspections.models import (
 from plugins.inspections.rules import DEFAULT_ROUTE
 
 KIND = "residential"
+SITES = 50  # a year of rounds in every estate of the company (P6's figure)
 DAYS = 365
 TIMES = (time(9), time(15))
 FINDING_SHARE = 30  # one item in this many is a finding

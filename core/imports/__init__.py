@@ -42,6 +42,7 @@ from core.imports.columns import (
     UNIT_COLUMNS,
     Column,
 )
+from core.imports.kinds import CORE_KINDS, KIND_PLUGINS, on_site, register, register_all
 from core.imports.reading import (
     EXTENSIONS,
     MAX_BYTES,
@@ -62,11 +63,13 @@ __all__ = [
     "ABANDONED_AFTER",
     "CHECKERS",
     "CHUNK_ROWS",
+    "CORE_KINDS",
     "COLUMNS",
     "EXTENSIONS",
     "FINISHED",
     "KIND_LABELS",
     "KIND_PERMISSIONS",
+    "KIND_PLUGINS",
     "MAX_BYTES",
     "MAX_PROBLEMS",
     "MAX_ROWS",
@@ -90,8 +93,11 @@ __all__ = [
     "discard_files",
     "expire_abandoned",
     "extension_of",
+    "on_site",
     "problems_of",
     "read_upload",
+    "register",
+    "register_all",
     "start",
     "storage_dir",
     "template_csv",

@@ -21,6 +21,7 @@ from core.imports.values import (
     _site_units,
     _text,
     _whole,
+    check_rows,
 )
 from core.models import (
     UNIT_STATUSES,
@@ -55,26 +56,11 @@ class UnitRows:
 
     def check(self, start: int, end: int) -> tuple[list[Problem], list[UnitRecord]]:
         """The problems of rows ``start`` to ``end`` (indexes), and the rows ready to write."""
-        seen: dict[tuple[str, str], int] = {}
-        for index in range(start):
-            number, cells = self.table.record(index)
-            seen.setdefault(self._key(cells), number)
-        problems: list[Problem] = []
-        records: list[UnitRecord] = []
-        for index in range(start, end):
-            number, cells = self.table.record(index)
-            reader = RowReader(number, cells, self.table.headers)
-            record = self._row(reader)
-            key = self._key(cells)
-            if all(key) and key in seen:
-                reader.problem(
-                    "unit_number", _("Same building and unit as row %(row)s.", row=seen[key])
-                )
-            seen.setdefault(key, number)
-            problems.extend(reader.problems)
-            if not reader.problems and record is not None:
-                records.append(record)
-        return problems, records
+
+        def duplicate(reader: RowReader, earlier: int) -> None:
+            reader.problem("unit_number", _("Same building and unit as row %(row)s.", row=earlier))
+
+        return check_rows(self.table, start, end, self._row, self._key, duplicate)
 
     def _row(self, reader: RowReader) -> UnitRecord | None:
         building = _building(reader, self.buildings) if reader.raw("building_code") else None

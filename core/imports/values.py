@@ -171,3 +171,37 @@ def _building(reader: RowReader, buildings: dict[str, Building]) -> Building | N
 def _site_units(site: Site) -> dict[tuple[int, str], Unit]:
     units = db.session.scalars(tenancy.select(Unit, site=site))
     return {(u.building_id, u.number.casefold()): u for u in units}
+
+
+# The same parsers under public names, for the plugins' kinds of file
+# (``core.plugins.api.ImportKind``).
+text_cell = _text
+date_cell = _date
+building_cell = _building
+site_buildings = _site_buildings
+site_units = _site_units
+
+
+def check_rows(table, start: int, end: int, row, key, duplicate):
+    """The problems of rows ``start`` to ``end`` (indexes) of ``table`` and the records
+    ready to write: ``row(reader)`` reads one row into a record (or None), ``key(cells)``
+    is its natural key, and ``duplicate(reader, earlier)`` notes a row whose full key
+    an earlier row of the file has already (its number ``earlier``)."""
+    seen: dict = {}
+    for index in range(start):
+        number, cells = table.record(index)
+        seen.setdefault(key(cells), number)
+    problems: list[Problem] = []
+    records: list = []
+    for index in range(start, end):
+        number, cells = table.record(index)
+        reader = RowReader(number, cells, table.headers)
+        record = row(reader)
+        found = key(cells)
+        if all(found) and found in seen:
+            duplicate(reader, seen[found])
+        seen.setdefault(found, number)
+        problems.extend(reader.problems)
+        if not reader.problems and record is not None:
+            records.append(record)
+    return problems, records

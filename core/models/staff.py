@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import clock
@@ -35,10 +45,15 @@ class User(UserMixin, Timestamps, db.Model):
     # Bumped to end every session of the user (password change, deactivation).
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when an admin resets the password to a one-time one: the next login must
+    # choose a new password before anything else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The second factor (TOTP), optional, for org admins and managers.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The 30-second step of the last code accepted: a code is good once, never replayed.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     organization: Mapped[Organization] = relationship()
     memberships: Mapped[list[Membership]] = relationship(

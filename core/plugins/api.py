@@ -14,6 +14,7 @@ __all__ = [
     "Cadence",
     "Channel",
     "DayItem",
+    "ImportKind",
     "Job",
     "NavItem",
     "Panel",
@@ -243,3 +244,19 @@ class Channel:
     name: str
     deliver: Callable[..., None]
     label: object = ""
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """A kind of file the core's import steps read for a plugin (CSV or XLSX, every row
+    checked before anything is written). ``columns`` are ``core.imports.Column``; ``rows``
+    is a class built like ``core.imports.UnitRows``: ``rows(site, table, writing=False)``
+    with ``check(start, end) -> (problems, records)`` and
+    ``write(records, batch, user) -> (created, updated)``. The kind's code is prefixed
+    with the plugin's name (``fees.bills``); ``permission`` is one of the plugin's."""
+
+    code: str
+    label: object
+    columns: tuple
+    rows: type
+    permission: str

@@ -55,6 +55,11 @@ def butler_migration_dirs():
 
 
 @hookspec
+def butler_import_kinds():
+    """At start-up: return a list of ``ImportKind``: files the import page takes in."""
+
+
+@hookspec
 def butler_outbox_channels():
     """At start-up: return a list of ``Channel`` that deliver outbox messages (sms, email…)."""
 

@@ -57,6 +57,7 @@ class InstalledPlugin:
     models: tuple[type, ...]
     permissions: tuple[Permission, ...] = ()
     jobs: tuple[Job, ...] = ()
+    import_kinds: tuple = ()
 
 
 class SiteHooks:
@@ -162,6 +163,12 @@ class PluginHost:
                     )
                 if "site_id" not in model.__table__.columns:
                     raise PluginError(f"plugin {name!r}: table {table!r} has no site_id column")
+            for kind in plugin.import_kinds:
+                if not kind.code.startswith(f"{name}."):
+                    raise PluginError(
+                        f"plugin {name!r} declares import kind {kind.code!r}: "
+                        f"its import kinds must start with '{name}.'"
+                    )
             for permission in plugin.permissions:
                 if not permission.name.startswith(f"{name}."):
                     raise PluginError(
@@ -188,6 +195,7 @@ class PluginHost:
             models=declared("butler_models"),
             permissions=declared("butler_permissions"),
             jobs=declared("butler_jobs"),
+            import_kinds=declared("butler_import_kinds"),
         )
 
     def _caller(self, module: Any, hook: str):

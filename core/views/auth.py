@@ -130,7 +130,7 @@ def second_factor():
     status = 200
     if form.validate_on_submit():
         code = form.code.data.strip()
-        if totp.code_is_valid(user.totp_secret, code):
+        if totp.accept_code(user, code):
             target = session.get("pending_next")
             return _finish_login(user, target)
         if totp.use_recovery_code(user, code):
@@ -175,6 +175,7 @@ def change_password():
             user = current_user._get_current_object()
             user.password_hash = hash_password(form.new_password.data)
             user.password_changed_at = clock.now()
+            user.must_change_password = False
             # Every session of this user ends, this one included; a fresh one replaces it.
             revoke_all_sessions(user)
             audit.record("password.changed", user)
@@ -222,9 +223,11 @@ def account_second_factor():
     form = TurnOnSecondFactorForm()
     status = 200
     if form.validate_on_submit():
-        if totp.code_is_valid(secret, form.code.data):
+        step = totp.matching_step(secret, form.code.data)
+        if step is not None:
             user.totp_secret = secret
             user.totp_enabled_at = clock.now()
+            user.totp_last_step = step  # the code that turned it on does not log in too
             codes = totp.new_recovery_codes(user)
             session.pop("totp_setup", None)
             audit.record("second_factor.turned_on", user)

@@ -182,6 +182,7 @@ def create():
             email=form.email.data or "",
             phone=form.phone.data or "",
             password_hash=hash_password(password),
+            must_change_password=True,  # the one-time password opens Change password only
         )
         db.session.add(user)
         try:
@@ -379,6 +380,35 @@ def reactivate(user_id: int):
     return _activation_answer(
         row, _("%(name)s is active again and can log in.", name=user.display_name)
     )
+
+
+# --- A lost password ---------------------------------------------------------------------
+
+
+@bp.route("/<int:user_id>/password", methods=["POST"])
+@requires("staff.manage")
+def reset_password(user_id: int):
+    """Give a colleague who lost their password a one-time one: their sessions end now,
+    and their next login goes to Change password before anything else."""
+    row = _row_or_404(user_id)
+    user = row.user
+    if user.id == current_user.id:
+        return _activation_answer(
+            row, _("Change your own password from your account (Change password)."), ok=False
+        )
+    password = one_time_password()
+    user.password_hash = hash_password(password)
+    user.password_changed_at = clock.now()
+    user.must_change_password = True
+    revoke_all_sessions(user)
+    audit.record("staff.password_reset", user, detail={"username": user.username})
+    db.session.commit()
+    response = make_response(
+        render_template("core/staff/password_reset.html", user=user, password=password)
+    )
+    # The password is in this page only: keep it out of every cache and the history.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _activation_answer(row: StaffRow, note: str, *, ok: bool = True):

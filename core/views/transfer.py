@@ -37,6 +37,7 @@ from core import audit, exports, htmx, imports, tenancy
 from core.extensions import db
 from core.formdata import takes_files
 from core.models import ImportBatch, User
+from core.plugins.host import host
 from core.residents import PER_PAGE, count_query, filter_from_args, has_buildings
 from core.security import can, requires
 from core.tenancy import current_site, get_or_404
@@ -54,7 +55,7 @@ MIMETYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_MIMETYPE}
 class ImportForm(FlaskForm):
     kind = RadioField(
         _l("The file holds"),
-        choices=[SelectChoice(k, imports.KIND_LABELS[k]) for k in ("residents", "units")],
+        choices=[SelectChoice(k, imports.KIND_LABELS[k]) for k in imports.CORE_KINDS],
         default="residents",
         validators=[InputRequired(_l("Choose what the file holds."))],
     )
@@ -66,11 +67,17 @@ class ImportForm(FlaskForm):
 
 
 def _allowed_kinds() -> list[str]:
-    return [k for k, perm in imports.KIND_PERMISSIONS.items() if can(current_user, perm)]
+    """The kinds of file this user may import here: the core's, and those of the plugins
+    on at this site, each behind its own permission."""
+    offered = imports.on_site(host().enabled_names(current_site()))
+    return [k for k in offered if can(current_user, imports.KIND_PERMISSIONS[k])]
 
 
 def _require_kind(kind: str) -> None:
-    """Refuse (403, audited) an import of ``kind`` to a user without its permission."""
+    """Refuse an import of ``kind``: 404 when the site does not take that kind (its plugin
+    is off), 403 (audited) to a user without its permission."""
+    if kind not in imports.on_site(host().enabled_names(current_site())):
+        abort(404)
     permission = imports.KIND_PERMISSIONS[kind]
     if not can(current_user, permission):
         audit.record("access.denied", detail={"permission": permission})
@@ -81,9 +88,7 @@ def _require_kind(kind: str) -> None:
 def _import_form() -> ImportForm:
     form = ImportForm()
     allowed = _allowed_kinds()
-    form.kind.choices = [
-        SelectChoice(k, imports.KIND_LABELS[k]) for k in ("residents", "units") if k in allowed
-    ]
+    form.kind.choices = [SelectChoice(k, imports.KIND_LABELS[k]) for k in allowed]
     return form
 
 
@@ -162,12 +167,13 @@ def upload():
     return _index(form), 422
 
 
-@bp.route("/imports/template-<any(residents, units):kind>.<any(csv, xlsx):fmt>")
+@bp.route("/imports/template-<kind>.<any(csv, xlsx):fmt>")
 @requires("residents.edit")
 def template(kind: str, fmt: str):
+    _require_kind(kind)
     data = imports.template_csv(kind) if fmt == "csv" else imports.template_xlsx(kind)
     response = Response(data, mimetype=MIMETYPES[fmt])
-    name = f"butler-{kind}-template.{fmt}"
+    name = f"butler-{kind.replace('.', '-')}-template.{fmt}"
     response.headers.set("Content-Disposition", "attachment", filename=name)
     return response
 

@@ -83,13 +83,19 @@ def _page(butler: User, day: date, form: RemarkForm | None = None, status: int =
     own = butler.id == current_user.id
     if form is None and own:
         form = RemarkForm(body=remark.body if remark else "")
+    entries = worklog.entries(site, butler, day)
+    # Hours and minutes are the same digits in every language: written directly, each
+    # line skips Babel's date formatter (the page's main cost with a full day of work).
+    zone = clock.zone(site)
+    times = [e.time.astimezone(zone).strftime("%H:%M") if e.time else "" for e in entries]
     return (
         render_template(
             "core/worklog.html",
             butler=butler,
             day=day,
             today=clock.today(site),
-            entries=worklog.entries(site, butler, day),
+            entries=entries,
+            times=times,
             remark=remark,
             form=form if own else None,
             before=(day - timedelta(days=1)).isoformat(),

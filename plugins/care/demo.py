@@ -4,13 +4,11 @@ period, parcels held (one too long) and handed over, a special-care case with it
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 from datetime import datetime, timedelta
 
 from werkzeug.datastructures import FileStorage
 
-from core import clock, tenancy, uploads
+from core import clock, signatures, tenancy, uploads
 from core.extensions import db
 from core.models import Membership, Occupancy, Site, Unit, User
 from plugins.care import rules
@@ -29,25 +27,7 @@ DEMO_CARRIER = "SF Express 順豐"
 
 def signature_png(width: int = 120, height: int = 40) -> bytes:
     """A small RGBA PNG with a black stroke across it: a signature for demo and tests."""
-    rows = []
-    for y in range(height):
-        row = bytearray(width * 4)
-        if y == height // 2:
-            for x in range(10, width - 10):
-                row[x * 4 : x * 4 + 4] = b"\x00\x00\x00\xff"
-        rows.append(b"\x00" + bytes(row))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
-        + chunk(b"IEND", b"")
-    )
+    return signatures.sample_png(width, height)
 
 
 def _staff(site: Site) -> User | None:

@@ -235,6 +235,16 @@ class CareParcel(SiteOwned, db.Model):
         Index(
             "ix_care_parcel_site_id_handed_at_received_at", "site_id", "handed_at", "received_at"
         ),
+        # The butler's work log: the parcels one person signed in, or handed over, that day.
+        Index(
+            "ix_care_parcel_site_id_received_by_id_received_at",
+            "site_id",
+            "received_by_id",
+            "received_at",
+        ),
+        Index(
+            "ix_care_parcel_site_id_handed_by_id_handed_at", "site_id", "handed_by_id", "handed_at"
+        ),
         Index("ix_care_parcel_site_id_unit_id", "site_id", "unit_id"),
     )
 

@@ -6,11 +6,7 @@ Usable outside a request (jobs, hooks): every function takes the site.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import io
-import struct
-import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -20,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
-from core import clock, outbox, tenancy, uploads
+from core import clock, outbox, signatures, tenancy, uploads
 from core.buildings import looked_after
 from core.extensions import db
 from core.models import Building, Occupancy, OutboxMessage, Resident, Site, Unit, User
@@ -43,8 +39,6 @@ NAME = "care"
 WEEK = 7
 # Who reads every special-care record of the site; a butler reads their buildings' only.
 SEES_ALL_CASES = frozenset({"manager", "assistant"})
-SIGNATURE_PREFIX = "data:image/png;base64,"
-SIGNATURE_MAX_BYTES = 200_000
 
 
 class Refused(Exception):
@@ -536,44 +530,13 @@ def tell(site: Site, parcel: CareParcel, how: str, user: User) -> bool:
 
 def signature_png(data_url: str) -> bytes:
     """The PNG a signature pad sent, checked: a PNG data URL, not too large, with ink on it."""
-    if not data_url or not data_url.startswith(SIGNATURE_PREFIX):
-        raise Refused(_("Ask the receiver to sign on the screen."), "signature")
     try:
-        data = base64.b64decode(data_url[len(SIGNATURE_PREFIX) :], validate=True)
-    except (binascii.Error, ValueError):
-        raise Refused(
-            _("The signature could not be read; ask for it again."), "signature"
-        ) from None
-    if len(data) > SIGNATURE_MAX_BYTES:
-        raise Refused(_("The signature could not be read; ask for it again."), "signature")
-    if not _has_ink(data):
-        raise Refused(_("Ask the receiver to sign on the screen."), "signature")
-    return data
-
-
-def _has_ink(data: bytes) -> bool:
-    """True when ``data`` is an 8-bit RGBA PNG (what a canvas gives) with a pixel that is
-    not fully transparent black. Filtered rows of an all-zero image are all zero, so the
-    raw stream tells without unfiltering."""
-    if data[:8] != b"\x89PNG\r\n\x1a\n" or len(data) < 33 or data[12:16] != b"IHDR":
-        return False
-    width, height, depth, colour = struct.unpack(">IIBB", data[16:26])
-    if depth != 8 or colour != 6 or not (20 <= width <= 4000 and 10 <= height <= 4000):
-        return False
-    chunks, at = [], 8
-    while at + 8 <= len(data):
-        (length,) = struct.unpack(">I", data[at : at + 4])
-        if data[at + 4 : at + 8] == b"IDAT":
-            chunks.append(data[at + 8 : at + 8 + length])
-        at += 12 + length
-    try:
-        raw = zlib.decompressobj().decompress(b"".join(chunks), (width * 4 + 1) * height + 1)
-    except zlib.error:
-        return False
-    stride = width * 4 + 1
-    if len(raw) < stride * height:
-        return False
-    return any(raw[row * stride + 1 : (row + 1) * stride].strip(b"\x00") for row in range(height))
+        return signatures.png_of(data_url)
+    except signatures.Unsigned as unsigned:
+        if unsigned.unreadable:
+            message = _("The signature could not be read; ask for it again.")
+            raise Refused(message, "signature") from None
+        raise Refused(_("Ask the receiver to sign on the screen."), "signature") from None
 
 
 def hand_over(site: Site, parcel: CareParcel, to: str, signature: str, user: User) -> None:

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from core.plugins import hookimpl
 from core.plugins.api import (
     Cadence,
+    ImportKind,
     Job,
     NavItem,
     Panel,
@@ -71,6 +72,21 @@ def butler_permissions():
             _l("See the collection rate and the Monday report"),
             MANAGERS_AND_ASSISTANTS,
         ),
+    ]
+
+
+@hookimpl
+def butler_import_kinds():
+    from plugins.fees.imports import COLUMNS, KIND, BillRows
+
+    return [
+        ImportKind(
+            KIND,
+            _l("Bills (from the accounting system)"),
+            COLUMNS,
+            BillRows,
+            f"{NAME}.manage",
+        )
     ]
 
 

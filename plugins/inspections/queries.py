@@ -75,7 +75,9 @@ def day_items(site: Site, user: User, day: date, now: datetime) -> list[DayItem]
 def work_log(site: Site, butler: User, day: date) -> list[WorkLogEntry]:
     start, end = clock.day_bounds(site, day)
     lines = []
-    for round_ in rules.rounds_walked(site, butler, start, end):
+    rounds = rules.rounds_walked(site, butler, start, end)
+    codes = rules.building_codes(site, {r.building_id for r in rounds})
+    for round_ in rounds:
         kind = labels.ROUND_KIND_LABELS[round_.kind]
         detail = round_.participants if round_.kind == "joint" else ""
         lines.append(
@@ -83,7 +85,11 @@ def work_log(site: Site, butler: User, day: date) -> list[WorkLogEntry]:
                 key=f"inspections.round.{round_.id}",
                 time=round_.completed_at,
                 kind=kind,
-                title=_("%(kind)s of %(building)s", kind=kind, building=_code(round_.building_id)),
+                title=_(
+                    "%(kind)s of %(building)s",
+                    kind=kind,
+                    building=codes.get(round_.building_id, ""),
+                ),
                 url=url_for("inspections.show", round_id=round_.id),
                 detail=detail,
                 outcome=_(
@@ -117,11 +123,3 @@ def work_log(site: Site, butler: User, day: date) -> list[WorkLogEntry]:
             )
         )
     return lines
-
-
-def _code(building_id: int) -> str:
-    from core.extensions import db
-    from core.models import Building
-
-    building = db.session.get(Building, building_id)
-    return building.code if building else ""

@@ -650,17 +650,37 @@ def assistants_of(site: Site) -> list[User]:
 
 
 def rounds_walked(site: Site, butler: User, start: datetime, end: datetime):
+    """The rounds ``butler`` completed from ``start`` to ``end``. A round is dated the day
+    it started, at most a day before it was completed: the day narrows the index range
+    to those days instead of the butler's whole year of rounds."""
+    zone = clock.zone(site)
+    first = start.astimezone(zone).date() - timedelta(days=1)
+    last = end.astimezone(zone).date()
     return list(
         db.session.scalars(
             tenancy.select(R, site=site)
             .where(
                 R.butler_id == butler.id,
+                R.day >= first,
+                R.day <= last,
                 R.completed_at >= start,
                 R.completed_at < end,
             )
             .order_by(R.completed_at)
         )
     )
+
+
+def building_codes(site: Site, building_ids: set[int]) -> dict[int, str]:
+    """The codes of these buildings of ``site``, in one query."""
+    if not building_ids:
+        return {}
+    found = db.session.execute(
+        tenancy.select(Building, Building.id, Building.code, site=site).where(
+            Building.id.in_(building_ids)
+        )
+    )
+    return dict(found.all())
 
 
 def findings_raised(site: Site, butler: User, start: datetime, end: datetime):

@@ -156,7 +156,11 @@ class ServiceDeskEvent(SiteOwned, db.Model):
     """One step of a request's timeline: what was done, when, by whom."""
 
     __tablename__ = "service_desk_event"
-    __table_args__ = (Index("ix_service_desk_event_site_id_request_id", "site_id", "request_id"),)
+    __table_args__ = (
+        Index("ix_service_desk_event_site_id_request_id", "site_id", "request_id"),
+        # The butler's work log: one person's steps of one day.
+        Index("ix_service_desk_event_site_id_user_id_at", "site_id", "user_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("service_desk_request.id"))

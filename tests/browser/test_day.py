@@ -15,7 +15,7 @@ from core.models import Building, PluginEnablement, Resident, Site, User
 from plugins.events.models import Event
 from plugins.service_desk import rules as service_desk
 from plugins.service_desk.models import ServiceDeskCategory
-from tests.browser.conftest import Butler, LiveServer, Screenshots
+from tests.browser.conftest import Butler, LiveServer, Screenshots, nav_to
 from tests.browser.test_offline import log_in
 from tests.browser.test_service_desk import _service_desk_on
 
@@ -67,7 +67,7 @@ def test_the_butlers_day_lists_two_plugins_work_and_ticks_in_place(
 ) -> None:
     event_id = _a_day_of_work(live_server, butler)
     log_in(page, butler)
-    page.get_by_role("link", name="Today").first.click()
+    nav_to(page, "Today")
     expect(page.get_by_role("heading", name=re.compile("^Today"), level=1)).to_be_visible()
 
     items = page.locator(".day-items > li")

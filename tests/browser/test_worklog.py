@@ -17,7 +17,7 @@ from core.extensions import db
 from core.models import Building, Resident, Site, User
 from plugins.service_desk import rules as service_desk
 from plugins.service_desk.models import ServiceDeskCategory
-from tests.browser.conftest import ARTIFACTS, Butler, LiveServer, Screenshots
+from tests.browser.conftest import ARTIFACTS, Butler, LiveServer, Screenshots, nav_to
 from tests.browser.test_offline import log_in
 from tests.browser.test_service_desk import _service_desk_on
 
@@ -61,7 +61,7 @@ def test_the_butler_writes_the_days_remarks_and_prints_the_log(
         pytest.fail("poppler-utils is needed (make chromium installs it)")
     _a_request_logged_by(live_server, butler)
     log_in(page, butler)
-    page.get_by_role("link", name="Today").first.click()
+    nav_to(page, "Today")
     page.get_by_role("link", name="My work log for today").click()
     expect(
         page.get_by_role("heading", name=re.compile("^Work log of Chan Tai Man"))

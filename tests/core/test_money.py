@@ -117,3 +117,32 @@ def test_the_money_filter_shows_amounts_through_core_money(app):
     with app.test_request_context():
         assert app.jinja_env.filters["money"](128050, "HKD") == money.show(128050, "HKD")
         assert app.jinja_env.filters["money"](9990, "CNY") == "CN¥99.90"
+
+
+@pytest.mark.parametrize("locale_name", ["en", "zh_Hant", "zh_Hans", "en_IN", "de_CH", "fr"])
+@pytest.mark.parametrize("currency", ["HKD", "CNY", "JPY", "EUR"])
+def test_every_amount_reads_as_babel_writes_it_in_each_locale(locale_name, currency):
+    """Lists show hundreds of amounts, so ``show`` and ``formatter`` write them without
+    Babel's pattern machinery; the text must still be Babel's, to the character, for any
+    amount, sign and number of decimals (India's lakh grouping keeps Babel's own)."""
+    import random
+
+    from babel import Locale
+    from babel.numbers import format_currency
+
+    quick = money._make_layout(locale_name, currency)
+    places = money.exponent(currency)
+    rng = random.Random(f"{locale_name}-{currency}")
+    amounts = [
+        0,
+        5,
+        -5,
+        10**places,
+        999_999_999_99,
+        *(rng.randint(-(10**11), 10**11) for _ in range(300)),
+    ]
+    for minor in amounts:
+        expected = format_currency(
+            Decimal(minor).scaleb(-places), currency, locale=Locale.parse(locale_name)
+        )
+        assert quick(minor) == expected, (locale_name, currency, minor)

@@ -104,6 +104,32 @@ def test_hook_butler_migration_dirs(app):
     )
 
 
+def test_hook_butler_import_kinds(app, client, make, tmp_path):
+    from tests.core.test_imports import run
+
+    app.config["BUTLER_IMPORT_DIR"] = str(tmp_path)
+    on, off = site_with_example(make), site_with_example(make, enabled=False)
+    user = make.user(role="manager", site=on, username="mia")
+    make.membership(user, off, "manager")
+    login(client, "mia")
+    assert 'value="example.notes"' in client.get(f"/s/{on.slug}/imports/").get_data(as_text=True)
+    assert 'value="example.notes"' not in client.get(f"/s/{off.slug}/imports/").get_data(
+        as_text=True
+    )
+    _ident, fragment = run(
+        client, on, "notes.csv", b"text\nLikes tea\nAway in June\n", "example.notes"
+    )
+    assert "Imported" in fragment
+    with app.app_context():
+        texts = db.session.scalars(
+            select(example_plugin.ExampleNote.text).where(
+                example_plugin.ExampleNote.site_id == on.id
+            )
+        ).all()
+    assert sorted(texts) == ["Away in June", "Likes tea"]
+    app.config.pop("BUTLER_IMPORT_DIR")
+
+
 def test_hook_butler_outbox_channels(app):
     assert "pigeon" in app.extensions["butler.plugins"].channels
 

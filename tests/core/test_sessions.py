@@ -214,7 +214,9 @@ def turn_on_second_factor(client) -> tuple[str, list[str]]:
     with client.session_transaction() as cookie:
         secret = cookie["totp_setup"]
     assert "<svg" in page.get_data(as_text=True)  # the QR code, inline
-    done = client.post("/account/second-factor", data={"code": pyotp.TOTP(secret).now()})
+    done = client.post(
+        "/account/second-factor", data={"code": pyotp.TOTP(secret).at(core_clock.now())}
+    )
     assert done.status_code == 200
     html = done.get_data(as_text=True)
     codes = [part.split("</code>")[0] for part in html.split("<code>")[1:]]
@@ -222,21 +224,30 @@ def turn_on_second_factor(client) -> tuple[str, list[str]]:
     return secret, codes
 
 
-def test_a_manager_turns_on_the_second_factor_and_must_give_a_code(app, client, make):
+def test_a_manager_turns_on_the_second_factor_and_must_give_a_code(app, client, make, clock):
     site = make.site()
     make.user(role="manager", site=site, username="mia")
+    clock.set(core_clock.now())
     login(client, "mia")
     secret, _ = turn_on_second_factor(client)
     client.post("/logout")
+    clock.advance(seconds=30)  # the code that turned it on is spent: the app shows the next
     step = login(client, "mia")
     assert step.headers["Location"] == "/login/second-factor"
     assert client.get(f"/s/{site.slug}/").status_code == 302  # not logged in yet
     wrong = client.post("/login/second-factor", data={"code": "000000"})
     assert wrong.status_code == 422
     assert "This code is not right" in wrong.get_data(as_text=True)
-    right = client.post("/login/second-factor", data={"code": pyotp.TOTP(secret).now()})
+    code = pyotp.TOTP(secret).at(core_clock.now())
+    right = client.post("/login/second-factor", data={"code": code})
     assert right.status_code == 302
     assert client.get(f"/s/{site.slug}/").status_code == 200
+    # Someone who saw the code over her shoulder cannot use it again, even at once.
+    thief = app.test_client()
+    assert login(thief, "mia").headers["Location"] == "/login/second-factor"
+    replayed = thief.post("/login/second-factor", data={"code": code})
+    assert replayed.status_code == 422
+    assert thief.get(f"/s/{site.slug}/").status_code == 302
 
 
 def test_a_recovery_code_works_once(app, client, make):
@@ -258,6 +269,25 @@ def test_a_recovery_code_works_once(app, client, make):
         )
         actions = db.session.scalars(select(AuditLog.action)).all()
         assert "login.recovery_code_used" in actions
+        # Kept as salted argon2id hashes, like passwords: a stolen table gives nothing away.
+        hashes = db.session.scalars(select(RecoveryCode.code_hash)).all()
+        assert len(hashes) == 10 and all(h.startswith("$argon2id$") for h in hashes)
+        assert not any(codes[0].replace("-", "") in h for h in hashes)
+
+
+def test_a_recovery_code_kept_before_argon2_still_works_once(app, client, make):
+    import hashlib
+
+    site = make.site()
+    mia = make.user(role="manager", site=site, username="mia")
+    make.update(mia, totp_secret=pyotp.random_base32(), totp_enabled_at=core_clock.now())
+    old = "a1b2c-3d4e5"
+    make._save(RecoveryCode(user_id=mia.id, code_hash=hashlib.sha256(b"a1b2c3d4e5").hexdigest()))
+    login(client, "mia")
+    assert client.post("/login/second-factor", data={"code": old.upper()}).status_code == 302
+    client.post("/logout")
+    login(client, "mia")
+    assert client.post("/login/second-factor", data={"code": old}).status_code == 422
 
 
 def test_the_second_step_cannot_be_skipped_or_reused_after_logout(app, client, make):

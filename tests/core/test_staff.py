@@ -138,7 +138,64 @@ def test_org_admin_creates_a_butler_whose_one_time_password_works_once(app, clie
 
     other = app.test_client()
     assert login(other, "ben.wong", password).status_code == 302
+    # The one-time password opens one page: Change password.
+    first = other.get(f"/s/{site.slug}/")
+    assert first.status_code == 303 and first.location.endswith("/account/password")
+    chosen = {
+        "current_password": password,
+        "new_password": "harbour-tea-9",
+        "confirm": "harbour-tea-9",
+    }
+    assert other.post("/account/password", data=chosen).status_code == 302
     assert other.get(f"/s/{site.slug}/").status_code == 200
+    assert login(app.test_client(), "ben.wong", password).status_code == 422  # used up
+
+
+def test_a_lost_password_is_reset_to_a_one_time_one_that_must_be_changed(app, client, make):
+    site, _ = admin_site(make)
+    ben = make.user(site=site, username="ben", display_name="Ben Wong")
+    phone = app.test_client()
+    assert login(phone, "ben").status_code == 302
+    login(client, "alice")
+    listed = text(client.get(staff_url(site)))
+    assert "Reset password" in listed
+    reset = client.post(staff_url(site, f"{ben.id}/password"))
+    assert reset.status_code == 200 and "no-store" in reset.headers["Cache-Control"]
+    html = text(reset)
+    assert "Ben Wong has a one-time password" in html
+    password = one_time_password(html)
+    # Ben's phone is logged out; the old password no longer works.
+    assert phone.get(f"/s/{site.slug}/").status_code == 302
+    assert login(app.test_client(), "ben").status_code == 422
+    (record,) = audit_actions(app, "staff.password_reset")
+    assert record.object_id == ben.id and password not in record.detail
+    # The next login may only choose a new password, then works as before.
+    fresh = app.test_client()
+    assert login(fresh, "ben", password).status_code == 302
+    assert fresh.get(f"/s/{site.slug}/residents/").status_code == 303
+    assert fresh.get("/account/password").status_code == 200
+    chosen = {
+        "current_password": password,
+        "new_password": "kowloon-rain-7",
+        "confirm": "kowloon-rain-7",
+    }
+    assert fresh.post("/account/password", data=chosen).status_code == 302
+    assert fresh.get(f"/s/{site.slug}/").status_code == 200
+
+
+def test_resetting_needs_the_staff_permission_and_not_oneself(app, client, make):
+    site, _org = admin_site(make)
+    alice = load_user(app, "alice")
+    make.user(site=site, role="manager", username="mia")
+    login(client, "mia")
+    assert client.post(staff_url(site, f"{alice.id}/password")).status_code == 403
+    client.post("/logout")
+    login(client, "alice")
+    refused = client.post(staff_url(site, f"{alice.id}/password"), headers={"HX-Request": "true"})
+    assert refused.status_code == 422
+    assert "Change your own password from your account" in text(refused)
+    other_company = make.user(site=make.site(), username="zed")
+    assert client.post(staff_url(site, f"{other_company.id}/password")).status_code == 404
 
 
 def test_a_taken_username_is_refused_next_to_the_field_and_nothing_is_written(app, client, make):

@@ -110,9 +110,7 @@ def test_the_butler_writes_remarks_and_a_too_long_remark_is_refused(app, client,
     with app.app_context():
         rows = db.session.scalars(select(WorkLogRemark)).all()
         assert [r.body for r in rows] == ["Tower 1 roof door left open: told security"]
-        assert db.session.scalar(
-            select(AuditLog).where(AuditLog.action == "worklog.remarks_saved")
-        )
+        assert db.session.scalar(select(AuditLog).where(AuditLog.action == "worklog.remarks_saved"))
 
 
 def test_a_manager_reads_every_butlers_log_and_a_butler_only_their_own(app, client, estate):

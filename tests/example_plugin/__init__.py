@@ -17,6 +17,7 @@ from core.plugins import hookimpl
 from core.plugins.api import (
     Channel,
     DayItem,
+    ImportKind,
     NavItem,
     Panel,
     Permission,
@@ -84,6 +85,14 @@ def butler_translation_dirs():
 @hookimpl
 def butler_migration_dirs():
     return [HERE / "migrations"]
+
+
+@hookimpl
+def butler_import_kinds():
+    from core.imports import Column
+
+    text = Column("text", labels.NOTE, labels.NOTE, "Likes tea", True)
+    return [ImportKind("example.notes", labels.LABEL, (text,), rules.NoteRows, "example.edit")]
 
 
 @hookimpl

@@ -25,3 +25,28 @@ def matching(site: Site, query: str) -> list[ExampleNote]:
     return db.session.scalars(
         select(ExampleNote).where(ExampleNote.site_id == site.id, ExampleNote.text.contains(query))
     ).all()
+
+
+class NoteRows:
+    """The rows of a notes file for the core's import page: one note per row."""
+
+    def __init__(self, site: Site, table, *, writing: bool = False) -> None:
+        self.site, self.table = site, table
+
+    def check(self, start: int, end: int):
+        from core.imports import RowReader
+        from core.imports.values import text_cell
+
+        problems, records = [], []
+        for index in range(start, end):
+            number, cells = self.table.record(index)
+            reader = RowReader(number, cells, self.table.headers)
+            text = reader.get("text", text_cell, required=True, limit=TEXT_LIMIT)
+            problems.extend(reader.problems)
+            if text is not None:
+                records.append(text)
+        return problems, records
+
+    def write(self, records, batch, user) -> tuple[int, int]:
+        db.session.add_all(ExampleNote(site_id=self.site.id, text=text) for text in records)
+        return len(records), 0

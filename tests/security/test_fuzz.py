@@ -448,7 +448,7 @@ def _with_second_factor(s: Setting, client: FlaskClient) -> None:
 
 
 def _current_code(s: Setting) -> dict[str, Any]:
-    return {"code": pyotp.TOTP(s.notes["secret"]).now()}
+    return {"code": pyotp.TOTP(s.notes["secret"]).at(core_clock.now())}
 
 
 def _another_unit(s: Setting, client: FlaskClient) -> None:
@@ -647,6 +647,7 @@ FORMS: dict[str, Form] = {
     "staff.roles": Form(fields_of(RolesForm), lambda s: {"roles": ["butler", "front_desk"]}),
     "staff.deactivate": Form({}),
     "staff.reactivate": Form({}),
+    "staff.reset_password": Form({}),
     # Handing in the month's pack takes no field: the month is in the URL.
     "handin.submit": Form({}, start=log_in_as("butler")),
     "today.write_note": Form(

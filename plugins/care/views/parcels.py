@@ -4,9 +4,8 @@ register from sign-in to hand-over with the receiver's signature."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func
@@ -26,7 +25,6 @@ from plugins.care.models import CareAway, CareParcel
 from plugins.care.views.base import RECENT_DAYS, bp, page
 
 NAME = "care"
-SIGNATURE_JS = Path(__file__).resolve().parent.parent / "static" / "signature.js"
 PER_PAGE = 30  # parcels held, oldest first
 RECENT_LIMIT = 10  # handed over lately
 
@@ -341,12 +339,3 @@ def parcel_signature(parcel_id: int):
     if not parcel.signature_key:
         abort(404)
     return uploads.send(parcel.signature_key)
-
-
-@bp.route("/signature.js")
-@requires("care.parcels")
-def signature_js():
-    """The signature pad's script (served here: the core's static folder is not ours)."""
-    response = Response(SIGNATURE_JS.read_bytes(), mimetype="text/javascript")
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response

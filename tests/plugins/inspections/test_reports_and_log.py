@@ -15,14 +15,16 @@ from plugins.inspections import rules
 from plugins.inspections.reports import butler_sheet, median, month_figures, percentile
 
 
-def _walk(app, estate, findings=(), close_after=None, at=None) -> int:
-    """A round of T1 walked by Ben now: every item OK but ``findings`` (index → note)."""
+def _walk(app, estate, findings=(), close_after=None, at=None, building=None) -> int:
+    """A round of T1 (or ``building``) walked by Ben now: every item OK but ``findings``
+    (index → note)."""
+    building = building or estate.t1
     with app.app_context():
         site = db.session.get(Site, estate.site.id)
         butler = db.session.get(User, estate.butler.id)
         now = at or core_clock.now()
-        round_ = rules.start_round(site, db.session.get(Building, estate.t1.id), butler, now)
-        points = rules.checkpoints_of(site, estate.t1.id)
+        round_ = rules.start_round(site, db.session.get(Building, building.id), butler, now)
+        points = rules.checkpoints_of(site, building.id)
         notes = dict(findings)
         for index, item in enumerate(rules.items_for(site, round_, [p.id for p in points])):
             note = notes.get(index)
@@ -86,6 +88,22 @@ def test_the_work_log_lists_the_days_rounds_requests_and_visits(
         f"/s/{estate.site.slug}/log/{estate.day.isoformat()}?butler={estate.butler.id}"
     ).text
     assert "Round of T1" in read and "12 OK, 1 findings" in read
+
+
+def test_the_work_log_reads_the_same_statements_for_one_round_or_many(app, client, auth, estate):
+    """A butler walking every building twice a day must not make the log slower to open:
+    the buildings' codes are read in one query, whatever the number of rounds."""
+    from tests.core.test_staff import count_statements
+
+    url = f"/s/{estate.site.slug}/log/{estate.day.isoformat()}"
+    _walk(app, estate)
+    auth.login("ben")
+    one = count_statements(app, client, url)
+    _walk(app, estate, building=estate.t2)
+    _walk(app, estate, building=estate.t2, at=core_clock.now() + timedelta(hours=6))
+    many = count_statements(app, client, url)
+    assert "Round of T2" in client.get(url).text
+    assert many == one
 
 
 def test_a_joint_walk_and_a_closed_finding_are_on_the_log(app, client, auth, estate):

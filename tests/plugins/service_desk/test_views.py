@@ -187,9 +187,7 @@ def test_lists_show_awaiting_callback_by_building_and_category(app, butler, esta
     ).get_data(as_text=True)
 
 
-def test_a_filtered_list_names_its_filters_and_each_chip_takes_one_away(
-    app, butler, estate, clock
-):
+def test_a_filtered_list_names_its_filters_and_each_chip_takes_one_away(app, butler, estate, clock):
     clock.set(T0)
     request_id = _new_id(_log(butler, estate))
     query = f"view=all&building={estate.tower.id}&category={estate.plumbing.id}"

@@ -1,6 +1,7 @@
-/* The signature pad of a parcel's hand-over: a finger (or a mouse) draws on the canvas,
-   and the drawing goes with the form as a PNG data URL in the hidden "signature" field.
-   The canvas stays transparent where nothing is drawn: the server looks for ink. */
+/* A signature pad: a finger (or a mouse) draws on the canvas #signature-pad, and the
+   drawing goes with the form as a PNG data URL in the hidden field #signature; the button
+   #signature-clear wipes it. The canvas stays transparent where nothing is drawn: the
+   server looks for ink (core/signatures.py). */
 (function () {
   "use strict";
 
