@@ -17,4 +17,5 @@ FIRST_PARTY: tuple[str, ...] = (
     "plugins.care",
     "plugins.inspections",
     "plugins.handover",
+    "plugins.maintenance",
 )

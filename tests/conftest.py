@@ -34,6 +34,8 @@ pytest_plugins = [
     "tests.plugins.housekeeping.fuzz",
     "tests.plugins.inspections.world",
     "tests.plugins.inspections.fuzz",
+    "tests.plugins.maintenance.world",
+    "tests.plugins.maintenance.fuzz",
     "tests.plugins.paid_services.world",
     "tests.plugins.paid_services.fuzz",
     "tests.plugins.service_desk.world",

@@ -23,6 +23,7 @@ from core.extensions import db
 from core.formdata import takes_files
 from core.forms import staff_choices
 from core.models import Building, Occupancy, Resident, Unit, User
+from core.plugins.host import host
 from core.residents import ResidentFilter, has_buildings
 from core.residents import rows_query as resident_rows
 from core.security import can, requires
@@ -315,9 +316,19 @@ def _page(item: ServiceDeskRequest, status: int = 200, message: str | None = Non
         message=message,
         can_handle=can(current_user, "service_desk.handle"),
         can_sign_off=can(current_user, "service_desk.sign_off"),
+        register_contractors=_register_contractors(site),
         **_forms(item, **failed),
         **_labels(),
     ), status
+
+
+def _register_contractors(site) -> list[str]:
+    """The contractors of the maintenance plugin's register, offered when it is on here."""
+    if not host().is_enabled(site, "maintenance"):
+        return []
+    from plugins.maintenance.rules import contractor_names  # only when that plugin is on
+
+    return contractor_names(site)
 
 
 def _request(request_id: int) -> ServiceDeskRequest:
