@@ -89,3 +89,11 @@ SHIFT_LABELS = {
     "afternoon": _l("Afternoon shift, until 23:00"),
     "night": _l("Night shift, until 07:00"),
 }
+PRIORITY_LABELS = {"urgent": _l("Urgent"), "normal": _l("Normal"), "low": _l("Can wait")}
+REQUEST_KIND_LABELS = {"request": _l("Request"), "complaint": _l("Complaint")}
+SATISFACTION_LABELS = {
+    "satisfied": _l("Satisfied"),
+    "neutral": _l("Neither"),
+    "unsatisfied": _l("Not satisfied"),
+}
+LOST_STATE_LABELS = {"kept": _l("Kept"), "claimed": _l("Claimed"), "disposed": _l("Disposed of")}

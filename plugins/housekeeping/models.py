@@ -64,6 +64,10 @@ class HousekeepingRoom(SiteOwned, db.Model):
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Set by the front desk (a guest waiting): the room comes first on its attendant's
+    # list until it is cleaned.
+    rush_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rush_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     unit: Mapped[Unit] = relationship()
 
@@ -507,6 +511,169 @@ class HousekeepingEvaluation(SiteOwned, db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
+# --- Work orders, guest requests, lost and found ------------------------------------------
+
+PRIORITIES = ("urgent", "normal", "low")
+REQUEST_KINDS = ("request", "complaint")
+SATISFACTION = ("satisfied", "neutral", "unsatisfied")
+LOST_STATES = ("kept", "claimed", "disposed")
+
+
+class HousekeepingWorkOrder(SiteOwned, db.Model):
+    """A repair for engineering, reported from a room or a public area.
+
+    ``block_id`` is the out-of-order block it put on its room: the block ends (and the
+    room goes back to vacant dirty) when engineering closes the order, not before.
+    """
+
+    __tablename__ = "housekeeping_work_order"
+    __table_args__ = (
+        CheckConstraint(_in("priority", PRIORITIES), name="priority"),
+        CheckConstraint("unit_id IS NOT NULL OR place <> ''", name="where"),
+        Index("ix_housekeeping_work_order_site_id_closed_at", "site_id", "closed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    place: Mapped[str] = mapped_column(String(120), default="")
+    problem: Mapped[str] = mapped_column(String(300))
+    priority: Mapped[str] = mapped_column(String(10), default="normal")
+    photo_key: Mapped[str | None] = mapped_column(String(80))
+    block_id: Mapped[int | None] = mapped_column(ForeignKey("housekeeping_block.id"))
+    reported_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    engineer: Mapped[str] = mapped_column(String(120), default="")
+    work_done: Mapped[str] = mapped_column(String(300), default="")
+
+    unit: Mapped[Unit | None] = relationship()
+    reported_by: Mapped[User] = relationship(foreign_keys=[reported_by_id])
+
+
+class HousekeepingGuestRequest(SiteOwned, db.Model):
+    """A guest's request (more towels) or complaint, from logged to closed."""
+
+    __tablename__ = "housekeeping_guest_request"
+    __table_args__ = (
+        CheckConstraint(_in("kind", REQUEST_KINDS), name="kind"),
+        CheckConstraint(
+            "satisfaction IS NULL OR " + _in("satisfaction", SATISFACTION), name="satisfaction"
+        ),
+        CheckConstraint("closed_at IS NULL OR satisfaction IS NOT NULL", name="closed_rated"),
+        Index("ix_housekeeping_guest_request_site_id_logged_at", "site_id", "logged_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    kind: Mapped[str] = mapped_column(String(10))
+    what: Mapped[str] = mapped_column(String(300))
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    logged_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    satisfaction: Mapped[str | None] = mapped_column(String(12))
+    outcome: Mapped[str] = mapped_column(String(300), default="")
+
+    unit: Mapped[Unit] = relationship()
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
+
+
+class HousekeepingLostItem(SiteOwned, db.Model):
+    """An item found in a room or an area, kept until claimed or disposed of."""
+
+    __tablename__ = "housekeeping_lost_item"
+    __table_args__ = (
+        CheckConstraint(_in("state", LOST_STATES), name="state"),
+        CheckConstraint(
+            "state <> 'claimed' OR (claimed_by <> '' AND claim_id_seen <> '' AND signed)",
+            name="claimed_signed",
+        ),
+        CheckConstraint("state <> 'disposed' OR disposal_reason <> ''", name="disposed_why"),
+        Index("ix_housekeeping_lost_item_site_id_state", "site_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item: Mapped[str] = mapped_column(String(200))
+    found_where: Mapped[str] = mapped_column(String(120))
+    found_by: Mapped[str] = mapped_column(String(120))
+    found_on: Mapped[date] = mapped_column(Date)
+    kept_at: Mapped[str] = mapped_column(String(120))
+    photo_key: Mapped[str | None] = mapped_column(String(80))
+    state: Mapped[str] = mapped_column(String(10), default="kept")
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    claimed_by: Mapped[str] = mapped_column(String(120), default="")
+    claim_id_seen: Mapped[str] = mapped_column(String(60), default="")
+    signed: Mapped[bool] = mapped_column(Boolean, default=False)
+    disposal_reason: Mapped[str] = mapped_column(String(300), default="")
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+# --- Labour: settings, wage grades, hours worked -----------------------------------------
+
+
+class HousekeepingSetting(SiteOwned, db.Model):
+    """A hotel's choices: how long lost property is kept before it may be disposed of."""
+
+    __tablename__ = "housekeeping_setting"
+    __table_args__ = (
+        UniqueConstraint("site_id"),
+        CheckConstraint("lost_days BETWEEN 1 AND 3650", name="lost_days"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lost_days: Mapped[int] = mapped_column(Integer, default=90)
+
+
+class HousekeepingGrade(SiteOwned, db.Model):
+    """A wage grade (room attendant II…) and its rate per hour, in minor units."""
+
+    __tablename__ = "housekeeping_grade"
+    __table_args__ = (
+        UniqueConstraint("site_id", "name"),
+        CheckConstraint("hourly_rate > 0", name="hourly_rate"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    hourly_rate: Mapped[int] = mapped_column(Integer)
+
+
+class HousekeepingRoomTime(SiteOwned, db.Model):
+    """The minutes a room of a type takes to clean: the standard the hours are held to."""
+
+    __tablename__ = "housekeeping_room_time"
+    __table_args__ = (
+        UniqueConstraint("site_id", "room_type"),
+        CheckConstraint("minutes BETWEEN 1 AND 600", name="minutes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_type: Mapped[str] = mapped_column(String(40))
+    minutes: Mapped[int] = mapped_column(Integer)
+
+
+class HousekeepingShift(SiteOwned, db.Model):
+    """The roster's line: the minutes one member of staff worked on a day, at a grade."""
+
+    __tablename__ = "housekeeping_shift"
+    __table_args__ = (
+        UniqueConstraint("site_id", "user_id", "day"),
+        CheckConstraint("minutes BETWEEN 1 AND 1440", name="minutes"),
+        Index("ix_housekeeping_shift_site_id_day", "site_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    day: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(Integer)
+    grade_id: Mapped[int] = mapped_column(ForeignKey("housekeeping_grade.id"))
+
+    user: Mapped[User] = relationship()
+    grade: Mapped[HousekeepingGrade] = relationship()
+
+
 MODELS = [
     HousekeepingRoom,
     HousekeepingBlock,
@@ -528,4 +695,11 @@ MODELS = [
     HousekeepingMachine,
     HousekeepingDuty,
     HousekeepingEvaluation,
+    HousekeepingWorkOrder,
+    HousekeepingGuestRequest,
+    HousekeepingLostItem,
+    HousekeepingSetting,
+    HousekeepingGrade,
+    HousekeepingRoomTime,
+    HousekeepingShift,
 ]

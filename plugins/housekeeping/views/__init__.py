@@ -8,7 +8,10 @@ bp = Blueprint("housekeeping", __name__, template_folder="../templates")
 
 from plugins.housekeeping.views import (  # noqa: E402, F401
     assignments,
+    engineering,
+    guests,
     keys,
+    labour,
     linen,
     people,
     reports,

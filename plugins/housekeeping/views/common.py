@@ -40,6 +40,9 @@ def change_status(room: HousekeepingRoom, status: str) -> None:
     if room.status != status:
         room.status = status
         room.released_at = None
+    if status not in CLEANED:  # cleaned (or blocked): no longer a rush
+        room.rush_at = None
+        room.rush_by_id = None
     room.changed_at = clock.now()
     room.changed_by_id = current_user.id
 
@@ -104,6 +107,7 @@ def kit(may: dict[str, bool]) -> SimpleNamespace:
             "release": _("Release"),
             "vip": _("VIP"),
             "released": _("Released"),
+            "rush": _("Rush"),
         },
     )
 
@@ -122,6 +126,13 @@ def render(template: str, status: int = 200, **context):
             "linen",
             "linen_manage",
             "evaluate",
+            "work_orders",
+            "close_orders",
+            "rush",
+            "guests",
+            "lost_found",
+            "lost_dispose",
+            "labour",
         )
     }
     return (
