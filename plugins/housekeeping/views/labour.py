@@ -72,6 +72,7 @@ def month_labour(first: date, following: date) -> tuple[LabourMonth, list[dict],
         tenancy.select(
             HousekeepingAssignment, func.coalesce(func.sum(HousekeepingRoomTime.minutes), 0)
         )
+        .select_from(HousekeepingAssignment)
         .join(Unit, Unit.id == HousekeepingAssignment.unit_id)
         .join(
             HousekeepingRoomTime,
