@@ -105,6 +105,16 @@ PERMISSIONS = [
         HOUSEKEEPING_EXECUTIVES | HOUSEKEEPING_ADMINS,
     ),
     Permission(
+        "housekeeping.areas",
+        _l("Add public areas, enter the day's functions and assign public-area attendants"),
+        HOUSEKEEPING_EXECUTIVES | HOUSEKEEPING_ADMINS,
+    ),
+    Permission(
+        "housekeeping.spot_check",
+        _l("Inspect public areas and spot-check rooms and areas at night"),
+        HOTEL_LEADS,
+    ),
+    Permission(
         "housekeeping.reports",
         _l("See housekeeping reports"),
         HOUSEKEEPING_EXECUTIVES | HOUSEKEEPING_ADMINS,
@@ -190,6 +200,7 @@ def butler_nav_items(site, user):
         NavItem(
             _l("Lost and found"), "housekeeping.lost_found", "housekeeping.lost_found", order=27
         ),
+        NavItem(_l("Public areas"), "housekeeping.areas", "housekeeping.view", order=29),
         NavItem(_l("Labour"), "housekeeping.labour", "housekeeping.labour", order=28),
     ]
 

@@ -15,6 +15,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -30,6 +31,7 @@ from core import money
 from core.forms import IntRange
 from core.tenancy import current_site
 from plugins.housekeeping.labels import (
+    AREA_KIND_LABELS,
     BLOCK_LABELS,
     CHECKLIST,
     DEEP_CLEAN_LABELS,
@@ -557,3 +559,56 @@ class ShiftForm(FlaskForm):
         if not 1 <= hundredths <= 2400:
             raise ValidationError(_l("Give hours from 0.01 to 24."))
         self.minutes = round(hundredths * 60 / 100)
+
+
+# --- Public areas ------------------------------------------------------------------------
+
+
+class AreaForm(FlaskForm):
+    name = StringField(
+        _l("Name"), validators=[DataRequired(message=_l("Name the area.")), Length(max=80)]
+    )
+    kind = SelectField(_l("Kind of area"), choices=_choices(AREA_KIND_LABELS))
+    checklist = TextAreaField(
+        _l("Inspection checklist"),
+        description=_l("One item a line."),
+        validators=[DataRequired(message=_l("Give at least one item to check.")), Length(max=2000)],
+    )
+
+
+class AreaAttendantForm(FlaskForm):
+    attendant_id = SelectField(_l("Public-area attendant"), coerce=int, validate_choice=True)
+
+
+class FunctionForm(FlaskForm):
+    day = DateField(_l("Day"), validators=[InputRequired(message=_l("Give the day."))])
+    area_id = SelectField(
+        _l("Area"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose the area."))],
+        render_kw={"required": False},
+    )
+    name = StringField(
+        _l("Function"),
+        validators=[DataRequired(message=_l("Name the function.")), Length(max=120)],
+    )
+    starts_at = TimeField(_l("Starts"), validators=[InputRequired(message=_l("Give the time."))])
+    ends_at = TimeField(_l("Ends"), validators=[InputRequired(message=_l("Give the time."))])
+    covers = IntegerField(
+        _l("Covers"),
+        validators=[
+            InputRequired(message=_l("Give a number from 0 to 5000.")),
+            IntRange(0, 5000, _l("Give a number from 0 to 5000.")),
+        ],
+    )
+
+    def validate_ends_at(self, field) -> None:
+        if self.starts_at.data and field.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("A function ends after it starts."))
+
+
+class SpotCheckForm(FlaskForm):
+    """The checklist's boxes are added by the view: one per item, ``item_<n>``."""
+
+    night = BooleanField(_l("Night-shift spot check"))
+    findings = TextAreaField(_l("Findings"), validators=[Optional(), Length(max=500)])

@@ -97,3 +97,12 @@ SATISFACTION_LABELS = {
     "unsatisfied": _l("Not satisfied"),
 }
 LOST_STATE_LABELS = {"kept": _l("Kept"), "claimed": _l("Claimed"), "disposed": _l("Disposed of")}
+AREA_KIND_LABELS = {
+    "lobby": _l("Lobby"),
+    "restaurant": _l("Restaurant"),
+    "banquet": _l("Banquet room"),
+    "office": _l("Office"),
+    "back_of_house": _l("Back of house"),
+    "toilet": _l("Toilets"),
+}
+CLEANING_LABELS = {"before": _l("Clean before the function"), "after": _l("Clear down after it")}

@@ -8,7 +8,7 @@ the first time housekeeping writes about the room.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     Boolean,
@@ -18,6 +18,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Time,
     UniqueConstraint,
     text,
 )
@@ -674,6 +675,81 @@ class HousekeepingShift(SiteOwned, db.Model):
     grade: Mapped[HousekeepingGrade] = relationship()
 
 
+# --- Public areas, the day's functions, inspections and night spot checks ------------------
+
+AREA_KINDS = ("lobby", "restaurant", "banquet", "office", "back_of_house", "toilet")
+
+
+class HousekeepingArea(SiteOwned, db.Model):
+    """A public area (lobby, restaurant, banquet room, office, back of house, toilets)
+    with its inspection checklist and the public-area attendant who looks after it."""
+
+    __tablename__ = "housekeeping_area"
+    __table_args__ = (
+        UniqueConstraint("site_id", "name"),
+        CheckConstraint(_in("kind", AREA_KINDS), name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(16))
+    checklist: Mapped[str] = mapped_column(String(2000), default="")  # one item a line
+    attendant_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    attendant: Mapped[User | None] = relationship()
+
+    @property
+    def items(self) -> list[str]:
+        return [line.strip() for line in self.checklist.splitlines() if line.strip()]
+
+
+class HousekeepingFunction(SiteOwned, db.Model):
+    """A function of the day in an area (a wedding lunch in the ballroom): its time and
+    covers decide when the area is cleaned and by how many."""
+
+    __tablename__ = "housekeeping_function"
+    __table_args__ = (
+        CheckConstraint("covers >= 0", name="covers"),
+        CheckConstraint("ends_at > starts_at", name="period"),
+        Index("ix_housekeeping_function_site_id_day", "site_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    area_id: Mapped[int] = mapped_column(ForeignKey("housekeeping_area.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    starts_at: Mapped[time] = mapped_column(Time)
+    ends_at: Mapped[time] = mapped_column(Time)
+    covers: Mapped[int] = mapped_column(Integer, default=0)
+
+    area: Mapped[HousekeepingArea] = relationship()
+
+
+class HousekeepingSpotCheck(SiteOwned, db.Model):
+    """An inspection of a public area or a room against its checklist; at night, a spot
+    check of the night shift. What failed and what was found are kept."""
+
+    __tablename__ = "housekeeping_spot_check"
+    __table_args__ = (
+        CheckConstraint("(unit_id IS NULL) <> (area_id IS NULL)", name="what"),
+        Index("ix_housekeeping_spot_check_site_id_checked_at", "site_id", "checked_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("housekeeping_area.id"))
+    night: Mapped[bool] = mapped_column(Boolean, default=False)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    failed_items: Mapped[str] = mapped_column(String(2000), default="")  # one a line
+    findings: Mapped[str] = mapped_column(String(500), default="")
+    by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    unit: Mapped[Unit | None] = relationship()
+    area: Mapped[HousekeepingArea | None] = relationship()
+    by: Mapped[User] = relationship()
+
+
 MODELS = [
     HousekeepingRoom,
     HousekeepingBlock,
@@ -702,4 +778,7 @@ MODELS = [
     HousekeepingGrade,
     HousekeepingRoomTime,
     HousekeepingShift,
+    HousekeepingArea,
+    HousekeepingFunction,
+    HousekeepingSpotCheck,
 ]

@@ -163,3 +163,40 @@ def labour_month(
         occupied=occupied,
         standard_minutes=standard_minutes,
     )
+
+
+# --- Public areas: the day's cleaning schedule ----------------------------------------------
+
+SET_UP_MINUTES = 60  # an area is cleaned in the hour before its function
+COVERS_PER_ATTENDANT = 100  # one public-area attendant per hundred covers clears down
+
+
+@dataclass(frozen=True)
+class Cleaning:
+    """One cleaning on the day's schedule of public areas."""
+
+    at: time
+    area_id: int
+    kind: str  # "before" a function, "after" it
+    function: str
+    attendants: int
+
+
+def function_cleanings(
+    area_id: int, name: str, starts_at: time, ends_at: time, covers: int
+) -> list[Cleaning]:
+    """A function's cleanings: its area made ready in the hour before it starts, and
+    cleared down when it ends by one attendant per hundred covers (at least one)."""
+    start = datetime.combine(date(2000, 1, 1), starts_at)
+    before = max(start - timedelta(minutes=SET_UP_MINUTES), start.replace(hour=0, minute=0))
+    crew = max(1, -(-covers // COVERS_PER_ATTENDANT))
+    return [
+        Cleaning(before.time(), area_id, "before", name, 1),
+        Cleaning(ends_at, area_id, "after", name, crew),
+    ]
+
+
+def day_schedule(functions: Sequence[tuple[int, str, time, time, int]]) -> list[Cleaning]:
+    """Every function's cleanings, in the order of the day."""
+    cleanings = [c for f in functions for c in function_cleanings(*f)]
+    return sorted(cleanings, key=lambda c: (c.at, c.area_id, c.kind))

@@ -133,6 +133,8 @@ def render(template: str, status: int = 200, **context):
             "lost_found",
             "lost_dispose",
             "labour",
+            "areas",
+            "spot_check",
         )
     }
     return (

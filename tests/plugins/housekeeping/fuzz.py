@@ -6,6 +6,8 @@ from datetime import date
 
 from core.testing.walks import register_forms
 from plugins.housekeeping.forms import (
+    AreaAttendantForm,
+    AreaForm,
     BlockForm,
     ClaimForm,
     CloseOrderForm,
@@ -15,6 +17,7 @@ from plugins.housekeeping.forms import (
     DisposeForm,
     DutyForm,
     EvaluationForm,
+    FunctionForm,
     GradeForm,
     GuestRequestForm,
     InspectionForm,
@@ -32,6 +35,7 @@ from plugins.housekeeping.forms import (
     ReassignForm,
     RoomTimeForm,
     ShiftForm,
+    SpotCheckForm,
     StatusForm,
     StocktakeForm,
     SuggestForm,
@@ -285,6 +289,38 @@ def forms(kit) -> dict:
                 "hours": "7.5",
                 "grade_id": s.id("grade_id", plugin=NAME),
             },
+            start=supervisor,
+        ),
+        "housekeeping.add_area": Form(
+            fields_of(AreaForm),
+            lambda s: {"name": "Ballroom 宴會廳", "kind": "banquet", "checklist": "Carpet\nChairs"},
+            start=supervisor,
+        ),
+        "housekeeping.assign_area": Form(
+            fields_of(AreaAttendantForm),
+            lambda s: {"attendant_id": s.id("user_id")},
+            start=supervisor,
+        ),
+        "housekeeping.add_function": Form(
+            fields_of(FunctionForm),
+            lambda s: {
+                "day": "2026-11-28",
+                "area_id": s.id("area_id", plugin=NAME),
+                "name": "Wedding 婚宴",
+                "starts_at": "12:00",
+                "ends_at": "15:00",
+                "covers": "250",
+            },
+            start=supervisor,
+        ),
+        "housekeeping.check_area": Form(
+            fields_of(SpotCheckForm) | {"item_0": kit.TEXT, "item_1": kit.TEXT},
+            lambda s: {"item_0": "y", "night": "y", "findings": "Sofa stained 沙發污漬"},
+            start=supervisor,
+        ),
+        "housekeeping.spot_check_room": Form(
+            fields_of(SpotCheckForm) | {"item_0": kit.TEXT},
+            lambda s: {"item_0": "y", "findings": "Dust on the lamp"},
             start=supervisor,
         ),
         "housekeeping.key_lost": Form(

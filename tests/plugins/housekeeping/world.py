@@ -7,7 +7,7 @@ would refuse to turn a hotel plugin on there), so that the walks reach every rou
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from werkzeug.datastructures import FileStorage
 
@@ -17,12 +17,14 @@ from core.extensions import db
 from core.models import PluginEnablement, Site, Unit
 from core.testing.walks import register_world
 from plugins.housekeeping.models import (
+    HousekeepingArea,
     HousekeepingAssignment,
     HousekeepingBlock,
     HousekeepingCleaningCycle,
     HousekeepingDeepClean,
     HousekeepingDuty,
     HousekeepingEvaluation,
+    HousekeepingFunction,
     HousekeepingGrade,
     HousekeepingGuestRequest,
     HousekeepingInspection,
@@ -39,6 +41,7 @@ from plugins.housekeeping.models import (
     HousekeepingRoomTime,
     HousekeepingSetting,
     HousekeepingShift,
+    HousekeepingSpotCheck,
     HousekeepingStocktake,
     HousekeepingSupply,
     HousekeepingSupplyUse,
@@ -220,8 +223,36 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
             site_id=site.id, user_id=user_id, day=date(2026, 11, 2), minutes=480, grade_id=grade.id
         )
     )
+    area = HousekeepingArea(
+        site_id=site.id, name="Lobby", kind="lobby", checklist="Floor polished\nSofas tidy"
+    )
+    db.session.add(area)
+    db.session.flush()
+    db.session.add_all(
+        [
+            HousekeepingFunction(
+                site_id=site.id,
+                day=date(2026, 11, 28),
+                area_id=area.id,
+                name="Wedding lunch",
+                starts_at=time(12),
+                ends_at=time(15),
+                covers=250,
+            ),
+            HousekeepingSpotCheck(
+                site_id=site.id,
+                area_id=area.id,
+                night=True,
+                passed=False,
+                failed_items="Sofas tidy",
+                findings="Cushions on the floor",
+                by_id=user_id,
+            ),
+        ]
+    )
     db.session.flush()
     return {
+        "area_id": area.id,
         "order_id": order.id,
         "request_id": guest_request.id,
         "found_id": found.id,
