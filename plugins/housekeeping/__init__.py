@@ -115,6 +115,11 @@ PERMISSIONS = [
         HOTEL_LEADS,
     ),
     Permission(
+        "housekeeping.briefing",
+        _l("Write the day's briefing for the housekeeping team"),
+        HOUSEKEEPING_EXECUTIVES,
+    ),
+    Permission(
         "housekeeping.reports",
         _l("See housekeeping reports"),
         HOUSEKEEPING_EXECUTIVES | HOUSEKEEPING_ADMINS,
@@ -200,6 +205,7 @@ def butler_nav_items(site, user):
         NavItem(
             _l("Lost and found"), "housekeeping.lost_found", "housekeeping.lost_found", order=27
         ),
+        NavItem(_l("Briefing"), "housekeeping.briefing", "housekeeping.view", order=19, phone=10),
         NavItem(_l("Public areas"), "housekeeping.areas", "housekeeping.view", order=29),
         NavItem(_l("Labour"), "housekeeping.labour", "housekeeping.labour", order=28),
     ]

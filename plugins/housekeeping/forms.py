@@ -612,3 +612,14 @@ class SpotCheckForm(FlaskForm):
 
     night = BooleanField(_l("Night-shift spot check"))
     findings = TextAreaField(_l("Findings"), validators=[Optional(), Length(max=500)])
+
+
+class BriefingForm(FlaskForm):
+    body = TextAreaField(
+        _l("The briefing"),
+        description=_l(
+            "What the team should know today; put each task on a line of its own, "
+            "starting with a dash (-)."
+        ),
+        validators=[DataRequired(message=_l("Write the briefing.")), Length(max=2000)],
+    )

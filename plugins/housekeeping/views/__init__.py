@@ -9,6 +9,7 @@ bp = Blueprint("housekeeping", __name__, template_folder="../templates")
 from plugins.housekeeping.views import (  # noqa: E402, F401
     areas,
     assignments,
+    briefing,
     engineering,
     guests,
     keys,

@@ -135,6 +135,7 @@ def render(template: str, status: int = 200, **context):
             "labour",
             "areas",
             "spot_check",
+            "briefing",
         )
     }
     return (

@@ -9,6 +9,7 @@ from plugins.housekeeping.forms import (
     AreaAttendantForm,
     AreaForm,
     BlockForm,
+    BriefingForm,
     ClaimForm,
     CloseOrderForm,
     CloseRequestForm,
@@ -323,6 +324,12 @@ def forms(kit) -> dict:
             lambda s: {"item_0": "y", "findings": "Dust on the lamp"},
             start=supervisor,
         ),
+        "housekeeping.write_briefing": Form(
+            fields_of(BriefingForm),
+            lambda s: {"body": "VIP 貴賓 1203\n- Corridor 12"},
+            start=supervisor,
+        ),
+        "housekeeping.read_briefing": Form({}, start=supervisor),
         "housekeeping.key_lost": Form(
             fields_of(LostForm),
             lambda s: {"note": "Dropped in the laundry chute"},

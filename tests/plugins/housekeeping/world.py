@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 from core import clock as core_clock
 from core import uploads
 from core.extensions import db
-from core.models import PluginEnablement, Site, Unit
+from core.models import MorningNote, PluginEnablement, Site, Unit
 from core.testing.walks import register_world
 from plugins.housekeeping.models import (
     HousekeepingArea,
@@ -250,8 +250,17 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
             ),
         ]
     )
+    note = MorningNote(
+        site_id=site.id,
+        day=date(2026, 11, 28),
+        body="VIP in 1203\n- Corridor 12",
+        building_id=None,
+        author_id=user_id,
+    )
+    db.session.add(note)
     db.session.flush()
     return {
+        "note_id": note.id,
         "area_id": area.id,
         "order_id": order.id,
         "request_id": guest_request.id,
