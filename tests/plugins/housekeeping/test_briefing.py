@@ -33,7 +33,8 @@ def test_the_team_reads_the_briefing_and_the_executive_sees_who_has(client, hote
     sent = client.post(
         hotel.url("briefing"),
         data={
-            "body": "VIP arriving in 1203 at 14:00\n- Deep clean corridor 12\n- Restock lobby toilets"
+            "body": "VIP arriving in 1203 at 14:00\n"
+            "- Deep clean corridor 12\n- Restock lobby toilets"
         },
         follow_redirects=True,
     )
