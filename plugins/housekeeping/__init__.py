@@ -120,6 +120,11 @@ PERMISSIONS = [
         HOUSEKEEPING_EXECUTIVES,
     ),
     Permission(
+        "housekeeping.staff_records",
+        _l("Keep and read staff's grooming checks, discipline and training records"),
+        HOUSEKEEPING_EXECUTIVES,
+    ),
+    Permission(
         "housekeeping.reports",
         _l("See housekeeping reports"),
         HOUSEKEEPING_EXECUTIVES | HOUSEKEEPING_ADMINS,

@@ -43,6 +43,7 @@ from plugins.housekeeping.labels import (
     SATISFACTION_LABELS,
     SCORE_LABELS,
     SHIFT_LABELS,
+    STAFF_RECORD_LABELS,
     STATUS_LABELS,
     SUPPLY_KIND_LABELS,
     UNIFORM_CONDITION_LABELS,
@@ -316,6 +317,7 @@ class DutyForm(FlaskForm):
     task = StringField(_l("Task"), validators=[Optional(), Length(max=120)])
 
 
+CRITERIA = ("quality", "speed", "grooming", "attendance")
 PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 
@@ -340,7 +342,21 @@ class EvaluationForm(FlaskForm):
         choices=[SelectChoice(n, label) for n, label in SCORE_LABELS.items()],
         validators=[InputRequired(message=_l("Choose a score."))],
     )
+    quality = SelectField(_l("Quality of work"), validators=[Optional()])
+    speed = SelectField(_l("Speed"), validators=[Optional()])
+    grooming = SelectField(_l("Grooming"), validators=[Optional()])
+    attendance = SelectField(_l("Attendance"), validators=[Optional()])
     comments = TextAreaField(_l("Comments"), validators=[Optional(), Length(max=1000)])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in CRITERIA:
+            self[name].choices = [SelectChoice("", "—")] + [
+                SelectChoice(str(n), label) for n, label in SCORE_LABELS.items()
+            ]
+
+    def criteria(self) -> dict[str, int | None]:
+        return {name: int(self[name].data) if self[name].data else None for name in CRITERIA}
 
 
 # --- Work orders, guest requests, lost and found ------------------------------------------
@@ -623,3 +639,37 @@ class BriefingForm(FlaskForm):
         ),
         validators=[DataRequired(message=_l("Write the briefing.")), Length(max=2000)],
     )
+
+
+class StaffRecordForm(FlaskForm):
+    user_id = SelectField(
+        _l("Member of staff"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose the member of staff."))],
+        render_kw={"required": False},
+    )
+    kind = SelectField(_l("Record"), choices=_choices(STAFF_RECORD_LABELS))
+    day = DateField(_l("Day"), validators=[InputRequired(message=_l("Give the day."))])
+    passed = SelectField(
+        _l("Grooming and hygiene"),
+        choices=[
+            SelectChoice("", "—"),
+            SelectChoice("y", _l("Up to standard")),
+            SelectChoice("n", _l("Not up to standard")),
+        ],
+        validators=[Optional()],
+    )
+    note = StringField(
+        _l("Note"),
+        validators=[DataRequired(message=_l("Say what was seen or done.")), Length(max=500)],
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.kind.data == "grooming" and not self.passed.data:
+            self.passed.errors = [
+                *self.passed.errors,
+                _l("Say whether the grooming is up to standard."),
+            ]
+            return False
+        return valid

@@ -106,3 +106,14 @@ AREA_KIND_LABELS = {
     "toilet": _l("Toilets"),
 }
 CLEANING_LABELS = {"before": _l("Clean before the function"), "after": _l("Clear down after it")}
+STAFF_RECORD_LABELS = {
+    "grooming": _l("Grooming and hygiene check"),
+    "discipline": _l("Discipline"),
+    "training": _l("Training"),
+}
+CRITERIA_LABELS = {
+    "quality": _l("Quality of work"),
+    "speed": _l("Speed"),
+    "grooming": _l("Grooming"),
+    "attendance": _l("Attendance"),
+}

@@ -499,12 +499,21 @@ class HousekeepingEvaluation(SiteOwned, db.Model):
     __table_args__ = (
         UniqueConstraint("site_id", "user_id", "period"),
         CheckConstraint("score BETWEEN 1 AND 5", name="score"),
+        *(
+            CheckConstraint(f"{c} IS NULL OR {c} BETWEEN 1 AND 5", name=c)
+            for c in ("quality", "speed", "grooming", "attendance")
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     period: Mapped[str] = mapped_column(String(7))
     score: Mapped[int] = mapped_column(Integer)
+    # The score on each criterion, when given.
+    quality: Mapped[int | None] = mapped_column(Integer)
+    speed: Mapped[int | None] = mapped_column(Integer)
+    grooming: Mapped[int | None] = mapped_column(Integer)
+    attendance: Mapped[int | None] = mapped_column(Integer)
     comments: Mapped[str] = mapped_column(String(1000), default="")
     evaluator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
@@ -750,6 +759,30 @@ class HousekeepingSpotCheck(SiteOwned, db.Model):
     by: Mapped[User] = relationship()
 
 
+STAFF_RECORD_KINDS = ("grooming", "discipline", "training")
+
+
+class HousekeepingStaffRecord(SiteOwned, db.Model):
+    """A grooming and hygiene check, a disciplinary note or a training of one member of
+    staff: read only by the housekeeping managers."""
+
+    __tablename__ = "housekeeping_staff_record"
+    __table_args__ = (
+        CheckConstraint(_in("kind", STAFF_RECORD_KINDS), name="kind"),
+        Index("ix_housekeeping_staff_record_site_id_user_id", "site_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    kind: Mapped[str] = mapped_column(String(12))
+    day: Mapped[date] = mapped_column(Date)
+    passed: Mapped[bool | None] = mapped_column(Boolean)  # grooming checks only
+    note: Mapped[str] = mapped_column(String(500))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
 MODELS = [
     HousekeepingRoom,
     HousekeepingBlock,
@@ -781,4 +814,5 @@ MODELS = [
     HousekeepingArea,
     HousekeepingFunction,
     HousekeepingSpotCheck,
+    HousekeepingStaffRecord,
 ]

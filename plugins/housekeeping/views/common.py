@@ -136,6 +136,7 @@ def render(template: str, status: int = 200, **context):
             "areas",
             "spot_check",
             "briefing",
+            "staff_records",
         )
     }
     return (

@@ -42,6 +42,7 @@ from plugins.housekeeping.models import (
     HousekeepingSetting,
     HousekeepingShift,
     HousekeepingSpotCheck,
+    HousekeepingStaffRecord,
     HousekeepingStocktake,
     HousekeepingSupply,
     HousekeepingSupplyUse,
@@ -258,6 +259,17 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
         author_id=user_id,
     )
     db.session.add(note)
+    db.session.add(
+        HousekeepingStaffRecord(
+            site_id=site.id,
+            user_id=user_id,
+            kind="grooming",
+            day=date(2026, 11, 28),
+            passed=True,
+            note="Uniform pressed",
+            by_id=user_id,
+        )
+    )
     db.session.flush()
     return {
         "note_id": note.id,
