@@ -434,7 +434,7 @@ class GuestRequestForm(FlaskForm):
         validators=[DataRequired(message=_l("Give the room's number.")), Length(max=20)],
         render_kw={"inputmode": "numeric"},
     )
-    kind = SelectField(_l("Kind"), choices=_choices(REQUEST_KIND_LABELS))
+    kind = SelectField(_l("Request or complaint"), choices=_choices(REQUEST_KIND_LABELS))
     what = StringField(
         _l("What the guest asked for or complained of"),
         validators=[DataRequired(message=_l("Say what the guest wants.")), Length(max=300)],
@@ -599,7 +599,7 @@ class AreaAttendantForm(FlaskForm):
 class FunctionForm(FlaskForm):
     day = DateField(_l("Day"), validators=[InputRequired(message=_l("Give the day."))])
     area_id = SelectField(
-        _l("Area"),
+        _l("Public area"),
         coerce=int,
         validators=[InputRequired(message=_l("Choose the area."))],
         render_kw={"required": False},
