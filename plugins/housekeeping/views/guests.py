@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -37,7 +38,7 @@ from plugins.housekeeping.views.common import members, render
 from plugins.housekeeping.views.engineering import room_by_number
 
 NAME = "housekeeping"
-PAGE = 100
+PAGE = 60
 DEFAULT_LOST_DAYS = 90
 
 
@@ -160,6 +161,10 @@ def _lost_page(status: int = 200, form=None, claim=None, dispose=None, acting=No
         )
         .limit(PAGE)
     ).all()
+    due = {item.id: disposable_from(item.found_on, days) for item in items}
+    # Babel's date formatting is slow: once per day shown, not once per row.
+    shown = {*due.values(), *(i.found_on for i in items), *(i.closed_on for i in items)}
+    dates = {day: format_date(day) for day in shown if day is not None}
     return render(
         "housekeeping/lost_found.html",
         status,
@@ -172,7 +177,8 @@ def _lost_page(status: int = 200, form=None, claim=None, dispose=None, acting=No
         items=items,
         days=days,
         today=today,
-        due={item.id: disposable_from(item.found_on, days) for item in items},
+        due=due,
+        dates=dates,
         states=LOST_STATE_LABELS,
     )
 
