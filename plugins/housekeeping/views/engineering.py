@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import case
 from sqlalchemy.orm import selectinload
 
 from core import audit, clock, tenancy, uploads
@@ -48,6 +49,7 @@ def room_by_number(number: str) -> tuple[Unit | None, str | None]:
 
 
 def _orders(state: str) -> list[HousekeepingWorkOrder]:
+    """The open orders, the urgent first and then the oldest; or the last closed."""
     query = tenancy.select(HousekeepingWorkOrder).options(
         selectinload(HousekeepingWorkOrder.unit), selectinload(HousekeepingWorkOrder.reported_by)
     )
@@ -56,12 +58,12 @@ def _orders(state: str) -> list[HousekeepingWorkOrder]:
             HousekeepingWorkOrder.closed_at.desc(), HousekeepingWorkOrder.id.desc()
         )
     else:
-        rank = {code: n for n, code in enumerate(PRIORITIES)}
-        query = query.where(HousekeepingWorkOrder.closed_at.is_(None)).order_by(
-            HousekeepingWorkOrder.reported_at, HousekeepingWorkOrder.id
+        rank = case(
+            {code: n for n, code in enumerate(PRIORITIES)}, value=HousekeepingWorkOrder.priority
         )
-        found = list(db.session.scalars(query.limit(PAGE)))
-        return sorted(found, key=lambda o: rank[o.priority])
+        query = query.where(HousekeepingWorkOrder.closed_at.is_(None)).order_by(
+            rank, HousekeepingWorkOrder.reported_at, HousekeepingWorkOrder.id
+        )
     return list(db.session.scalars(query.limit(PAGE)))
 
 

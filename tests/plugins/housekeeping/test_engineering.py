@@ -83,11 +83,16 @@ def test_a_room_out_of_order_for_a_repair_comes_back_vacant_dirty_when_it_is_clo
 def test_a_public_area_repair_and_the_refusals(app, client, hotel):
     login(client, "ann")
     assert (
+        report(client, hotel, room="1102", problem="Loose handle", priority="low").status_code
+        == 303
+    )
+    assert (
         report(client, hotel, room="", place="Lobby toilets", problem="Tap drips").status_code
         == 303
     )
     page = client.get(hotel.url("work-orders")).get_data(as_text=True)
     assert "Lobby toilets" in page and "Tap drips" in page
+    assert page.index("Tap drips") < page.index("Loose handle")  # the urgent first
     nowhere = report(client, hotel, room="", place="")
     assert "or the public area." in nowhere.get_data(as_text=True)
     unknown = report(client, hotel, room="9999")
