@@ -7,7 +7,7 @@ dirty only when the order is closed with engineering's repair.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case
@@ -24,7 +24,14 @@ from plugins.housekeeping.labels import PRIORITY_LABELS
 from plugins.housekeeping.models import PRIORITIES, HousekeepingBlock, HousekeepingWorkOrder
 from plugins.housekeeping.rules import CLEANED, OCCUPIED
 from plugins.housekeeping.views import bp
-from plugins.housekeeping.views.common import change_status, render, room_for_write, room_of
+from plugins.housekeeping.views.common import (
+    change_status,
+    keep_photo,
+    render,
+    room_for_write,
+    room_of,
+    send_photo,
+)
 from plugins.housekeeping.views.rooms import lift_block
 
 NAME = "housekeeping"
@@ -138,13 +145,10 @@ def report_repair():
                 _("A guest is in the room: move the guest before taking it out of order.")
             ]
             return _page(422, form=form)
-    photo_key = None
-    if form.photo.data and getattr(form.photo.data, "filename", ""):
-        try:
-            photo_key = uploads.save(form.photo.data, plugin=NAME).key
-        except uploads.Refused as refused:
-            form.photo.errors = [str(refused)]
-            return _page(422, form=form)
+    try:
+        photo_key = keep_photo(form.photo)
+    except uploads.Refused:
+        return _page(422, form=form)
     order = tenancy.new(
         HousekeepingWorkOrder,
         unit_id=unit.id if unit else None,
@@ -229,10 +233,7 @@ def close_order(order_id: int):
 @bp.route("/work-orders/<int:order_id>/photo")
 @requires("housekeeping.work_orders")
 def order_photo(order_id: int):
-    order = tenancy.get_or_404(HousekeepingWorkOrder, order_id)
-    if not order.photo_key:
-        abort(404)
-    return uploads.send(order.photo_key)
+    return send_photo(tenancy.get_or_404(HousekeepingWorkOrder, order_id).photo_key)
 
 
 # --- Rush rooms ------------------------------------------------------------------------

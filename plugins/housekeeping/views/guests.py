@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import flash, redirect, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -34,7 +34,7 @@ from plugins.housekeeping.models import (
 )
 from plugins.housekeeping.rules import disposable_from
 from plugins.housekeeping.views import bp
-from plugins.housekeeping.views.common import members, render
+from plugins.housekeeping.views.common import keep_photo, members, render, send_photo
 from plugins.housekeeping.views.engineering import room_by_number
 
 NAME = "housekeeping"
@@ -196,13 +196,10 @@ def log_lost():
     form = LostItemForm()
     if not form.validate_on_submit():
         return _lost_page(422, form=form)
-    photo_key = None
-    if form.photo.data and getattr(form.photo.data, "filename", ""):
-        try:
-            photo_key = uploads.save(form.photo.data, plugin=NAME).key
-        except uploads.Refused as refused:
-            form.photo.errors = [str(refused)]
-            return _lost_page(422, form=form)
+    try:
+        photo_key = keep_photo(form.photo)
+    except uploads.Refused:
+        return _lost_page(422, form=form)
     found = tenancy.new(
         HousekeepingLostItem,
         item=form.item.data.strip(),
@@ -288,10 +285,7 @@ def dispose_lost(found_id: int):
 @bp.route("/lost-and-found/photos/<int:found_id>")
 @requires("housekeeping.lost_found")
 def lost_photo(found_id: int):
-    found = tenancy.get_or_404(HousekeepingLostItem, found_id)
-    if not found.photo_key:
-        abort(404)
-    return uploads.send(found.photo_key)
+    return send_photo(tenancy.get_or_404(HousekeepingLostItem, found_id).photo_key)
 
 
 @bp.route("/lost-and-found/settings", methods=["POST"])

@@ -106,11 +106,18 @@ def test_a_public_area_repair_and_the_refusals(app, client, hotel):
             )
         )
         db.session.commit()
+    script = report(client, hotel, room="1102", photo=(io.BytesIO(b"GIF89a..."), "lamp.gif"))
+    assert script.status_code == 422
+    html = script.get_data(as_text=True)
+    assert "Only photos in JPEG, PNG or WebP can be uploaded." in html
+    assert 'value="1102"' in html  # what was typed is kept
     guest_in = report(client, hotel, room="1101", out_of_order="y")
     assert guest_in.status_code == 422 and "A guest is in the room" in guest_in.get_data(
         as_text=True
     )
     assert status(app, hotel, "1101") == "occupied"
+    with app.app_context():
+        assert len(db.session.scalars(select(HousekeepingWorkOrder)).all()) == 2
 
 
 def test_a_rush_room_comes_first_on_the_attendants_list_until_it_is_cleaned(app, client, hotel):
