@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import date
 
 from flask import flash, redirect, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -156,9 +157,12 @@ def _page(status: int = 200, grade_form=None, time_form=None, shift_form=None):
         .order_by(HousekeepingShift.day.desc(), HousekeepingShift.id.desc())
         .limit(200)
     ).all()
+    # Babel's date formatting is slow: once per day of the month, not once per line.
+    dates = {day: format_date(day) for day in {line.day for line in shifts}}
     return render(
         "housekeeping/labour.html",
         status,
+        dates=dates,
         period=period,
         totals=totals,
         rows=rows,
