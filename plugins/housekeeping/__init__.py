@@ -210,7 +210,7 @@ def butler_nav_items(site, user):
         NavItem(
             _l("Lost and found"), "housekeeping.lost_found", "housekeeping.lost_found", order=27
         ),
-        NavItem(_l("Briefing"), "housekeeping.briefing", "housekeeping.view", order=19, phone=10),
+        NavItem(_l("Briefing"), "housekeeping.briefing", "housekeeping.view", order=19, phone=30),
         NavItem(_l("Public areas"), "housekeeping.areas", "housekeeping.view", order=29),
         NavItem(_l("Labour"), "housekeeping.labour", "housekeeping.labour", order=28),
     ]
