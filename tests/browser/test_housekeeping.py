@@ -148,7 +148,7 @@ def test_an_attendant_works_through_her_rooms_on_a_phone(
     page: Page, hotel: Hotel, screenshot: Screenshots
 ) -> None:
     log_in(page, "ann", hotel)
-    page.get_by_role("link", name="My rooms").click()
+    nav_to(page, "My rooms")
     expect(page.get_by_role("heading", name="My rooms", level=1)).to_be_visible()
     expect(page.get_by_text("0 of 2 rooms cleaned")).to_be_visible()
     screenshot("my-rooms")
@@ -170,7 +170,7 @@ def test_a_supervisor_inspects_and_releases_a_room_from_the_board(
     page: Page, hotel: Hotel, screenshot: Screenshots
 ) -> None:
     log_in(page, "sam", hotel)
-    page.get_by_role("link", name="Room board", exact=True).click()
+    nav_to(page, "Room board")
     expect(page.get_by_role("heading", name="Room board", level=1)).to_be_visible()
     screenshot("board")
 
@@ -209,7 +209,7 @@ def test_an_attendant_reports_a_broken_lamp_with_a_photo_and_the_room_goes_out_o
     page: Page, hotel: Hotel, screenshot: Screenshots
 ) -> None:
     log_in(page, "ann", hotel)
-    page.get_by_role("link", name="My rooms").click()
+    nav_to(page, "My rooms")
     page.get_by_role("link", name="1101").click()
     expect(page.get_by_role("heading", name="Room 1101", level=1)).to_be_visible()
     page.get_by_text("Report a repair", exact=True).click()
