@@ -3,7 +3,10 @@
 Every room has its housekeeping status; each day about three rooms in four are worked
 (departures, stay-overs, arrivals) and shared out among twelve attendants, a third of
 them inspected; twenty master keys go out every shift; ten linen items move every day
-and are counted every month. The pages are measured on today's work.
+and are counted every month. Five repairs a day go to engineering (a few still open,
+some rooms out of order for them), ten guests ask or complain, three items reach lost and
+found, and every attendant's hours are on the roster. The pages are measured on today's
+work.
 """
 
 from __future__ import annotations
@@ -19,14 +22,20 @@ from plugins.housekeeping.models import (
     HousekeepingBlock,
     HousekeepingCleaningCycle,
     HousekeepingDeepClean,
+    HousekeepingGrade,
+    HousekeepingGuestRequest,
     HousekeepingInspection,
     HousekeepingKey,
     HousekeepingKeyIssue,
     HousekeepingLinenItem,
     HousekeepingLinenMovement,
     HousekeepingLinenPar,
+    HousekeepingLostItem,
     HousekeepingRoom,
+    HousekeepingRoomTime,
+    HousekeepingShift,
     HousekeepingStocktake,
+    HousekeepingWorkOrder,
 )
 
 KIND = "hotel"
@@ -56,9 +65,15 @@ def seed(site_id: int, ctx: dict) -> dict[str, int]:
             "released_at": None,
             "changed_at": now,
             "changed_by_id": supervisor,
+            "rush_at": None,
+            "rush_by_id": None,
         }
         for room_id, unit_id in zip(ids.take(HousekeepingRoom, len(rooms)), rooms, strict=True)
     ]
+    # Rush rooms: a few of today's dirty rooms, set by the front desk.
+    for row in room_rows:
+        if row["status"] == "vacant_dirty" and rng.random() < 0.1:
+            row["rush_at"], row["rush_by_id"] = now, supervisor
     _bulk(HousekeepingRoom, room_rows)
 
     blocks = []
@@ -252,7 +267,9 @@ def seed(site_id: int, ctx: dict) -> dict[str, int]:
     for row_id, row in zip(ids.take(HousekeepingDeepClean, len(cleans)), cleans, strict=True):
         row["id"] = row_id
     _bulk(HousekeepingDeepClean, cleans)
+    counts = extras(site_id, ctx, today, rooms, supervisor, attendants)
     return {
+        **counts,
         "housekeeping_deep_clean": len(cleans),
         "housekeeping_room": len(room_rows),
         "housekeeping_block": len(blocks),
@@ -261,6 +278,120 @@ def seed(site_id: int, ctx: dict) -> dict[str, int]:
         "housekeeping_key_issue": len(custodies),
         "housekeeping_linen_movement": len(moves),
         "housekeeping_stocktake": len(takes),
+    }
+
+
+def _with_ids(model, rows: list[dict], ids) -> list[dict]:
+    for row_id, row in zip(ids.take(model, len(rows)), rows, strict=True):
+        row["id"] = row_id
+    _bulk(model, rows)
+    return rows
+
+
+def extras(site_id, ctx, today, rooms, supervisor, attendants) -> dict[str, int]:
+    """Work orders, guest requests, lost and found, grades and the roster's hours."""
+    rng, now, ids = ctx["rng"], ctx["now"], ctx["ids"]
+    orders = []
+    for back in range(DAYS):
+        for n in range(5):
+            at = now - timedelta(days=back, hours=rng.randrange(1, 10))
+            closed = back > 2 or n < 3
+            orders.append(
+                {
+                    "site_id": site_id,
+                    "unit_id": rng.choice(rooms) if n % 2 else None,
+                    "place": "" if n % 2 else "大堂洗手間",
+                    "problem": "燈泡壞了 lamp broken",
+                    "priority": ("urgent", "normal", "low")[n % 3],
+                    "photo_key": None,
+                    "block_id": None,
+                    "reported_by_id": rng.choice(attendants),
+                    "reported_at": at,
+                    "closed_at": at + timedelta(hours=3) if closed else None,
+                    "closed_by_id": supervisor if closed else None,
+                    "engineer": "工程部 Ken" if closed else "",
+                    "work_done": "換燈泡" if closed else "",
+                }
+            )
+    _with_ids(HousekeepingWorkOrder, orders, ids)
+    requests = []
+    for back in range(DAYS):
+        for n in range(10):
+            at = now - timedelta(days=back, hours=rng.randrange(1, 12))
+            closed = back > 0 or n < 7
+            requests.append(
+                {
+                    "site_id": site_id,
+                    "unit_id": rng.choice(rooms),
+                    "kind": "complaint" if n == 0 else "request",
+                    "what": "多兩條毛巾 two more towels",
+                    "assigned_to_id": rng.choice(attendants),
+                    "logged_by_id": supervisor,
+                    "logged_at": at,
+                    "closed_at": at + timedelta(minutes=20) if closed else None,
+                    "satisfaction": rng.choice(("satisfied", "neutral")) if closed else None,
+                    "outcome": "",
+                }
+            )
+    _with_ids(HousekeepingGuestRequest, requests, ids)
+    lost = []
+    for back in range(DAYS):
+        for n in range(3):
+            day = today - timedelta(days=back)
+            state = "kept" if back < 60 else ("claimed" if n else "disposed")
+            lost.append(
+                {
+                    "site_id": site_id,
+                    "item": "黑色雨傘 black umbrella",
+                    "found_where": "Room 1203",
+                    "found_by": "Ann",
+                    "found_on": day,
+                    "kept_at": "辦公室 B 架",
+                    "photo_key": None,
+                    "state": state,
+                    "logged_by_id": supervisor,
+                    "claimed_by": "陳先生" if state == "claimed" else "",
+                    "claim_id_seen": "HKID 123(4)" if state == "claimed" else "",
+                    "signed": state == "claimed",
+                    "disposal_reason": "逾期無人認領" if state == "disposed" else "",
+                    "closed_on": day + timedelta(days=30) if state != "kept" else None,
+                    "closed_by_id": supervisor if state != "kept" else None,
+                }
+            )
+    _with_ids(HousekeepingLostItem, lost, ids)
+    grades = _with_ids(
+        HousekeepingGrade,
+        [
+            {"site_id": site_id, "name": name, "hourly_rate": rate}
+            for name, rate in (("Attendant I", 5250), ("Attendant II", 6000), ("Supervisor", 7500))
+        ],
+        ids,
+    )
+    _with_ids(
+        HousekeepingRoomTime,
+        [
+            {"site_id": site_id, "room_type": room_type, "minutes": minutes}
+            for room_type, minutes in (("standard", 25), ("deluxe", 30), ("suite", 45))
+        ],
+        ids,
+    )
+    shifts = [
+        {
+            "site_id": site_id,
+            "user_id": user_id,
+            "day": today - timedelta(days=back),
+            "minutes": rng.choice((420, 450, 480)),
+            "grade_id": grades[n % 2]["id"],
+        }
+        for back in range(DAYS)
+        for n, user_id in enumerate(attendants)
+    ]
+    _with_ids(HousekeepingShift, shifts, ids)
+    return {
+        "housekeeping_work_order": len(orders),
+        "housekeeping_guest_request": len(requests),
+        "housekeeping_lost_item": len(lost),
+        "housekeeping_shift": len(shifts),
     }
 
 
@@ -275,4 +406,9 @@ def pages(base: str) -> list[tuple[str, str]]:
         ("housekeeping month report", f"{hk}/reports/month"),
         ("housekeeping deep cleaning due this week", f"{hk}/deep-cleaning"),
         ("housekeeping supplies and machines", f"{hk}/supplies"),
+        ("housekeeping open work orders", f"{hk}/work-orders"),
+        ("housekeeping closed work orders", f"{hk}/work-orders?state=closed"),
+        ("housekeeping guest requests", f"{hk}/guest-requests"),
+        ("housekeeping lost and found", f"{hk}/lost-and-found"),
+        ("housekeeping labour month", f"{hk}/labour"),
     ]

@@ -10,6 +10,7 @@ from core.plugins import hookimpl
 from core.plugins.api import Job, NavItem, Panel, Permission, PluginInfo, Report, Widget
 from core.roles import (
     HOTEL_LEADS,
+    HOTEL_STAFF,
     HOUSEKEEPING_ADMINS,
     HOUSEKEEPING_EXECUTIVES,
     HOUSEKEEPING_OFFICE,
@@ -25,6 +26,7 @@ from plugins.housekeeping.labels import STATUS_COLOURS, STATUS_LABELS
 from plugins.housekeeping.views import bp
 
 NAME = "housekeeping"
+FRONT_DESK = frozenset({"front_desk"})
 HERE = Path(__file__).resolve().parent
 
 PERMISSIONS = [
@@ -67,6 +69,61 @@ PERMISSIONS = [
         HOUSEKEEPING_EXECUTIVES,
     ),
     Permission("housekeeping.evaluate", _l("Evaluate housekeeping staff"), HOUSEKEEPING_OFFICE),
+    Permission(
+        "housekeeping.work_orders",
+        _l("Report repairs for engineering and take a broken room out of order"),
+        HOTEL_STAFF | HOUSEKEEPING_ADMINS,
+    ),
+    Permission(
+        "housekeeping.close_orders",
+        _l("Close work orders when engineering has repaired"),
+        HOTEL_LEADS | HOUSEKEEPING_ADMINS,
+    ),
+    Permission(
+        "housekeeping.rush",
+        _l("Mark a room a rush, to be cleaned first"),
+        HOTEL_LEADS | FRONT_DESK,
+    ),
+    Permission(
+        "housekeeping.guests",
+        _l("Log, assign and close guests' requests and complaints"),
+        HOUSEKEEPING_VIEWERS,
+    ),
+    Permission(
+        "housekeeping.lost_found",
+        _l("Log lost property and hand it back to its owner"),
+        HOUSEKEEPING_VIEWERS,
+    ),
+    Permission(
+        "housekeeping.lost_dispose",
+        _l("Dispose of unclaimed lost property and set how long it is kept"),
+        HOUSEKEEPING_EXECUTIVES | HOUSEKEEPING_ADMINS,
+    ),
+    Permission(
+        "housekeeping.labour",
+        _l("Enter hours worked and wage grades; see the labour cost"),
+        HOUSEKEEPING_EXECUTIVES | HOUSEKEEPING_ADMINS,
+    ),
+    Permission(
+        "housekeeping.areas",
+        _l("Add public areas, enter the day's functions and assign public-area attendants"),
+        HOUSEKEEPING_EXECUTIVES | HOUSEKEEPING_ADMINS,
+    ),
+    Permission(
+        "housekeeping.spot_check",
+        _l("Inspect public areas and spot-check rooms and areas at night"),
+        HOTEL_LEADS,
+    ),
+    Permission(
+        "housekeeping.briefing",
+        _l("Write the day's briefing for the housekeeping team"),
+        HOUSEKEEPING_EXECUTIVES,
+    ),
+    Permission(
+        "housekeeping.staff_records",
+        _l("Keep and read staff's grooming checks, discipline and training records"),
+        HOUSEKEEPING_EXECUTIVES,
+    ),
     Permission(
         "housekeeping.reports",
         _l("See housekeeping reports"),
@@ -140,6 +197,22 @@ def butler_nav_items(site, user):
         NavItem(_l("Assignments"), "housekeeping.assignments", "housekeeping.assign", order=22),
         NavItem(_l("Master keys"), "housekeeping.keys", "housekeeping.keys", order=23, phone=15),
         NavItem(_l("Linen"), "housekeeping.linen", "housekeeping.linen", order=24),
+        NavItem(
+            _l("Work orders"),
+            "housekeeping.work_orders",
+            "housekeeping.work_orders",
+            order=25,
+            phone=20,
+        ),
+        NavItem(
+            _l("Guest requests"), "housekeeping.guest_requests", "housekeeping.guests", order=26
+        ),
+        NavItem(
+            _l("Lost and found"), "housekeeping.lost_found", "housekeeping.lost_found", order=27
+        ),
+        NavItem(_l("Briefing"), "housekeeping.briefing", "housekeeping.view", order=19, phone=30),
+        NavItem(_l("Public areas"), "housekeeping.areas", "housekeeping.view", order=29),
+        NavItem(_l("Labour"), "housekeeping.labour", "housekeeping.labour", order=28),
     ]
 
 

@@ -6,7 +6,7 @@ The team logs in with the demo password (core/demo.py).
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from sqlalchemy import select
 
@@ -17,16 +17,21 @@ from core.extensions import db
 from core.models import Membership, Site, Unit, User
 from plugins.housekeeping.models import (
     CREDITS,
+    HousekeepingArea,
     HousekeepingAssignment,
     HousekeepingCleaningCycle,
+    HousekeepingFunction,
+    HousekeepingGrade,
     HousekeepingInspection,
     HousekeepingKey,
     HousekeepingKeyIssue,
     HousekeepingLinenItem,
     HousekeepingLinenPar,
+    HousekeepingLostItem,
     HousekeepingMachine,
     HousekeepingRoom,
     HousekeepingSupply,
+    HousekeepingWorkOrder,
 )
 from plugins.housekeeping.rules import Load, fair_split, shift_end
 
@@ -88,6 +93,7 @@ def load(site: Site) -> None:
         return
     people = _team(site)
     load_stores(site)
+    load_extras(site, people)
     today = clock.today(site)
     units = list(
         db.session.scalars(
@@ -233,3 +239,61 @@ def load_stores(site: Site) -> None:
                     site_id=site.id, kind=kind, every_days=days, starts_on=clock.today(site)
                 )
             )
+
+
+AREAS = (
+    ("Lobby 大堂", "lobby", "Floor polished\nSofas and tables tidy\nGlass doors clean"),
+    ("Grand Ballroom 宴會廳", "banquet", "Carpet vacuumed\nChairs wiped\nNo rubbish left"),
+    ("Lobby toilets 大堂洗手間", "toilet", "Floor dry\nSoap and paper filled\nBins emptied"),
+)
+GRADES = (("Room attendant I 一級服務員", 5250), ("Room attendant II 二級服務員", 6000))
+
+
+def load_extras(site: Site, people: dict[str, User]) -> None:
+    """Public areas with today's wedding lunch, wage grades, a repair and a found item."""
+    for name, kind, checklist in AREAS:
+        if _find(HousekeepingArea, site, name=name) is None:
+            db.session.add(
+                HousekeepingArea(site_id=site.id, name=name, kind=kind, checklist=checklist)
+            )
+    for name, rate in GRADES:
+        if _find(HousekeepingGrade, site, name=name) is None:
+            db.session.add(HousekeepingGrade(site_id=site.id, name=name, hourly_rate=rate))
+    db.session.flush()
+    today = clock.today(site)
+    ballroom = _find(HousekeepingArea, site, name=AREAS[1][0])
+    if _find(HousekeepingFunction, site, day=today, area_id=ballroom.id) is None:
+        db.session.add(
+            HousekeepingFunction(
+                site_id=site.id,
+                day=today,
+                area_id=ballroom.id,
+                name="Wedding lunch 婚宴午宴",
+                starts_at=time(12),
+                ends_at=time(15),
+                covers=240,
+            )
+        )
+    problem = "Flickering chandelier 水晶燈閃爍"
+    if _find(HousekeepingWorkOrder, site, problem=problem) is None:
+        db.session.add(
+            HousekeepingWorkOrder(
+                site_id=site.id,
+                place=AREAS[0][0],
+                problem=problem,
+                priority="normal",
+                reported_by_id=people["floor_supervisor"].id,
+            )
+        )
+    item = "Black umbrella 黑色雨傘"
+    if _find(HousekeepingLostItem, site, item=item) is None:
+        db.session.add(
+            HousekeepingLostItem(
+                site_id=site.id,
+                item=item,
+                found_where=AREAS[0][0],
+                found_by=people["hk.attendant1"].display_name,
+                found_on=today,
+                kept_at="Housekeeping office 房務部辦公室",
+            )
+        )

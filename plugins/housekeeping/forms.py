@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms import (
     BooleanField,
     DateField,
@@ -13,6 +15,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -24,16 +27,23 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from core import money
 from core.forms import IntRange
+from core.tenancy import current_site
 from plugins.housekeeping.labels import (
+    AREA_KIND_LABELS,
     BLOCK_LABELS,
     CHECKLIST,
     DEEP_CLEAN_LABELS,
     EMERGENCY_LABELS,
     LINEN_MOVE_LABELS,
     MACHINE_CONDITION_LABELS,
+    PRIORITY_LABELS,
+    REQUEST_KIND_LABELS,
+    SATISFACTION_LABELS,
     SCORE_LABELS,
     SHIFT_LABELS,
+    STAFF_RECORD_LABELS,
     STATUS_LABELS,
     SUPPLY_KIND_LABELS,
     UNIFORM_CONDITION_LABELS,
@@ -307,6 +317,7 @@ class DutyForm(FlaskForm):
     task = StringField(_l("Task"), validators=[Optional(), Length(max=120)])
 
 
+CRITERIA = ("quality", "speed", "grooming", "attendance")
 PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 
@@ -331,4 +342,334 @@ class EvaluationForm(FlaskForm):
         choices=[SelectChoice(n, label) for n, label in SCORE_LABELS.items()],
         validators=[InputRequired(message=_l("Choose a score."))],
     )
+    quality = SelectField(_l("Quality of work"), validators=[Optional()])
+    speed = SelectField(_l("Speed"), validators=[Optional()])
+    grooming = SelectField(_l("Grooming"), validators=[Optional()])
+    attendance = SelectField(_l("Attendance"), validators=[Optional()])
     comments = TextAreaField(_l("Comments"), validators=[Optional(), Length(max=1000)])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in CRITERIA:
+            self[name].choices = [SelectChoice("", "—")] + [
+                SelectChoice(str(n), label) for n, label in SCORE_LABELS.items()
+            ]
+
+    def criteria(self) -> dict[str, int | None]:
+        return {name: int(self[name].data) if self[name].data else None for name in CRITERIA}
+
+
+# --- Work orders, guest requests, lost and found ------------------------------------------
+
+
+class WithPhotoForm(FlaskForm):
+    """A form posted with a photo: a file sent in place of a text or choice field is
+    dropped, so that the field reads as left empty (and says so) instead of failing."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            data = super().wrap_formdata(form, formdata)
+            if data is None:
+                return None
+            files = {name for name, f in form._fields.items() if isinstance(f, FileField)}
+            kept = MultiDict()
+            for key, value in data.items(multi=True):
+                if isinstance(value, FileStorage) and key not in files:
+                    continue
+                kept.add(key, value)
+            return kept
+
+
+def _photo() -> FileField:
+    return FileField(_l("Photo (JPEG, PNG or WebP)"), render_kw={"accept": "image/*"})
+
+
+class WorkOrderForm(WithPhotoForm):
+    """A repair for engineering: a room (its number) or a public area, and what is wrong."""
+
+    room = StringField(
+        _l("Room"),
+        description=_l("The room's number; leave it empty for a public area."),
+        validators=[Optional(), Length(max=20)],
+        render_kw={"inputmode": "numeric"},
+    )
+    place = StringField(
+        _l("Public area"),
+        description=_l("Where, when it is not a room: lobby, restaurant, back of house…"),
+        validators=[Optional(), Length(max=120)],
+    )
+    problem = StringField(
+        _l("What is wrong"),
+        validators=[DataRequired(message=_l("Say what is wrong.")), Length(max=300)],
+    )
+    priority = SelectField(_l("Priority"), choices=_choices(PRIORITY_LABELS), default="normal")
+    photo = _photo()
+    out_of_order = BooleanField(_l("Take the room out of order until it is repaired"))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not (self.room.data or "").strip() and not (self.place.data or "").strip():
+            self.place.errors = [
+                *self.place.errors,
+                _l("Give the room's number or the public area."),
+            ]
+            return False
+        return valid
+
+
+class CloseOrderForm(FlaskForm):
+    engineer = StringField(
+        _l("Repaired by (engineering)"),
+        validators=[DataRequired(message=_l("Name who repaired it.")), Length(max=120)],
+    )
+    work_done = StringField(
+        _l("Work done"),
+        validators=[DataRequired(message=_l("Say what was done.")), Length(max=300)],
+    )
+
+
+class GuestRequestForm(FlaskForm):
+    room = StringField(
+        _l("Room"),
+        validators=[DataRequired(message=_l("Give the room's number.")), Length(max=20)],
+        render_kw={"inputmode": "numeric"},
+    )
+    kind = SelectField(_l("Request or complaint"), choices=_choices(REQUEST_KIND_LABELS))
+    what = StringField(
+        _l("What the guest asked for or complained of"),
+        validators=[DataRequired(message=_l("Say what the guest wants.")), Length(max=300)],
+    )
+    assigned_to_id = SelectField(
+        _l("Assigned to"), coerce=int, validators=[Optional()], render_kw={"required": False}
+    )
+
+
+class CloseRequestForm(FlaskForm):
+    satisfaction = RadioField(
+        _l("The guest is"),
+        choices=_choices(SATISFACTION_LABELS),
+        validators=[InputRequired(message=_l("Choose how satisfied the guest is."))],
+    )
+    outcome = StringField(_l("What was done"), validators=[Optional(), Length(max=300)])
+
+
+class LostItemForm(WithPhotoForm):
+    item = StringField(
+        _l("Item"),
+        validators=[DataRequired(message=_l("Describe the item.")), Length(max=200)],
+    )
+    found_where = StringField(
+        _l("Found where"),
+        validators=[DataRequired(message=_l("Say where it was found.")), Length(max=120)],
+    )
+    found_by = StringField(
+        _l("Found by"),
+        validators=[DataRequired(message=_l("Name who found it.")), Length(max=120)],
+    )
+    found_on = DateField(_l("Found on"), validators=[InputRequired(message=_l("Give the day."))])
+    kept_at = StringField(
+        _l("Kept at"),
+        validators=[DataRequired(message=_l("Say where it is kept.")), Length(max=120)],
+    )
+    photo = _photo()
+
+
+class ClaimForm(FlaskForm):
+    claimed_by = StringField(
+        _l("Claimed by"),
+        validators=[DataRequired(message=_l("Name who claims it.")), Length(max=120)],
+    )
+    claim_id_seen = StringField(
+        _l("ID seen (kind and last four characters)"),
+        validators=[DataRequired(message=_l("Note the ID you saw.")), Length(max=60)],
+    )
+    signed = BooleanField(
+        _l("Signed for in the lost and found register"),
+        validators=[DataRequired(message=_l("The owner signs for the item first."))],
+    )
+
+
+class DisposeForm(FlaskForm):
+    reason = StringField(
+        _l("Reason"),
+        validators=[DataRequired(message=_l("Say why it is disposed of.")), Length(max=300)],
+    )
+
+
+class LostSettingForm(FlaskForm):
+    lost_days = IntegerField(
+        _l("Days lost property is kept"),
+        validators=[
+            InputRequired(message=_l("Give a number of days from 1 to 3650.")),
+            IntRange(1, 3650, _l("Give a number of days from 1 to 3650.")),
+        ],
+    )
+
+
+class Amount:
+    """The wage typed as money of the site's currency, kept in ``field.minor``."""
+
+    def __call__(self, form: FlaskForm, field: StringField) -> None:
+        field.minor = None
+        try:
+            field.minor = money.parse(field.data, current_site().currency)
+        except money.MoneyError as error:
+            raise ValidationError(str(error)) from None
+
+
+# --- Labour -----------------------------------------------------------------------------
+
+
+class GradeForm(FlaskForm):
+    name = StringField(
+        _l("Grade"), validators=[DataRequired(message=_l("Name the grade.")), Length(max=60)]
+    )
+    hourly_rate = StringField(
+        _l("Wage per hour"),
+        validators=[Amount()],
+        render_kw={"inputmode": "decimal"},
+    )
+
+
+class RoomTimeForm(FlaskForm):
+    room_type = StringField(
+        _l("Room type"),
+        validators=[DataRequired(message=_l("Give the room type.")), Length(max=40)],
+    )
+    minutes = IntegerField(
+        _l("Minutes to clean"),
+        validators=[
+            InputRequired(message=_l("Give a number of minutes from 1 to 600.")),
+            IntRange(1, 600, _l("Give a number of minutes from 1 to 600.")),
+        ],
+    )
+
+
+class ShiftForm(FlaskForm):
+    user_id = SelectField(
+        _l("Member of staff"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose who worked."))],
+        render_kw={"required": False},
+    )
+    day = DateField(_l("Day"), validators=[InputRequired(message=_l("Give the day."))])
+    hours = StringField(
+        _l("Hours worked"),
+        description=_l("For example 7.5"),
+        validators=[DataRequired(message=_l("Give the hours worked."))],
+        render_kw={"inputmode": "decimal"},
+    )
+    grade_id = SelectField(
+        _l("Grade"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose the grade."))],
+        render_kw={"required": False},
+    )
+
+    def validate_hours(self, field: StringField) -> None:
+        self.minutes = None
+        try:
+            hundredths = money.parse_quantity(field.data)
+        except money.MoneyError:
+            hundredths = 0
+        if not 1 <= hundredths <= 2400:
+            raise ValidationError(_l("Give hours from 0.01 to 24."))
+        self.minutes = round(hundredths * 60 / 100)
+
+
+# --- Public areas ------------------------------------------------------------------------
+
+
+class AreaForm(FlaskForm):
+    name = StringField(
+        _l("Name"), validators=[DataRequired(message=_l("Name the area.")), Length(max=80)]
+    )
+    kind = SelectField(_l("Kind of area"), choices=_choices(AREA_KIND_LABELS))
+    checklist = TextAreaField(
+        _l("Inspection checklist"),
+        description=_l("One item a line."),
+        validators=[DataRequired(message=_l("Give at least one item to check.")), Length(max=2000)],
+    )
+
+
+class AreaAttendantForm(FlaskForm):
+    attendant_id = SelectField(_l("Public-area attendant"), coerce=int, validate_choice=True)
+
+
+class FunctionForm(FlaskForm):
+    day = DateField(_l("Day"), validators=[InputRequired(message=_l("Give the day."))])
+    area_id = SelectField(
+        _l("Public area"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose the area."))],
+        render_kw={"required": False},
+    )
+    name = StringField(
+        _l("Function"),
+        validators=[DataRequired(message=_l("Name the function.")), Length(max=120)],
+    )
+    starts_at = TimeField(_l("Starts"), validators=[InputRequired(message=_l("Give the time."))])
+    ends_at = TimeField(_l("Ends"), validators=[InputRequired(message=_l("Give the time."))])
+    covers = IntegerField(
+        _l("Covers"),
+        validators=[
+            InputRequired(message=_l("Give a number from 0 to 5000.")),
+            IntRange(0, 5000, _l("Give a number from 0 to 5000.")),
+        ],
+    )
+
+    def validate_ends_at(self, field) -> None:
+        if self.starts_at.data and field.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("A function ends after it starts."))
+
+
+class SpotCheckForm(FlaskForm):
+    """The checklist's boxes are added by the view: one per item, ``item_<n>``."""
+
+    night = BooleanField(_l("Night-shift spot check"))
+    findings = TextAreaField(_l("Findings"), validators=[Optional(), Length(max=500)])
+
+
+class BriefingForm(FlaskForm):
+    body = TextAreaField(
+        _l("The briefing"),
+        description=_l(
+            "What the team should know today; put each task on a line of its own, "
+            "starting with a dash (-)."
+        ),
+        validators=[DataRequired(message=_l("Write the briefing.")), Length(max=2000)],
+    )
+
+
+class StaffRecordForm(FlaskForm):
+    user_id = SelectField(
+        _l("Member of staff"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose the member of staff."))],
+        render_kw={"required": False},
+    )
+    kind = SelectField(_l("Record"), choices=_choices(STAFF_RECORD_LABELS))
+    day = DateField(_l("Day"), validators=[InputRequired(message=_l("Give the day."))])
+    passed = SelectField(
+        _l("Grooming and hygiene"),
+        choices=[
+            SelectChoice("", "—"),
+            SelectChoice("y", _l("Up to standard")),
+            SelectChoice("n", _l("Not up to standard")),
+        ],
+        validators=[Optional()],
+    )
+    note = StringField(
+        _l("Note"),
+        validators=[DataRequired(message=_l("Say what was seen or done.")), Length(max=500)],
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.kind.data == "grooming" and not self.passed.data:
+            self.passed.errors = [
+                *self.passed.errors,
+                _l("Say whether the grooming is up to standard."),
+            ]
+            return False
+        return valid

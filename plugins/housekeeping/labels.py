@@ -89,3 +89,31 @@ SHIFT_LABELS = {
     "afternoon": _l("Afternoon shift, until 23:00"),
     "night": _l("Night shift, until 07:00"),
 }
+PRIORITY_LABELS = {"urgent": _l("Urgent"), "normal": _l("Normal"), "low": _l("Can wait")}
+REQUEST_KIND_LABELS = {"request": _l("Request"), "complaint": _l("Complaint")}
+SATISFACTION_LABELS = {
+    "satisfied": _l("Satisfied"),
+    "neutral": _l("Neither"),
+    "unsatisfied": _l("Not satisfied"),
+}
+LOST_STATE_LABELS = {"kept": _l("Kept"), "claimed": _l("Claimed"), "disposed": _l("Disposed of")}
+AREA_KIND_LABELS = {
+    "lobby": _l("Lobby"),
+    "restaurant": _l("Restaurant"),
+    "banquet": _l("Banquet room"),
+    "office": _l("Office"),
+    "back_of_house": _l("Back of house"),
+    "toilet": _l("Toilets"),
+}
+CLEANING_LABELS = {"before": _l("Clean before the function"), "after": _l("Clear down after it")}
+STAFF_RECORD_LABELS = {
+    "grooming": _l("Grooming and hygiene check"),
+    "discipline": _l("Discipline"),
+    "training": _l("Training"),
+}
+CRITERIA_LABELS = {
+    "quality": _l("Quality of work"),
+    "speed": _l("Speed"),
+    "grooming": _l("Grooming"),
+    "attendance": _l("Attendance"),
+}

@@ -8,7 +8,7 @@ the first time housekeeping writes about the room.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     Boolean,
@@ -18,6 +18,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Time,
     UniqueConstraint,
     text,
 )
@@ -64,6 +65,10 @@ class HousekeepingRoom(SiteOwned, db.Model):
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Set by the front desk (a guest waiting): the room comes first on its attendant's
+    # list until it is cleaned.
+    rush_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rush_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     unit: Mapped[Unit] = relationship()
 
@@ -494,15 +499,286 @@ class HousekeepingEvaluation(SiteOwned, db.Model):
     __table_args__ = (
         UniqueConstraint("site_id", "user_id", "period"),
         CheckConstraint("score BETWEEN 1 AND 5", name="score"),
+        *(
+            CheckConstraint(f"{c} IS NULL OR {c} BETWEEN 1 AND 5", name=c)
+            for c in ("quality", "speed", "grooming", "attendance")
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     period: Mapped[str] = mapped_column(String(7))
     score: Mapped[int] = mapped_column(Integer)
+    # The score on each criterion, when given.
+    quality: Mapped[int | None] = mapped_column(Integer)
+    speed: Mapped[int | None] = mapped_column(Integer)
+    grooming: Mapped[int | None] = mapped_column(Integer)
+    attendance: Mapped[int | None] = mapped_column(Integer)
     comments: Mapped[str] = mapped_column(String(1000), default="")
     evaluator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+# --- Work orders, guest requests, lost and found ------------------------------------------
+
+PRIORITIES = ("urgent", "normal", "low")
+REQUEST_KINDS = ("request", "complaint")
+SATISFACTION = ("satisfied", "neutral", "unsatisfied")
+LOST_STATES = ("kept", "claimed", "disposed")
+
+
+class HousekeepingWorkOrder(SiteOwned, db.Model):
+    """A repair for engineering, reported from a room or a public area.
+
+    ``block_id`` is the out-of-order block it put on its room: the block ends (and the
+    room goes back to vacant dirty) when engineering closes the order, not before.
+    """
+
+    __tablename__ = "housekeeping_work_order"
+    __table_args__ = (
+        CheckConstraint(_in("priority", PRIORITIES), name="priority"),
+        CheckConstraint("unit_id IS NOT NULL OR place <> ''", name="where"),
+        Index("ix_housekeeping_work_order_site_id_closed_at", "site_id", "closed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    place: Mapped[str] = mapped_column(String(120), default="")
+    problem: Mapped[str] = mapped_column(String(300))
+    priority: Mapped[str] = mapped_column(String(10), default="normal")
+    photo_key: Mapped[str | None] = mapped_column(String(80))
+    block_id: Mapped[int | None] = mapped_column(ForeignKey("housekeeping_block.id"))
+    reported_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    engineer: Mapped[str] = mapped_column(String(120), default="")
+    work_done: Mapped[str] = mapped_column(String(300), default="")
+
+    unit: Mapped[Unit | None] = relationship()
+    reported_by: Mapped[User] = relationship(foreign_keys=[reported_by_id])
+
+
+class HousekeepingGuestRequest(SiteOwned, db.Model):
+    """A guest's request (more towels) or complaint, from logged to closed."""
+
+    __tablename__ = "housekeeping_guest_request"
+    __table_args__ = (
+        CheckConstraint(_in("kind", REQUEST_KINDS), name="kind"),
+        CheckConstraint(
+            "satisfaction IS NULL OR " + _in("satisfaction", SATISFACTION), name="satisfaction"
+        ),
+        CheckConstraint("closed_at IS NULL OR satisfaction IS NOT NULL", name="closed_rated"),
+        Index("ix_housekeeping_guest_request_site_id_logged_at", "site_id", "logged_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    kind: Mapped[str] = mapped_column(String(10))
+    what: Mapped[str] = mapped_column(String(300))
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    logged_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    satisfaction: Mapped[str | None] = mapped_column(String(12))
+    outcome: Mapped[str] = mapped_column(String(300), default="")
+
+    unit: Mapped[Unit] = relationship()
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
+
+
+class HousekeepingLostItem(SiteOwned, db.Model):
+    """An item found in a room or an area, kept until claimed or disposed of."""
+
+    __tablename__ = "housekeeping_lost_item"
+    __table_args__ = (
+        CheckConstraint(_in("state", LOST_STATES), name="state"),
+        CheckConstraint(
+            "state <> 'claimed' OR (claimed_by <> '' AND claim_id_seen <> '' AND signed)",
+            name="claimed_signed",
+        ),
+        CheckConstraint("state <> 'disposed' OR disposal_reason <> ''", name="disposed_why"),
+        Index("ix_housekeeping_lost_item_site_id_state", "site_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item: Mapped[str] = mapped_column(String(200))
+    found_where: Mapped[str] = mapped_column(String(120))
+    found_by: Mapped[str] = mapped_column(String(120))
+    found_on: Mapped[date] = mapped_column(Date)
+    kept_at: Mapped[str] = mapped_column(String(120))
+    photo_key: Mapped[str | None] = mapped_column(String(80))
+    state: Mapped[str] = mapped_column(String(10), default="kept")
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    claimed_by: Mapped[str] = mapped_column(String(120), default="")
+    claim_id_seen: Mapped[str] = mapped_column(String(60), default="")
+    signed: Mapped[bool] = mapped_column(Boolean, default=False)
+    disposal_reason: Mapped[str] = mapped_column(String(300), default="")
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+# --- Labour: settings, wage grades, hours worked -----------------------------------------
+
+
+class HousekeepingSetting(SiteOwned, db.Model):
+    """A hotel's choices: how long lost property is kept before it may be disposed of."""
+
+    __tablename__ = "housekeeping_setting"
+    __table_args__ = (
+        UniqueConstraint("site_id"),
+        CheckConstraint("lost_days BETWEEN 1 AND 3650", name="lost_days"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lost_days: Mapped[int] = mapped_column(Integer, default=90)
+
+
+class HousekeepingGrade(SiteOwned, db.Model):
+    """A wage grade (room attendant II…) and its rate per hour, in minor units."""
+
+    __tablename__ = "housekeeping_grade"
+    __table_args__ = (
+        UniqueConstraint("site_id", "name"),
+        CheckConstraint("hourly_rate > 0", name="hourly_rate"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    hourly_rate: Mapped[int] = mapped_column(Integer)
+
+
+class HousekeepingRoomTime(SiteOwned, db.Model):
+    """The minutes a room of a type takes to clean: the standard the hours are held to."""
+
+    __tablename__ = "housekeeping_room_time"
+    __table_args__ = (
+        UniqueConstraint("site_id", "room_type"),
+        CheckConstraint("minutes BETWEEN 1 AND 600", name="minutes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_type: Mapped[str] = mapped_column(String(40))
+    minutes: Mapped[int] = mapped_column(Integer)
+
+
+class HousekeepingShift(SiteOwned, db.Model):
+    """The roster's line: the minutes one member of staff worked on a day, at a grade."""
+
+    __tablename__ = "housekeeping_shift"
+    __table_args__ = (
+        UniqueConstraint("site_id", "user_id", "day"),
+        CheckConstraint("minutes BETWEEN 1 AND 1440", name="minutes"),
+        Index("ix_housekeeping_shift_site_id_day", "site_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    day: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(Integer)
+    grade_id: Mapped[int] = mapped_column(ForeignKey("housekeeping_grade.id"))
+
+    user: Mapped[User] = relationship()
+    grade: Mapped[HousekeepingGrade] = relationship()
+
+
+# --- Public areas, the day's functions, inspections and night spot checks ------------------
+
+AREA_KINDS = ("lobby", "restaurant", "banquet", "office", "back_of_house", "toilet")
+
+
+class HousekeepingArea(SiteOwned, db.Model):
+    """A public area (lobby, restaurant, banquet room, office, back of house, toilets)
+    with its inspection checklist and the public-area attendant who looks after it."""
+
+    __tablename__ = "housekeeping_area"
+    __table_args__ = (
+        UniqueConstraint("site_id", "name"),
+        CheckConstraint(_in("kind", AREA_KINDS), name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(16))
+    checklist: Mapped[str] = mapped_column(String(2000), default="")  # one item a line
+    attendant_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    attendant: Mapped[User | None] = relationship()
+
+    @property
+    def items(self) -> list[str]:
+        return [line.strip() for line in self.checklist.splitlines() if line.strip()]
+
+
+class HousekeepingFunction(SiteOwned, db.Model):
+    """A function of the day in an area (a wedding lunch in the ballroom): its time and
+    covers decide when the area is cleaned and by how many."""
+
+    __tablename__ = "housekeeping_function"
+    __table_args__ = (
+        CheckConstraint("covers >= 0", name="covers"),
+        CheckConstraint("ends_at > starts_at", name="period"),
+        Index("ix_housekeeping_function_site_id_day", "site_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    area_id: Mapped[int] = mapped_column(ForeignKey("housekeeping_area.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    starts_at: Mapped[time] = mapped_column(Time)
+    ends_at: Mapped[time] = mapped_column(Time)
+    covers: Mapped[int] = mapped_column(Integer, default=0)
+
+    area: Mapped[HousekeepingArea] = relationship()
+
+
+class HousekeepingSpotCheck(SiteOwned, db.Model):
+    """An inspection of a public area or a room against its checklist; at night, a spot
+    check of the night shift. What failed and what was found are kept."""
+
+    __tablename__ = "housekeeping_spot_check"
+    __table_args__ = (
+        CheckConstraint("(unit_id IS NULL) <> (area_id IS NULL)", name="what"),
+        Index("ix_housekeeping_spot_check_site_id_checked_at", "site_id", "checked_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("housekeeping_area.id"))
+    night: Mapped[bool] = mapped_column(Boolean, default=False)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    failed_items: Mapped[str] = mapped_column(String(2000), default="")  # one a line
+    findings: Mapped[str] = mapped_column(String(500), default="")
+    by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    unit: Mapped[Unit | None] = relationship()
+    area: Mapped[HousekeepingArea | None] = relationship()
+    by: Mapped[User] = relationship()
+
+
+STAFF_RECORD_KINDS = ("grooming", "discipline", "training")
+
+
+class HousekeepingStaffRecord(SiteOwned, db.Model):
+    """A grooming and hygiene check, a disciplinary note or a training of one member of
+    staff: read only by the housekeeping managers."""
+
+    __tablename__ = "housekeeping_staff_record"
+    __table_args__ = (
+        CheckConstraint(_in("kind", STAFF_RECORD_KINDS), name="kind"),
+        Index("ix_housekeeping_staff_record_site_id_user_id", "site_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    kind: Mapped[str] = mapped_column(String(12))
+    day: Mapped[date] = mapped_column(Date)
+    passed: Mapped[bool | None] = mapped_column(Boolean)  # grooming checks only
+    note: Mapped[str] = mapped_column(String(500))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
@@ -528,4 +804,15 @@ MODELS = [
     HousekeepingMachine,
     HousekeepingDuty,
     HousekeepingEvaluation,
+    HousekeepingWorkOrder,
+    HousekeepingGuestRequest,
+    HousekeepingLostItem,
+    HousekeepingSetting,
+    HousekeepingGrade,
+    HousekeepingRoomTime,
+    HousekeepingShift,
+    HousekeepingArea,
+    HousekeepingFunction,
+    HousekeepingSpotCheck,
+    HousekeepingStaffRecord,
 ]

@@ -197,6 +197,41 @@ def test_a_supervisor_inspects_and_releases_a_room_from_the_board(
     screenshot("released")
 
 
+# One pixel of PNG: the photo of the broken lamp.
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+
+
+def test_an_attendant_reports_a_broken_lamp_with_a_photo_and_the_room_goes_out_of_order(
+    page: Page, hotel: Hotel, screenshot: Screenshots
+) -> None:
+    log_in(page, "ann", hotel)
+    nav_to(page, "My rooms")
+    page.get_by_role("link", name="1101").click()
+    expect(page.get_by_role("heading", name="Room 1101", level=1)).to_be_visible()
+    page.get_by_text("Report a repair", exact=True).click()
+    page.get_by_label("What is wrong").fill("Bedside lamp broken")
+    page.get_by_label("Priority").select_option("urgent")
+    page.get_by_label("Photo (JPEG, PNG or WebP)").set_input_files(
+        {"name": "lamp.png", "mimeType": "image/png", "buffer": PNG}
+    )
+    page.get_by_role("switch", name="Take the room out of order until it is repaired").check()
+    screenshot("repair-form")
+    page.get_by_role("button", name="Send to engineering").click()
+    expect(page.get_by_text(re.compile(r"room 1101 is out of order"))).to_be_visible()
+    expect(page.locator(".facts").get_by_text("Out of order")).to_be_visible()
+    expect(page.get_by_text("until engineering closes the work order")).to_be_visible()
+    screenshot("out-of-order")
+    nav_to(page, "Work orders")
+    order = page.locator("tr", has_text="Bedside lamp broken")
+    expect(order.get_by_text("Urgent")).to_be_visible()
+    expect(order.get_by_role("link", name="Photo")).to_be_visible()
+    screenshot("work-orders")
+
+
 def test_the_housekeeping_pages_are_valid_html_and_accessible(page: Page, hotel: Hotel) -> None:
     java, axe_source = _tools()
     folder = ARTIFACTS / "housekeeping-html"
@@ -222,6 +257,10 @@ def test_the_housekeeping_pages_are_valid_html_and_accessible(page: Page, hotel:
         ("duty-roster", f"{s}/housekeeping/duty-roster"),
         ("evaluations", f"{s}/housekeeping/evaluations"),
         ("stocktake", f"{s}/housekeeping/linen/{hotel.rooms['towels']}/stocktake"),
+        ("work-orders", f"{s}/housekeeping/work-orders"),
+        ("guest-requests", f"{s}/housekeeping/guest-requests"),
+        ("lost-and-found", f"{s}/housekeeping/lost-and-found"),
+        ("labour", f"{s}/housekeeping/labour"),
     ):
         response = page.goto(path)
         assert response is not None and response.ok, f"{name}: {response and response.status}"

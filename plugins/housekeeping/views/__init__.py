@@ -7,8 +7,13 @@ from flask import Blueprint
 bp = Blueprint("housekeeping", __name__, template_folder="../templates")
 
 from plugins.housekeeping.views import (  # noqa: E402, F401
+    areas,
     assignments,
+    briefing,
+    engineering,
+    guests,
     keys,
+    labour,
     linen,
     people,
     reports,

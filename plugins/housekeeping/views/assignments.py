@@ -316,9 +316,16 @@ def reassign(assignment_id: int):
 # --- The attendant's list ----------------------------------------------------------------
 
 
-def _my_rows(day: date) -> list[tuple[HousekeepingAssignment, str]]:
+def _my_rows(day: date) -> list[tuple[HousekeepingAssignment, str, bool]]:
+    """The attendant's rooms of the day: rush rooms first (the first set first), then in
+    floor order."""
     rows = db.session.execute(
-        tenancy.select(HousekeepingAssignment, HousekeepingAssignment, HousekeepingRoom.status)
+        tenancy.select(
+            HousekeepingAssignment,
+            HousekeepingAssignment,
+            HousekeepingRoom.status,
+            HousekeepingRoom.rush_at,
+        )
         .join(Unit, Unit.id == HousekeepingAssignment.unit_id)
         .outerjoin(
             HousekeepingRoom,
@@ -330,9 +337,11 @@ def _my_rows(day: date) -> list[tuple[HousekeepingAssignment, str]]:
             HousekeepingAssignment.attendant_id == current_user.id,
         )
         .options(selectinload(HousekeepingAssignment.unit).selectinload(Unit.building))
-        .order_by(Unit.floor, Unit.number)
+        .order_by(
+            HousekeepingRoom.rush_at.is_(None), HousekeepingRoom.rush_at, Unit.floor, Unit.number
+        )
     ).all()
-    return [(row, status or "vacant_clean") for row, status in rows]
+    return [(row, status or "vacant_clean", rush is not None) for row, status, rush in rows]
 
 
 @bp.route("/my-rooms")
@@ -344,8 +353,8 @@ def my_rooms():
         "housekeeping/my_rooms.html",
         day=day,
         rows=rows,
-        done=sum(1 for row, _status in rows if row.cleaned_at),
-        credits=sum(row.credits for row, _status in rows),
+        done=sum(1 for row, _status, _rush in rows if row.cleaned_at),
+        credits=sum(row.credits for row, _status, _rush in rows),
     )
 
 
@@ -368,6 +377,11 @@ def cleaned(assignment_id: int):
         db.session.commit()
     status = room.status if room else "vacant_clean"
     if htmx.wants_partial():
-        return render("housekeeping/_my_room.html", row=row, room_status=status)
+        return render(
+            "housekeeping/_my_room.html",
+            row=row,
+            room_status=status,
+            rush=bool(room and room.rush_at),
+        )
     flash(_("Room %(number)s is cleaned.", number=row.unit.number), "success")
     return redirect(url_for("housekeeping.my_rooms"), code=303)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from types import SimpleNamespace
 
-from flask import render_template, url_for
+from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
-from core import clock, htmx, tenancy
+from core import clock, htmx, tenancy, uploads
 from core.extensions import db
 from core.models import Membership, Unit, User
 from core.security import can
@@ -40,6 +40,9 @@ def change_status(room: HousekeepingRoom, status: str) -> None:
     if room.status != status:
         room.status = status
         room.released_at = None
+    if status not in CLEANED:  # cleaned (or blocked): no longer a rush
+        room.rush_at = None
+        room.rush_by_id = None
     room.changed_at = clock.now()
     room.changed_by_id = current_user.id
 
@@ -65,6 +68,27 @@ def role_holders(roles: frozenset[str]) -> set[int]:
             tenancy.select(Membership, Membership.user_id).where(Membership.role.in_(roles))
         )
     )
+
+
+def keep_photo(field) -> str | None:
+    """Keep the photo posted in ``field`` (``core.uploads``) and give its key; None when
+    none was chosen. A refused file puts its message on the field and raises
+    ``uploads.Refused``."""
+    data = field.data
+    if not data or not getattr(data, "filename", ""):
+        return None
+    try:
+        return uploads.save(data, plugin="housekeeping").key
+    except uploads.Refused as refused:
+        field.errors = [str(refused)]
+        raise
+
+
+def send_photo(key: str | None):
+    """The photo of ``key`` to a viewer already allowed to see it; 404 when there is none."""
+    if not key:
+        abort(404)
+    return uploads.send(key)
 
 
 def parse_day(text: str | None, default: date) -> date:
@@ -104,6 +128,7 @@ def kit(may: dict[str, bool]) -> SimpleNamespace:
             "release": _("Release"),
             "vip": _("VIP"),
             "released": _("Released"),
+            "rush": _("Rush"),
         },
     )
 
@@ -122,6 +147,17 @@ def render(template: str, status: int = 200, **context):
             "linen",
             "linen_manage",
             "evaluate",
+            "work_orders",
+            "close_orders",
+            "rush",
+            "guests",
+            "lost_found",
+            "lost_dispose",
+            "labour",
+            "areas",
+            "spot_check",
+            "briefing",
+            "staff_records",
         )
     }
     return (

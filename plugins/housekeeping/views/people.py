@@ -15,9 +15,19 @@ from core import audit, clock, tenancy
 from core.extensions import db
 from core.security import requires
 from core.tenancy import current_site
-from plugins.housekeeping.forms import PERIOD_PATTERN, DutyForm, EvaluationForm
-from plugins.housekeeping.labels import EMERGENCY_LABELS, SCORE_LABELS, SHIFT_LABELS
-from plugins.housekeeping.models import HousekeepingDuty, HousekeepingEvaluation
+from plugins.housekeeping.forms import PERIOD_PATTERN, DutyForm, EvaluationForm, StaffRecordForm
+from plugins.housekeeping.labels import (
+    CRITERIA_LABELS,
+    EMERGENCY_LABELS,
+    SCORE_LABELS,
+    SHIFT_LABELS,
+    STAFF_RECORD_LABELS,
+)
+from plugins.housekeeping.models import (
+    HousekeepingDuty,
+    HousekeepingEvaluation,
+    HousekeepingStaffRecord,
+)
 from plugins.housekeeping.views import bp
 from plugins.housekeeping.views.common import members, render
 
@@ -109,6 +119,7 @@ def _evaluations_page(status: int = 200, form=None):
         evaluations=evaluations,
         form=form,
         scores=SCORE_LABELS,
+        criteria=CRITERIA_LABELS,
     )
 
 
@@ -136,6 +147,8 @@ def evaluate():
         HousekeepingEvaluation, user_id=form.user_id.data, period=form.period.data
     )
     evaluation.score = form.score.data
+    for name, value in form.criteria().items():
+        setattr(evaluation, name, value)
     evaluation.comments = (form.comments.data or "").strip()
     evaluation.evaluator_id = current_user.id
     evaluation.evaluated_at = clock.now()
@@ -148,3 +161,67 @@ def evaluate():
     db.session.commit()
     flash(_("The evaluation is saved."), "success")
     return redirect(url_for("housekeeping.evaluations", period=evaluation.period), code=303)
+
+
+# --- Grooming checks, discipline and training: the housekeeping managers' records ----------
+
+
+GROOMED = {"y": True, "n": False}
+
+
+def _records_page(status: int = 200, form=None):
+    site = current_site()
+    form = form or StaffRecordForm(formdata=None, day=clock.today(site))
+    _staff_choices(form.user_id)
+    who = request.args.get("user_id", "")
+    query = tenancy.select(HousekeepingStaffRecord).options(
+        selectinload(HousekeepingStaffRecord.user)
+    )
+    if who.isdigit() and len(who) < 10:
+        query = query.where(HousekeepingStaffRecord.user_id == int(who))
+    records = db.session.scalars(
+        query.order_by(HousekeepingStaffRecord.day.desc(), HousekeepingStaffRecord.id.desc()).limit(
+            200
+        )
+    ).all()
+    return render(
+        "housekeeping/staff_records.html",
+        status,
+        form=form,
+        records=records,
+        kinds=STAFF_RECORD_LABELS,
+        who=int(who) if who.isdigit() and len(who) < 10 else None,
+        staff=members(),
+    )
+
+
+@bp.route("/staff-records")
+@requires("housekeeping.staff_records")
+def staff_records():
+    return _records_page()
+
+
+@bp.route("/staff-records", methods=["POST"])
+@requires("housekeeping.staff_records")
+def add_staff_record():
+    form = StaffRecordForm()
+    _staff_choices(form.user_id)
+    if not form.validate_on_submit():
+        return _records_page(422, form)
+    record = tenancy.new(
+        HousekeepingStaffRecord,
+        user_id=form.user_id.data,
+        kind=form.kind.data,
+        day=form.day.data,
+        passed={"y": True, "n": False}.get(form.passed.data)
+        if form.kind.data == "grooming"
+        else None,
+        note=form.note.data.strip(),
+        by_id=current_user.id,
+    )
+    db.session.flush()
+    # The audit log keeps that a record was made, not what it says.
+    audit.record("housekeeping.staff_record_added", record, detail={"kind": record.kind})
+    db.session.commit()
+    flash(_("The record is kept."), "success")
+    return redirect(url_for("housekeeping.staff_records", user_id=record.user_id), code=303)

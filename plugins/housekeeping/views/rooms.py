@@ -9,7 +9,7 @@ from itertools import groupby
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import and_, func
+from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
@@ -19,7 +19,7 @@ from core.extensions import db
 from core.models import Building, Unit
 from core.security import can, requires
 from core.tenancy import current_site
-from plugins.housekeeping.forms import BlockForm, InspectionForm, StatusForm
+from plugins.housekeeping.forms import BlockForm, InspectionForm, StatusForm, WorkOrderForm
 from plugins.housekeeping.labels import CHECKLIST, STATUS_LABELS
 from plugins.housekeeping.models import (
     DEFAULT_STATUS,
@@ -28,6 +28,7 @@ from plugins.housekeeping.models import (
     HousekeepingBlock,
     HousekeepingInspection,
     HousekeepingRoom,
+    HousekeepingWorkOrder,
 )
 from plugins.housekeeping.rules import BLOCKED, CLEANED, SET_BY_HAND, next_action
 from plugins.housekeeping.views import bp
@@ -48,6 +49,7 @@ class Card:
     status: str
     vip: bool
     released: bool
+    rush: bool = False
 
     @property
     def action(self) -> str | None:
@@ -68,6 +70,7 @@ def _cards(building_id: int | None, floor: int | None) -> list[Card]:
             current,
             HousekeepingRoom.vip,
             HousekeepingRoom.released_at,
+            HousekeepingRoom.rush_at,
         )
         .join(Building, Building.id == Unit.building_id)
         .outerjoin(
@@ -82,8 +85,10 @@ def _cards(building_id: int | None, floor: int | None) -> list[Card]:
     if floor is not None:
         stmt = stmt.where(Unit.floor == floor)
     return [
-        Card(uid, code, number, fl, room_type or "", st, bool(vip), released is not None)
-        for uid, code, number, fl, room_type, st, vip, released in db.session.execute(stmt)
+        Card(
+            uid, code, number, fl, room_type or "", st, bool(vip), released is not None, bool(rush)
+        )
+        for uid, code, number, fl, room_type, st, vip, released, rush in db.session.execute(stmt)
     ]
 
 
@@ -98,6 +103,7 @@ def _card(unit: Unit) -> Card:
         room.status if room else DEFAULT_STATUS,
         bool(room and room.vip),
         bool(room and room.released_at),
+        bool(room and room.rush_at),
     )
 
 
@@ -241,6 +247,11 @@ def _room_page(unit: Unit, status: int = 200, error: str | None = None, **forms)
     )
     status_form.status.choices = [SelectChoice(s, STATUS_LABELS[s]) for s in SET_BY_HAND]
     block_form = forms.get("block_form") or BlockForm(formdata=None, starts_on=today, ends_on=today)
+    orders = db.session.scalars(
+        tenancy.select(HousekeepingWorkOrder)
+        .where(HousekeepingWorkOrder.unit_id == unit.id, HousekeepingWorkOrder.closed_at.is_(None))
+        .order_by(HousekeepingWorkOrder.id)
+    ).all()
     return render(
         "housekeeping/room.html",
         status,
@@ -251,6 +262,9 @@ def _room_page(unit: Unit, status: int = 200, error: str | None = None, **forms)
         checklist=CHECKLIST,
         status_form=status_form,
         block_form=block_form,
+        orders=orders,
+        held={o.block_id for o in orders if o.block_id},
+        order_form=WorkOrderForm(formdata=None),
         error=error,
     )
 
@@ -271,7 +285,14 @@ def unit_panel(unit_id: int):
         .where(
             HousekeepingBlock.unit_id == unit.id,
             HousekeepingBlock.ended_at.is_(None),
-            HousekeepingBlock.ends_on >= today,
+            or_(
+                HousekeepingBlock.ends_on >= today,
+                HousekeepingBlock.id.in_(
+                    tenancy.select(HousekeepingWorkOrder, HousekeepingWorkOrder.block_id).where(
+                        HousekeepingWorkOrder.closed_at.is_(None)
+                    )
+                ),
+            ),
         )
         .order_by(HousekeepingBlock.starts_on)
     ).all()
@@ -333,23 +354,48 @@ def end_block(block_id: int):
     blocked = tenancy.get_or_404(HousekeepingBlock, block_id)
     unit = tenancy.get_or_404(Unit, blocked.unit_id)
     if blocked.ended_at is None:
-        blocked.ended_at = clock.now()
-        still = db.session.scalar(
-            tenancy.select(HousekeepingBlock)
-            .where(
-                HousekeepingBlock.unit_id == unit.id,
-                HousekeepingBlock.ended_at.is_(None),
-                HousekeepingBlock.id != blocked.id,
+        order = order_holding(blocked)
+        if order is not None:
+            flash(
+                _(
+                    "The room stays out of order until engineering closes work order %(number)s.",
+                    number=order.id,
+                ),
+                "error",
             )
-            .order_by(HousekeepingBlock.id.desc())
-            .limit(1)
-        )
-        # Back in use after works: the room is cleaned before it is sold again.
-        change_status(room_for_write(unit), still.kind if still else "vacant_dirty")
-        audit.record("housekeeping.block_ended", blocked, detail={"room": unit.number})
+            return redirect(url_for("housekeeping.room", unit_id=unit.id), code=303)
+        lift_block(blocked, unit)
         db.session.commit()
         flash(_("The block of room %(number)s is ended.", number=unit.number), "success")
     return redirect(url_for("housekeeping.room", unit_id=unit.id), code=303)
+
+
+def order_holding(blocked: HousekeepingBlock) -> HousekeepingWorkOrder | None:
+    """The open work order that put ``blocked`` on its room, if any."""
+    return db.session.scalar(
+        tenancy.select(HousekeepingWorkOrder).where(
+            HousekeepingWorkOrder.block_id == blocked.id,
+            HousekeepingWorkOrder.closed_at.is_(None),
+        )
+    )
+
+
+def lift_block(blocked: HousekeepingBlock, unit: Unit) -> None:
+    """End ``blocked``: the room takes the kind of another open block, or goes back to
+    vacant dirty, to be cleaned before it is sold again."""
+    blocked.ended_at = clock.now()
+    still = db.session.scalar(
+        tenancy.select(HousekeepingBlock)
+        .where(
+            HousekeepingBlock.unit_id == unit.id,
+            HousekeepingBlock.ended_at.is_(None),
+            HousekeepingBlock.id != blocked.id,
+        )
+        .order_by(HousekeepingBlock.id.desc())
+        .limit(1)
+    )
+    change_status(room_for_write(unit), still.kind if still else "vacant_dirty")
+    audit.record("housekeeping.block_ended", blocked, detail={"room": unit.number})
 
 
 # --- Inspections -----------------------------------------------------------------------

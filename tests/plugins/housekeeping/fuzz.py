@@ -6,22 +6,38 @@ from datetime import date
 
 from core.testing.walks import register_forms
 from plugins.housekeeping.forms import (
+    AreaAttendantForm,
+    AreaForm,
     BlockForm,
+    BriefingForm,
+    ClaimForm,
+    CloseOrderForm,
+    CloseRequestForm,
     CycleForm,
     DeepCleanForm,
+    DisposeForm,
     DutyForm,
     EvaluationForm,
+    FunctionForm,
+    GradeForm,
+    GuestRequestForm,
     InspectionForm,
     IssueForm,
     KeyForm,
     LinenItemForm,
     LostForm,
+    LostItemForm,
+    LostSettingForm,
     MachineCheckForm,
     MachineForm,
     MovementForm,
     OccupancyForm,
     ParForm,
     ReassignForm,
+    RoomTimeForm,
+    ShiftForm,
+    SpotCheckForm,
+    StaffRecordForm,
     StatusForm,
     StocktakeForm,
     SuggestForm,
@@ -29,7 +45,9 @@ from plugins.housekeeping.forms import (
     SupplyUseForm,
     UniformForm,
     UniformReturnForm,
+    WorkOrderForm,
 )
+from tests.plugins.housekeeping.conftest import PNG
 
 NAME = "housekeeping"
 
@@ -200,7 +218,129 @@ def forms(kit) -> dict:
                 "user_id": s.id("user_id"),
                 "period": "2026-11",
                 "score": "4",
+                "quality": "5",
+                "speed": "3",
                 "comments": "Careful with VIP rooms",
+            },
+            start=supervisor,
+        ),
+        "housekeeping.report_repair": Form(
+            fields_of(WorkOrderForm) | {"back": kit.TEXT},
+            lambda s: {
+                "place": "Lobby 大堂",
+                "problem": "Broken lamp 燈壞了",
+                "priority": "urgent",
+                "photo": kit.File(PNG, "lamp.png", "image/png"),
+            },
+            seeds=({"photo": kit.File(b"GIF89a", "lamp.gif", "image/gif")},),
+            start=supervisor,
+        ),
+        "housekeeping.close_order": Form(
+            fields_of(CloseOrderForm),
+            lambda s: {"engineer": "Ken", "work_done": "New bulb"},
+            start=supervisor,
+        ),
+        "housekeeping.rush": Form({}, start=supervisor),
+        "housekeeping.end_rush": Form({}, start=supervisor),
+        "housekeeping.log_request": Form(
+            fields_of(GuestRequestForm),
+            lambda s: {"room": "3A", "kind": "complaint", "what": "Noisy 嘈吵"},
+            start=supervisor,
+        ),
+        "housekeeping.close_request": Form(
+            fields_of(CloseRequestForm),
+            lambda s: {"satisfaction": "satisfied", "outcome": "Done"},
+            start=supervisor,
+        ),
+        "housekeeping.log_lost": Form(
+            fields_of(LostItemForm),
+            lambda s: {
+                "item": "Umbrella 雨傘",
+                "found_where": "Lobby",
+                "found_by": "Ann",
+                "found_on": "2026-11-01",
+                "kept_at": "Office",
+                "photo": kit.File(PNG, "umbrella.png", "image/png"),
+            },
+            start=supervisor,
+        ),
+        "housekeeping.claim_lost": Form(
+            fields_of(ClaimForm),
+            lambda s: {"claimed_by": "Mr Chan", "claim_id_seen": "HKID 123(4)", "signed": "y"},
+            start=supervisor,
+        ),
+        "housekeeping.dispose_lost": Form(
+            fields_of(DisposeForm), lambda s: {"reason": "Unclaimed"}, start=supervisor
+        ),
+        "housekeeping.lost_settings": Form(
+            fields_of(LostSettingForm), lambda s: {"lost_days": "60"}, start=supervisor
+        ),
+        "housekeeping.add_grade": Form(
+            fields_of(GradeForm),
+            lambda s: {"name": "Attendant I 一級", "hourly_rate": "52.50"},
+            start=supervisor,
+        ),
+        "housekeeping.set_room_time": Form(
+            fields_of(RoomTimeForm),
+            lambda s: {"room_type": "Suite", "minutes": "45"},
+            start=supervisor,
+        ),
+        "housekeeping.record_hours": Form(
+            fields_of(ShiftForm),
+            lambda s: {
+                "user_id": s.id("user_id"),
+                "day": "2026-11-03",
+                "hours": "7.5",
+                "grade_id": s.id("grade_id", plugin=NAME),
+            },
+            start=supervisor,
+        ),
+        "housekeeping.add_area": Form(
+            fields_of(AreaForm),
+            lambda s: {"name": "Ballroom 宴會廳", "kind": "banquet", "checklist": "Carpet\nChairs"},
+            start=supervisor,
+        ),
+        "housekeeping.assign_area": Form(
+            fields_of(AreaAttendantForm),
+            lambda s: {"attendant_id": s.id("user_id")},
+            start=supervisor,
+        ),
+        "housekeeping.add_function": Form(
+            fields_of(FunctionForm),
+            lambda s: {
+                "day": "2026-11-28",
+                "area_id": s.id("area_id", plugin=NAME),
+                "name": "Wedding 婚宴",
+                "starts_at": "12:00",
+                "ends_at": "15:00",
+                "covers": "250",
+            },
+            start=supervisor,
+        ),
+        "housekeeping.check_area": Form(
+            fields_of(SpotCheckForm) | {"item_0": kit.TEXT, "item_1": kit.TEXT},
+            lambda s: {"item_0": "y", "night": "y", "findings": "Sofa stained 沙發污漬"},
+            start=supervisor,
+        ),
+        "housekeeping.spot_check_room": Form(
+            fields_of(SpotCheckForm) | {"item_0": kit.TEXT},
+            lambda s: {"item_0": "y", "findings": "Dust on the lamp"},
+            start=supervisor,
+        ),
+        "housekeeping.write_briefing": Form(
+            fields_of(BriefingForm),
+            lambda s: {"body": "VIP 貴賓 1203\n- Corridor 12"},
+            start=supervisor,
+        ),
+        "housekeeping.read_briefing": Form({}, start=supervisor),
+        "housekeeping.add_staff_record": Form(
+            fields_of(StaffRecordForm),
+            lambda s: {
+                "user_id": s.id("user_id"),
+                "kind": "grooming",
+                "day": "2026-11-28",
+                "passed": "n",
+                "note": "Name badge missing 名牌",
             },
             start=supervisor,
         ),

@@ -6,34 +6,50 @@ would refuse to turn a hotel plugin on there), so that the walks reach every rou
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import io
+from datetime import date, time, timedelta
+
+from werkzeug.datastructures import FileStorage
 
 from core import clock as core_clock
+from core import uploads
 from core.extensions import db
-from core.models import PluginEnablement, Site, Unit
+from core.models import MorningNote, PluginEnablement, Site, Unit
 from core.testing.walks import register_world
 from plugins.housekeeping.models import (
+    HousekeepingArea,
     HousekeepingAssignment,
     HousekeepingBlock,
     HousekeepingCleaningCycle,
     HousekeepingDeepClean,
     HousekeepingDuty,
     HousekeepingEvaluation,
+    HousekeepingFunction,
+    HousekeepingGrade,
+    HousekeepingGuestRequest,
     HousekeepingInspection,
     HousekeepingKey,
     HousekeepingKeyIssue,
     HousekeepingLinenItem,
     HousekeepingLinenMovement,
     HousekeepingLinenPar,
+    HousekeepingLostItem,
     HousekeepingMachine,
     HousekeepingRequisition,
     HousekeepingRequisitionLine,
     HousekeepingRoom,
+    HousekeepingRoomTime,
+    HousekeepingSetting,
+    HousekeepingShift,
+    HousekeepingSpotCheck,
+    HousekeepingStaffRecord,
     HousekeepingStocktake,
     HousekeepingSupply,
     HousekeepingSupplyUse,
     HousekeepingUniformIssue,
+    HousekeepingWorkOrder,
 )
+from tests.plugins.housekeeping.conftest import PNG
 
 NAME = "housekeeping"
 
@@ -165,7 +181,103 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
         ]
     )
     db.session.flush()
+    # A repair for engineering in a public area (the room stays open to every walk), a
+    # guest's request, an item in lost and found, and a month's labour figures.
+    order = HousekeepingWorkOrder(
+        site_id=site.id,
+        place="Lobby",
+        problem="Flickering chandelier",
+        priority="normal",
+        photo_key=_photo("chandelier.png"),
+        reported_by_id=user_id,
+    )
+    guest_request = HousekeepingGuestRequest(
+        site_id=site.id,
+        unit_id=unit_id,
+        kind="request",
+        what="Two more towels",
+        logged_by_id=user_id,
+    )
+    found = HousekeepingLostItem(
+        site_id=site.id,
+        item="Reading glasses",
+        found_where="Lobby",
+        found_by="Night attendant",
+        found_on=date(2026, 1, 1),
+        kept_at="Office safe",
+        photo_key=_photo("glasses.png"),
+    )
+    grade = HousekeepingGrade(site_id=site.id, name="Attendant II", hourly_rate=6000)
+    db.session.add_all(
+        [
+            order,
+            guest_request,
+            found,
+            grade,
+            HousekeepingSetting(site_id=site.id, lost_days=90),
+            HousekeepingRoomTime(site_id=site.id, room_type="Standard King", minutes=30),
+        ]
+    )
+    db.session.flush()
+    db.session.add(
+        HousekeepingShift(
+            site_id=site.id, user_id=user_id, day=date(2026, 11, 2), minutes=480, grade_id=grade.id
+        )
+    )
+    area = HousekeepingArea(
+        site_id=site.id, name="Lobby", kind="lobby", checklist="Floor polished\nSofas tidy"
+    )
+    db.session.add(area)
+    db.session.flush()
+    db.session.add_all(
+        [
+            HousekeepingFunction(
+                site_id=site.id,
+                day=date(2026, 11, 28),
+                area_id=area.id,
+                name="Wedding lunch",
+                starts_at=time(12),
+                ends_at=time(15),
+                covers=250,
+            ),
+            HousekeepingSpotCheck(
+                site_id=site.id,
+                area_id=area.id,
+                night=True,
+                passed=False,
+                failed_items="Sofas tidy",
+                findings="Cushions on the floor",
+                by_id=user_id,
+            ),
+        ]
+    )
+    note = MorningNote(
+        site_id=site.id,
+        day=date(2026, 11, 28),
+        body="VIP in 1203\n- Corridor 12",
+        building_id=None,
+        author_id=user_id,
+    )
+    db.session.add(note)
+    db.session.add(
+        HousekeepingStaffRecord(
+            site_id=site.id,
+            user_id=user_id,
+            kind="grooming",
+            day=date(2026, 11, 28),
+            passed=True,
+            note="Uniform pressed",
+            by_id=user_id,
+        )
+    )
+    db.session.flush()
     return {
+        "note_id": note.id,
+        "area_id": area.id,
+        "order_id": order.id,
+        "request_id": guest_request.id,
+        "found_id": found.id,
+        "grade_id": grade.id,
         "machine_id": machine.id,
         "supply_id": supply.id,
         "requisition_id": requisition.id,
@@ -176,6 +288,10 @@ def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:
         "key_id": key.id,
         "issue_id": custody.id,
     }
+
+
+def _photo(name: str) -> str:
+    return uploads.save(FileStorage(io.BytesIO(PNG), name), plugin=NAME).key
 
 
 register_world(NAME, fill)
