@@ -16,14 +16,15 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, current_app, has_request_context, redirect, request, session, url_for
+from flask import Flask, current_app, g, has_request_context, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 
 from core import clock
 from core.extensions import db, login_manager
-from core.models import User, UserSession
+from core.models import Membership, Site, User, UserSession
+from core.security import remember_roles
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 128
@@ -183,17 +184,40 @@ def _load_user(session_id: str) -> User | None:
     token = session.get("sid") if has_request_context() else None
     if not user_id.isdigit() or not token:
         return None
-    # The user and this browser's session row in one query: it runs on every request.
-    found = db.session.execute(
+    # The user and this browser's session row in one query: it runs on every request. On
+    # a site's page (core.tenancy names the slug first) the same statement reads the
+    # site's id and cache stamp and the user's memberships there.
+    slug = g.get("_butler_slug")
+    query = (
         select(User, UserSession)
         .join(UserSession, UserSession.user_id == User.id)
         .where(User.id == int(user_id), UserSession.token_hash == _token_hash(token))
-    ).first()
-    if found is None:
+    )
+    if slug is not None:
+        query = (
+            query.add_columns(
+                Site.id,
+                Site.cache_version,
+                Site.data_version,
+                Site.organization_id,
+                Membership.role,
+            )
+            .outerjoin(Site, and_(Site.slug == slug, Site.archived_at.is_(None)))
+            .outerjoin(
+                Membership, and_(Membership.site_id == Site.id, Membership.user_id == User.id)
+            )
+        )
+    found = db.session.execute(query).all()
+    if not found:
         return None
-    user, row = found
+    user, row = found[0][:2]
     if str(user.session_epoch) != epoch or not user.active or not _session_is_valid(row):
         return None
+    if slug is not None:
+        site_id, version, data_version, organization_id = found[0][2:6]
+        g._butler_site_probe = (slug, site_id, version, data_version)
+        if site_id is not None:
+            remember_roles(user, site_id, organization_id, (r[6] for r in found))
     return user
 
 

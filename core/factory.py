@@ -28,6 +28,7 @@ from core import (
     offline,
     printing,
     security,
+    sitecache,
     tenancy,
     throttle,
 )
@@ -71,6 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     formdata.init_app(app)
     tenancy.init_app(app)
+    sitecache.init_app(app)
     navigation.init_app(app)
     plugins.install(app)  # the core's blueprints (from its default plugin), then plugins'
     imports.register_all(app)  # the plugins' kinds of import file

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, g, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
+from core import sitecache
 from core.contributions import collect
 from core.plugins.host import flatten, host
 from core.security import can, roles_on
@@ -52,16 +54,20 @@ def nav_items() -> list[ShownItem]:
 
 
 def _gather() -> list[ShownItem]:
-    found = collect("butler_nav_items")
-    here = _here([item.endpoint for item in found])
+    # The items a user may open depend on the site (its kind and plugins: its cache
+    # stamp), their roles there and the language: built once per worker for each.
+    site = g.site
+    key = (site.id, site.cache_version, roles_on(current_user, site), str(get_locale()))
+    found = sitecache.navigation(
+        key,
+        lambda: tuple(
+            (str(item.label), item.endpoint, item.phone) for item in collect("butler_nav_items")
+        ),
+    )
+    here = _here([endpoint for _, endpoint, _ in found])
     return [
-        ShownItem(
-            label=str(item.label),
-            url=url_for(item.endpoint),
-            active=item.endpoint == here,
-            phone=item.phone,
-        )
-        for item in found
+        ShownItem(label=label, url=url_for(endpoint), active=endpoint == here, phone=phone)
+        for label, endpoint, phone in found
     ]
 
 

@@ -71,17 +71,23 @@ def roles_on(user: Any, site: Site | None) -> frozenset[str]:
     cache = g.setdefault("_butler_roles", {})
     key = (user.id, site.id)
     if key not in cache:
-        roles = set(
-            db.session.scalars(
-                select(Membership.role).where(
-                    Membership.site_id == site.id, Membership.user_id == user.id
-                )
+        memberships = db.session.scalars(
+            select(Membership.role).where(
+                Membership.site_id == site.id, Membership.user_id == user.id
             )
         )
-        if user.is_org_admin and user.organization_id == site.organization_id:
-            roles.add("org_admin")
-        cache[key] = frozenset(roles)
+        remember_roles(user, site.id, site.organization_id, memberships)
     return cache[key]
+
+
+def remember_roles(user: Any, site_id: int, organization_id: int, memberships) -> None:
+    """Keep for this request the roles ``user`` holds on the site: their memberships'
+    roles, and org admin on a site of their own organisation. The user loader calls it
+    with the roles it read in the same statement as the user (``core.auth``)."""
+    roles = {role for role in memberships if role}
+    if user.is_org_admin and user.organization_id == organization_id:
+        roles.add("org_admin")
+    g.setdefault("_butler_roles", {})[(user.id, site_id)] = frozenset(roles)
 
 
 def _site_of(obj: Any) -> Site | None:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import Flask, abort, current_app, g
 from flask_login import current_user
 
+from core import sitecache
 from core.extensions import db, login_manager
 from core.models import Site
 from core.security import PUBLIC, permission_of, roles_on
@@ -33,11 +34,20 @@ def _load_site(endpoint: str | None, values: dict[str, Any] | None) -> None:
     # A view declared PUBLIC (a resident's personal survey link) is open to anyone, but
     # still belongs to its site: the site must exist, and the view checks its own key.
     public = permission_of(current_app.view_functions.get(endpoint)) == PUBLIC
+    # The user loader reads the site's id and cache stamp, and the user's roles there, in
+    # its one statement when it knows the slug (core.auth).
+    g._butler_slug = slug
     if not public and not current_user.is_authenticated:
         abort(login_manager.unauthorized())
-    site = db.session.execute(
-        sa.select(Site).where(Site.slug == slug, Site.archived_at.is_(None))
-    ).scalar_one_or_none()
+    probe = g.pop("_butler_site_probe", None)
+    if probe is None or probe[0] != slug:
+        found = db.session.execute(
+            sa.select(Site.id, Site.cache_version, Site.data_version).where(
+                Site.slug == slug, Site.archived_at.is_(None)
+            )
+        ).first()
+        probe = (slug, *(found or (None, None, None)))
+    site = sitecache.site_for(*probe[1:]) if probe[1] is not None else None
     if site is None or (not public and not roles_on(current_user, site)):
         abort(404)
     g.site = site

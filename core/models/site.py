@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -40,6 +42,16 @@ class Site(Timestamps, Archivable, db.Model):
     default_locale: Mapped[str] = mapped_column(String(10), default="zh_Hant")
     currency: Mapped[str] = mapped_column(String(3), default="HKD")
     address: Mapped[str] = mapped_column(String(300), default="")
+    # A new random stamp whenever the site or its plugin enablements change
+    # (core/sitecache.py): a worker's cached copy of the site, its plugins and its
+    # navigation is good while the stamp it was cached under is the one in the database.
+    cache_version: Mapped[str] = mapped_column(
+        String(32), default=lambda: new_cache_version(), server_default="0"
+    )
+    # One more at the commit of every transaction that wrote the site's own rows (its
+    # residents, requests, orders…; not the audit log): a worker's cached dashboard is
+    # good while the number it was built under is the one in the database.
+    data_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     organization: Mapped[Organization] = relationship(back_populates="sites")
 
@@ -49,3 +61,9 @@ class Site(Timestamps, Archivable, db.Model):
 
     def __repr__(self) -> str:
         return f"<Site {self.slug}>"
+
+
+def new_cache_version() -> str:
+    """A fresh ``Site.cache_version``: random, so that a site made again under an id
+    that was used before (a test's emptied tables) never matches an old cached copy."""
+    return secrets.token_hex(8)

@@ -197,6 +197,9 @@ def test_the_list_costs_the_same_queries_whatever_the_page_or_size(app, client, 
             )
         db.session.commit()
     login(client, "ben")
+    # The first page a worker shows of a site reads the site and its plugins (then kept
+    # in memory until they change): the count is of the pages after it.
+    assert client.get(residents_url(site)).status_code == 200
     counts = {}
     for label, args in {
         "page 1, 10 rows": {"per_page": 10},
@@ -207,8 +210,9 @@ def test_the_list_costs_the_same_queries_whatever_the_page_or_size(app, client, 
         with counted_statements(app) as statements:
             assert client.get(residents_url(site, **args)).status_code == 200
         counts[label] = len(statements)
+        print(statements)
     assert len(set(counts.values())) == 1, counts
-    assert max(counts.values()) <= 8, counts
+    assert max(counts.values()) <= 5, counts
 
 
 # --- The resident's page ----------------------------------------------------------------
