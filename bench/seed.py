@@ -43,15 +43,33 @@ PASSWORD = "bench-password"
 
 @dataclass(frozen=True)
 class Scale:
-    sites: int = 50
+    """A company of ``residents`` residents in estates of ``site_residents`` each (the
+    last fewer): a larger company has more estates, each of them the same size, so that
+    the pages of one estate show what the company's size alone costs. A company smaller
+    than one estate is one estate of that many residents."""
+
+    residents: int = 100_000
+    site_residents: int = 2_000
     buildings_per_site: int = 4
     floors: int = 25
     units_per_floor: int = 6
-    residents: int = 100_000
+
+    @classmethod
+    def from_environment(cls, residents: int | None = None) -> Scale:
+        """``BENCH_RESIDENTS`` residents (default 100,000), or ``residents``."""
+        if residents is None:
+            residents = int(os.environ.get("BENCH_RESIDENTS", "100000"))
+        if residents < 1:
+            raise ValueError("BENCH_RESIDENTS must be at least 1")
+        return cls(residents=residents)
 
     @property
-    def residents_per_site(self) -> int:
-        return self.residents // self.sites
+    def sites(self) -> int:
+        return -(-self.residents // self.site_residents)
+
+    def residents_of(self, n: int) -> int:
+        """How many residents the ``n``-th estate (from 0) has."""
+        return min(self.site_residents, self.residents - n * self.site_residents)
 
 
 def _bulk(model, rows: list[dict]) -> None:
@@ -301,11 +319,11 @@ def _seed(scale: Scale) -> dict[str, int]:
     resident_count = 0
     occupancies = 0
     residents_by_site: dict[int, list[int]] = {}
-    for site_id in site_ids:
+    for index, site_id in enumerate(site_ids):
         site_units = units_by_site[site_id]
         residents = []
-        resident_ids = ids.take(Resident, scale.residents_per_site)
-        for n in range(scale.residents_per_site):
+        resident_ids = ids.take(Resident, scale.residents_of(index))
+        for n in range(len(resident_ids)):
             residents.append(
                 {
                     "id": resident_ids[n],

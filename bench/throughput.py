@@ -1,11 +1,13 @@
-"""Requests per second under load: Butler behind gunicorn against a minimal Flask page.
+"""Requests per second under load: Butler behind gunicorn against two yardsticks.
 
-Both are served by gunicorn with two sync workers on a loopback port and loaded by
+All are served by gunicorn with two sync workers on a loopback port and loaded by
 ``wrk`` (Debian's package) with the same threads, connections and duration, one after
 the other in the same run. Butler is measured logged in as a site manager (the session
-cookie is taken from a real login), on the resident list of a 2,000-resident site; the
-minimal page renders the same 50-row table from memory. The ratio of the two is the
-figure (goal ≥ 0.5).
+cookie is taken from a real login), on the resident list of a 2,000-resident site and
+its search as you type. The fair baseline (``bench/fair.py``) reads the same residents
+from the same database with the same statements, logged in through Flask-Login; the
+minimal page (``bench/minimal.py``) renders the same 50-row table from memory. The
+figures are the ratios (goals: ≥ 0.9 × the fair baseline, ≥ 0.5 × the minimal page).
 """
 
 from __future__ import annotations
@@ -170,29 +172,83 @@ def available() -> str | None:
     return None
 
 
+SEARCH = "q=%E9%99%B3%E5%AE%B6"  # 陳家: the name search of the pages' timings
+
+
 def run(database_url: str, database: str, slug: str, username: str, password: str) -> list[Load]:
-    """Butler's resident list (page and htmx partial) and the minimal page, under load."""
+    """Butler's resident list (page, htmx partial, search as you type), the same list of
+    the fair baseline (``bench/fair.py``, same database), and the minimal page, under load."""
     env = {
         "BUTLER_ENV": "production",
         "SECRET_KEY": "bench-throughput",
         "DATABASE_URL": database_url,
     }
+    page = f"/s/{slug}/residents/"
+    search = f"{page}?{SEARCH}"
+    htmx = {"HX-Request": "true", "HX-Target": "resident-results"}
     loads = []
     with Gunicorn("wsgi:app", env) as butler:
-        cookie = session_cookie(butler.port, username, password)
-        page = f"/s/{slug}/residents/"
-        plain = {"Cookie": cookie}
-        partial = {**plain, "HX-Request": "true", "HX-Target": "resident-results"}
-        check(butler.port, page, plain)
-        check(butler.port, page, partial)
-        loads.append(wrk(f"{database}: Butler resident list (50 rows)", butler.port, page, plain))
-        loads.append(
-            wrk(f"{database}: Butler resident list, htmx partial", butler.port, page, partial)
-        )
+        cookie = {"Cookie": session_cookie(butler.port, username, password)}
+        for label, path, headers in (
+            (LIST, page, cookie),
+            (PARTIAL, page, {**cookie, **htmx}),
+            (SEARCH_FRAGMENT, search, {**cookie, **htmx}),
+        ):
+            check(butler.port, path, headers)
+            loads.append(wrk(f"{database}: Butler {label}", butler.port, path, headers))
+    with Gunicorn("bench.fair:app", env) as fair:
+        cookie = {"Cookie": fair_cookie(fair.port, username)}
+        for label, path, headers in (
+            (LIST, page, cookie),
+            (SEARCH_FRAGMENT, search, {**cookie, **htmx}),
+        ):
+            check(fair.port, path, headers)
+            loads.append(wrk(f"{database}: {FAIR} {label}", fair.port, path, headers))
     with Gunicorn("bench.minimal:app", {}) as minimal:
         check(minimal.port, "/", {})
-        loads.append(wrk("minimal Flask page, same 50-row table", minimal.port, "/", {}))
+        loads.append(wrk(MINIMAL, minimal.port, "/", {}))
     return loads
+
+
+LIST = "resident list (50 rows)"
+PARTIAL = "resident list, htmx partial"
+SEARCH_FRAGMENT = "search as you type, htmx fragment"
+FAIR = "fair baseline (Flask + SQLAlchemy + Flask-Login)"
+MINIMAL = "minimal Flask page, same 50-row table"
+
+
+def fair_cookie(port: int, username: str) -> str:
+    """The session cookie of the fair baseline's login."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", f"/login?{urlencode({'username': username})}")
+    answer = conn.getresponse()
+    answer.read()
+    conn.close()
+    if answer.status != 200:
+        raise RuntimeError(f"the fair baseline's login answered {answer.status}")
+    return "; ".join(f"{k}={v}" for k, v in _cookies(answer.getheaders()).items())
+
+
+def ratios(run: list[Load]) -> list[str]:
+    """Each of Butler's loads against the minimal page, and against the fair baseline's
+    same page where it has one (goals: ≥ 0.5 and ≥ 0.9)."""
+    minimal = next(load for load in run if load.label == MINIMAL)
+    fair = {load.label.rpartition(f"{FAIR} ")[2]: load for load in run if FAIR in load.label}
+    lines = []
+    for load in run:
+        if load is minimal or FAIR in load.label:
+            continue
+        line = (
+            f"- {load.label}: {load.requests_per_second / minimal.requests_per_second:.2f} × "
+            "the minimal page"
+        )
+        same = fair.get(load.label.rpartition("Butler ")[2])
+        if same is not None:
+            line += (
+                f", {load.requests_per_second / same.requests_per_second:.2f} × the fair baseline"
+            )
+        lines.append(line)
+    return lines
 
 
 def table(loads: list[Load]) -> str:

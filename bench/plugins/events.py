@@ -69,7 +69,7 @@ def seed(site_id: int, ctx: dict) -> dict[str, int]:
             }
         )
         over = start < now
-        for resident_id in rng.sample(residents, households):
+        for resident_id in rng.sample(residents, min(households, len(residents))):
             came = over and rng.random() < 0.85
             registrations.append(
                 {
