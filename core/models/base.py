@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, ForeignKey, Integer, TypeDecorator
@@ -63,3 +64,9 @@ class Archivable:
 
     def restore(self) -> None:
         self.archived_at = None
+
+
+def new_cache_version() -> str:
+    """A fresh ``Site.cache_version``: random, so that a site made again under an id
+    that was used before (a test's emptied tables) never matches an old cached copy."""
+    return secrets.token_hex(8)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
-
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.models.base import Archivable, Timestamps
+from core.models.base import Archivable, Timestamps, new_cache_version
 
 SITE_KINDS = ("residential", "hotel")
 LOCALES = ("en", "zh_Hant", "zh_Hans")
@@ -42,6 +40,9 @@ class Site(Timestamps, Archivable, db.Model):
     default_locale: Mapped[str] = mapped_column(String(10), default="zh_Hant")
     currency: Mapped[str] = mapped_column(String(3), default="HKD")
     address: Mapped[str] = mapped_column(String(300), default="")
+
+    organization: Mapped[Organization] = relationship(back_populates="sites")
+
     # A new random stamp whenever the site or its plugin enablements change
     # (core/sitecache.py): a worker's cached copy of the site, its plugins and its
     # navigation is good while the stamp it was cached under is the one in the database.
@@ -53,17 +54,9 @@ class Site(Timestamps, Archivable, db.Model):
     # good while the number it was built under is the one in the database.
     data_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
-    organization: Mapped[Organization] = relationship(back_populates="sites")
-
     @property
     def is_hotel(self) -> bool:
         return self.kind == "hotel"
 
     def __repr__(self) -> str:
         return f"<Site {self.slug}>"
-
-
-def new_cache_version() -> str:
-    """A fresh ``Site.cache_version``: random, so that a site made again under an id
-    that was used before (a test's emptied tables) never matches an old cached copy."""
-    return secrets.token_hex(8)
