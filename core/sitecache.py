@@ -27,7 +27,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from core import clock
 from core.extensions import db
 from core.models import PluginEnablement, Site
-from core.models.site import new_cache_version
+from core.models.base import new_cache_version
 from core.plugins.host import host
 
 # Navigation bars kept at most (sites × role sets × locales); the whole map is dropped
