@@ -149,7 +149,7 @@ def seed(site_id: int, ctx: dict) -> dict[str, int]:
     _bulk(InspectionsItem, items)
     _bulk(InspectionsRound, rounds)
     _bulk(InspectionsFinding, findings)
-    _marks(site_id, walk)
+    _marks(site_id, walk, findings)
     if ctx["measured"]:
         MEASURED["butler_id"] = butler
     return {
@@ -160,7 +160,7 @@ def seed(site_id: int, ctx: dict) -> dict[str, int]:
     }
 
 
-def _marks(site_id: int, walk: list[tuple]) -> None:
+def _marks(site_id: int, walk: list[tuple], found: list[dict]) -> None:
     """Every round's marks, written by the database from the rounds, the route each
     walks and the findings (about two million rows at 50 estates: building them in Python
     took most of the seeding). A mark is a finding where the round raised one on its item;
@@ -172,11 +172,21 @@ def _marks(site_id: int, walk: list[tuple]) -> None:
         f"evening {'boolean' if postgres else 'integer'}, n integer, item_id integer, "
         "checkpoint_id integer)"
     )
+    connection.exec_driver_sql(
+        "CREATE TEMPORARY TABLE IF NOT EXISTS bench_found (round_id integer, item_id integer, "
+        "PRIMARY KEY (round_id, item_id))"
+    )
     connection.exec_driver_sql("DELETE FROM bench_walk")
+    connection.exec_driver_sql("DELETE FROM bench_found")
     connection.execute(
         sa.text("INSERT INTO bench_walk VALUES (:b, :e, :n, :i, :p)"),
         [{"b": b, "e": e, "n": n, "i": i, "p": p} for b, e, n, i, p in walk],
     )
+    if found:
+        connection.execute(
+            sa.text("INSERT INTO bench_found VALUES (:r, :i)"),
+            [{"r": f["round_id"], "i": f["item_id"]} for f in found],
+        )
     at = (
         "r.started_at + w.n * interval '1 minute'"
         if postgres
@@ -187,11 +197,10 @@ def _marks(site_id: int, walk: list[tuple]) -> None:
             "INSERT INTO inspections_mark "
             "(site_id, round_id, checkpoint_id, item_id, result, at) "
             "SELECT r.site_id, r.id, w.checkpoint_id, w.item_id, "
-            f"CASE WHEN f.id IS NULL THEN 'ok' ELSE 'finding' END, {at} "
+            f"CASE WHEN f.round_id IS NULL THEN 'ok' ELSE 'finding' END, {at} "
             "FROM inspections_round r "
             "JOIN bench_walk w ON w.building_id = r.building_id AND w.evening = r.evening "
-            "LEFT JOIN inspections_finding f ON f.site_id = r.site_id AND f.round_id = r.id "
-            "AND f.item_id = w.item_id "
+            "LEFT JOIN bench_found f ON f.round_id = r.id AND f.item_id = w.item_id "
             "WHERE r.site_id = :site ORDER BY r.id, w.n"
         ),
         {"site": site_id},
