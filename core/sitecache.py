@@ -9,8 +9,9 @@ one statement that loads the user, their session and their roles on the site
 dropped and read again, so a change made by any worker is seen by the next request of
 every worker.
 
-Writes that bypass the ORM's flush (Core ``update(Site)``, bulk inserts of enablements)
-must call ``renew(site_id)`` themselves; the bench's seeding runs before any request.
+A bulk write through the session (``session.execute(update(PluginEnablement)…)``)
+renews every site's stamp at its commit; a write on a raw connection must call
+``renew(site_id)`` itself (the bench's seeding runs before any request).
 """
 
 from __future__ import annotations
@@ -125,7 +126,8 @@ def dashboard(key: tuple, build) -> list:
 def renew(site_id: int) -> None:
     """Give ``site_id`` a new stamp, for a write that does not go through a flush."""
     db.session.execute(
-        sa.update(Site).where(Site.id == site_id).values(cache_version=new_cache_version())
+        sa.update(Site).where(Site.id == site_id).values(cache_version=new_cache_version()),
+        execution_options={STAMPING: True},
     )
 
 
@@ -150,13 +152,16 @@ def _renew_changed_sites(session: Session, _context, _instances) -> None:
                 sa.update(Site)
                 .where(Site.id == site_id)
                 .values(cache_version=new_cache_version())
-                .execution_options(synchronize_session=False)
+                .execution_options(synchronize_session=False, **{STAMPING: True})
             )
 
 
 # --- The data version: which sites a transaction wrote -----------------------------------
 
 WRITES = "butler_site_writes"  # in session.info: ids of the sites this transaction wrote
+ALL = "all"  # …or this, for a bulk write whose sites are not known
+RENEW_ALL = "butler_renew_all_sites"  # in session.info: a bulk write to sites or enablements
+STAMPING = "butler_stamping"  # the execution option of the stamps' own updates
 # Rows that change no figure of a dashboard: the audit trail (a page view can write one).
 QUIET_TABLES = frozenset({"audit_log"})
 
@@ -172,15 +177,22 @@ def _note_flushed_rows(session: Session, _context) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_bulk_writes(state) -> None:
-    """``session.execute(update(Model)…)`` and the like, in a site's request: that site."""
-    if not (state.is_insert or state.is_update or state.is_delete) or not has_request_context():
+    """``session.execute(update(Model)…)`` and the like: which rows they touch is not
+    known, so a write to the sites or their enablements renews every site's stamp at the
+    commit, and a write to a site's rows counts for the request's site (outside a
+    request, for every site)."""
+    if not (state.is_insert or state.is_update or state.is_delete):
         return
-    site = g.get("site")
     table = getattr(state.statement, "table", None)
-    if site is None or table is None or "site_id" not in table.c:
+    if table is None or state.execution_options.get(STAMPING):
         return
-    if table.name not in QUIET_TABLES:
-        state.session.info.setdefault(WRITES, set()).add(site.id)
+    info = state.session.info
+    if table.name in ("site", "plugin_enablement"):
+        info[RENEW_ALL] = True
+    if "site_id" not in table.c or table.name in QUIET_TABLES:
+        return
+    site = g.get("site") if has_request_context() else None
+    info.setdefault(WRITES, set()).add(site.id if site is not None else ALL)
 
 
 @event.listens_for(Session, "before_commit")
@@ -188,17 +200,24 @@ def _count_site_writes(session: Session) -> None:
     """One more on each written site's ``data_version``, last thing before the commit
     (the site rows are locked for the commit only, always in the same order)."""
     session.flush()
+    site = Site.__table__
+    if session.info.pop(RENEW_ALL, False):
+        session.execute(
+            sa.update(site).values(cache_version=new_cache_version(), updated_at=site.c.updated_at),
+            execution_options={STAMPING: True},
+        )
     touched = session.info.pop(WRITES, None)
     if not touched:
         return
-    site = Site.__table__
-    session.execute(
-        sa.update(site)
-        .where(site.c.id.in_(sorted(touched)))
-        .values(data_version=site.c.data_version + 1, updated_at=site.c.updated_at)
+    counted = sa.update(site).values(
+        data_version=site.c.data_version + 1, updated_at=site.c.updated_at
     )
+    if ALL not in touched:
+        counted = counted.where(site.c.id.in_(sorted(touched)))
+    session.execute(counted, execution_options={STAMPING: True})
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_site_writes(session: Session) -> None:
     session.info.pop(WRITES, None)
+    session.info.pop(RENEW_ALL, None)
