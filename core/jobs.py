@@ -266,19 +266,24 @@ def expire_leases(now: datetime) -> int:
             JobRun.status == "running", JobRun.lease_until < now
         )
     ).all()
+    expired = 0
     for run_id, name, site_id, period, lease_until in stale:
         reason = (
             "the process running it stopped: its lease ran out at "
             f"{lease_until.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
         )
-        db.session.execute(
+        # The lease is checked again here: another host's runner may have expired and
+        # taken this run since it was read, with a new lease, and is running it now.
+        marked = db.session.execute(
             sa.update(JobRun)
-            .where(JobRun.id == run_id, JobRun.status == "running")
+            .where(JobRun.id == run_id, JobRun.status == "running", JobRun.lease_until < now)
             .values(status="failed", error=reason, finished_at=now)
         )
-        log.warning("job %s for site %s, period %s: %s", name, site_id, period, reason)
+        if marked.rowcount == 1:
+            expired += 1
+            log.warning("job %s for site %s, period %s: %s", name, site_id, period, reason)
     db.session.commit()
-    return len(stale)
+    return expired
 
 
 class ReleaseRefused(Exception):
