@@ -11,6 +11,9 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -42,6 +45,20 @@ def deliver_email(message: OutboxMessage) -> None:
         idstring=f"outbox-{message.id}", domain=sender.rpartition("@")[2] or "localhost"
     )
     mail.set_content(message.body)
+    line = _current_line.get()
+    if line is not None:
+        line.send(mail)
+        return
+    smtp = _dial()
+    try:
+        smtp.send_message(mail)
+    finally:
+        _hang_up(smtp)
+
+
+def _dial() -> smtplib.SMTP:
+    """A new SMTP session with the configured server, logged in when so configured."""
+    config = current_app.config
     host = config.get("SMTP_HOST") or "localhost"
     port = int(config.get("SMTP_PORT") or 25)
     smtp = smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT_SECONDS)
@@ -50,9 +67,60 @@ def deliver_email(message: OutboxMessage) -> None:
             smtp.starttls(context=ssl.create_default_context())
         if config.get("SMTP_USERNAME"):
             smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
-        smtp.send_message(mail)
-    finally:
+    except BaseException:
         _hang_up(smtp)
+        raise
+    return smtp
+
+
+class _SmtpLine:
+    """One SMTP session kept open for a round of deliveries, dialled at the first message.
+
+    After any failure the session is dropped and the next message dials again: a
+    session in an unknown state never carries another message.
+    """
+
+    def __init__(self) -> None:
+        self.smtp: smtplib.SMTP | None = None
+
+    def send(self, mail: EmailMessage) -> None:
+        if self.smtp is not None and not self._alive():
+            self.close()
+        if self.smtp is None:
+            self.smtp = _dial()
+        try:
+            self.smtp.send_message(mail)
+        except BaseException:
+            self.close()
+            raise
+
+    def _alive(self) -> bool:
+        # A server may drop a quiet session; asking first means a message is never sent
+        # on a session that might have gone (its outcome would be unknown).
+        try:
+            return self.smtp.noop()[0] == 250
+        except (smtplib.SMTPException, OSError):
+            return False
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            _hang_up(self.smtp)
+            self.smtp = None
+
+
+_current_line: ContextVar[_SmtpLine | None] = ContextVar("butler_smtp_line", default=None)
+
+
+@contextmanager
+def email_batch() -> Iterator[None]:
+    """Within this block ``deliver_email`` sends every message over one SMTP session."""
+    line = _SmtpLine()
+    token = _current_line.set(line)
+    try:
+        yield
+    finally:
+        _current_line.reset(token)
+        line.close()
 
 
 def _hang_up(smtp: smtplib.SMTP) -> None:
@@ -77,7 +145,7 @@ def deliver_notice(message: OutboxMessage) -> None:
 def default_channels() -> list[Channel]:
     """The core's channels: ``email``, ``sms`` and ``notice``."""
     return [
-        Channel("email", deliver_email, _l("E-mail")),
+        Channel("email", deliver_email, _l("E-mail"), batch=email_batch),
         Channel("sms", deliver_sms, _l("SMS")),
         Channel("notice", deliver_notice, _l("Notice")),
     ]

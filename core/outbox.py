@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -36,6 +37,8 @@ BACKOFF = (
 MAX_ATTEMPTS = len(BACKOFF) + 1
 UNCERTAIN_AFTER = timedelta(minutes=15)
 DEFAULT_BATCH = 200
+# Messages taken at once: if a runner is killed, these are the ones left "uncertain".
+CLAIM_BATCH = 10
 RETRYABLE = ("queued", "failed")
 RESENDABLE = ("failed", "uncertain")
 
@@ -106,34 +109,47 @@ class DeliverySummary:
     sent: int = 0
     failed: int = 0
     uncertain: int = 0
-    skipped: int = 0
 
 
 def deliver_due(now: datetime | None = None, limit: int = DEFAULT_BATCH) -> DeliverySummary:
     """Deliver up to ``limit`` messages that are due; return the counts of what happened.
 
-    Messages left ``sending`` by a runner that died are first marked ``uncertain``.
+    Messages left ``sending`` by a runner that died are first marked ``uncertain``. The
+    rest are taken ``CLAIM_BATCH`` at a time; a channel that keeps a connection open (the
+    e-mail channel's SMTP session) keeps it for the whole call.
     """
     now = now or clock.now()
     summary = DeliverySummary(uncertain=mark_uncertain(now))
-    due = list(
-        db.session.scalars(
-            sa.select(OutboxMessage.id)
-            .where(OutboxMessage.status.in_(RETRYABLE), OutboxMessage.next_attempt_at <= now)
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(limit)
-        )
-    )
-    db.session.commit()
-    for message_id in due:
-        message = _claim(message_id, now)
-        if message is None:
-            summary.skipped += 1
-        elif _deliver(message, now):
-            summary.sent += 1
-        else:
-            summary.failed += 1
+    with ExitStack() as sessions:
+        opened: set[str] = set()
+        while summary.sent + summary.failed < limit:
+            batch = _claim(now, min(CLAIM_BATCH, limit - summary.sent - summary.failed))
+            if not batch:
+                break
+            for position, message in enumerate(batch):
+                try:
+                    _open_session(message.channel, opened, sessions)
+                    delivered = _deliver(message, now)
+                except BaseException:
+                    # Stopped (Ctrl-C, a crash in the runner): the messages not yet
+                    # handed to a channel go back to the queue, not to "uncertain".
+                    _unclaim([m.id for m in batch[position + 1 :]])
+                    raise
+                if delivered:
+                    summary.sent += 1
+                else:
+                    summary.failed += 1
     return summary
+
+
+def _open_session(channel_name: str, opened: set[str], sessions: ExitStack) -> None:
+    """Enter the channel's ``batch`` the first time one of its messages is delivered."""
+    if channel_name in opened:
+        return
+    opened.add(channel_name)
+    channel = host().channels.get(channel_name)
+    if channel is not None and channel.batch is not None:
+        sessions.enter_context(channel.batch())
 
 
 def mark_uncertain(now: datetime) -> int:
@@ -152,26 +168,61 @@ def mark_uncertain(now: datetime) -> int:
     return result.rowcount
 
 
-def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
-    """Mark the message ``sending`` and commit; it (detached), or None if another runner has it."""
-    claimed = db.session.execute(
-        sa.update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            OutboxMessage.status.in_(RETRYABLE),
-            OutboxMessage.next_attempt_at <= now,
-        )
-        .values(status="sending", claimed_at=now)
+def _claim(now: datetime, size: int) -> list[OutboxMessage]:
+    """Mark up to ``size`` due messages ``sending`` and commit; them, detached.
+
+    One ``UPDATE … WHERE status IN (…)`` takes the batch, so two runners never take the
+    same message. On PostgreSQL the due rows are picked with ``FOR UPDATE SKIP LOCKED``:
+    a second runner takes the next messages instead of waiting for the first one's. On
+    SQLite the write lock (``BEGIN IMMEDIATE``) lets one runner in at a time.
+    """
+    due = (
+        sa.select(OutboxMessage.id)
+        .where(OutboxMessage.status.in_(RETRYABLE), OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(size)
     )
-    if claimed.rowcount != 1:
+    if db.session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    claimed = db.session.scalars(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due.scalar_subquery()))
+        .where(OutboxMessage.status.in_(RETRYABLE))
+        .values(status="sending", claimed_at=now)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if not claimed:
         db.session.commit()
-        return None
-    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
-    # Detached with its columns loaded: the channel reads it outside any transaction,
+        return []
+    messages = list(
+        db.session.scalars(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.id.in_(claimed))
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .execution_options(populate_existing=True)
+        )
+    )
+    # Detached with their columns loaded: a channel reads them outside any transaction,
     # so no lock is held while a slow mail server answers.
-    db.session.expunge(message)
+    for message in messages:
+        db.session.expunge(message)
     db.session.commit()
-    return message
+    return messages
+
+
+def _unclaim(message_ids: list[int]) -> None:
+    """Put messages taken but never handed to a channel back in the queue."""
+    if not message_ids:
+        return
+    db.session.rollback()
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == "sending")
+        .values(status="queued", claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def _deliver(message: OutboxMessage, now: datetime) -> bool:

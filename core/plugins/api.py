@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -239,11 +240,17 @@ class Job:
 
 @dataclass(frozen=True)
 class Channel:
-    """A way of delivering outbox messages. ``deliver(message)`` raises on failure."""
+    """A way of delivering outbox messages. ``deliver(message)`` raises on failure.
+
+    ``batch``, when given, makes a context manager that the outbox enters once around a
+    round of deliveries on this channel (before its first message), so that the channel
+    can keep one connection open for the round.
+    """
 
     name: str
     deliver: Callable[..., None]
     label: object = ""
+    batch: Callable[[], AbstractContextManager] | None = None
 
 
 @dataclass(frozen=True)
