@@ -45,7 +45,7 @@ def _int_env(name: str, default: int, allow_zero: bool = False) -> int:
     except ValueError as error:
         raise ConfigError(f"{name} must be a whole number, not {value!r}.") from error
     if number < 0 or (number == 0 and not allow_zero):
-        raise ConfigError(f"{name} must be above zero.")
+        raise ConfigError(f"{name} must be {'zero or more' if allow_zero else 'above zero'}.")
     return number
 
 
@@ -86,6 +86,38 @@ def from_environment(instance_path: Path) -> dict:
         or str(instance_path / "uploads"),
         "BUTLER_UPLOAD_MAX_BYTES": _int_env("BUTLER_UPLOAD_MAX_BYTES", 5 * 1024 * 1024),
         **_mail_settings(),
+        **_pool_settings(),
+    }
+
+
+def _bool_env(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name} must be true or false (1/0, yes/no, on/off), not {value!r}.")
+
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def _pool_settings() -> dict:
+    """How the PostgreSQL connection pool behaves (``core.database.engine_options``)."""
+    return {
+        # Test a pooled connection before use: a database or PgBouncer restart then
+        # costs a reconnect, not an error page.
+        "BUTLER_DB_PRE_PING": _bool_env("BUTLER_DB_PRE_PING", True),
+        "BUTLER_DB_POOL_SIZE": _int_env("BUTLER_DB_POOL_SIZE", 5),
+        "BUTLER_DB_MAX_OVERFLOW": _int_env("BUTLER_DB_MAX_OVERFLOW", 10, allow_zero=True),
+        # Seconds after which a connection is replaced; 0 keeps it as long as it works.
+        "BUTLER_DB_POOL_RECYCLE": _int_env("BUTLER_DB_POOL_RECYCLE", 0, allow_zero=True),
+        "BUTLER_DB_POOL_TIMEOUT": _int_env("BUTLER_DB_POOL_TIMEOUT", 30),
+        # Behind PgBouncer in transaction mode, server-side prepared statements break.
+        "BUTLER_DB_PGBOUNCER": _bool_env("BUTLER_DB_PGBOUNCER", False),
     }
 
 

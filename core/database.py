@@ -9,6 +9,9 @@ deferred ``BEGIN`` and never wait for writers (WAL).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -17,6 +20,26 @@ from core.extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    """SQLAlchemy engine options for the configured database, from the ``BUTLER_DB_*``
+    settings (``core.config``). SQLite keeps SQLAlchemy's defaults: it has no server to
+    lose a connection to, and one writer at a time."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    url = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
+    if not url.startswith("postgresql"):
+        return options
+    options.setdefault("pool_pre_ping", config.get("BUTLER_DB_PRE_PING", True))
+    options.setdefault("pool_size", config.get("BUTLER_DB_POOL_SIZE", 5))
+    options.setdefault("max_overflow", config.get("BUTLER_DB_MAX_OVERFLOW", 10))
+    options.setdefault("pool_recycle", config.get("BUTLER_DB_POOL_RECYCLE") or -1)
+    options.setdefault("pool_timeout", config.get("BUTLER_DB_POOL_TIMEOUT", 30))
+    if config.get("BUTLER_DB_PGBOUNCER"):
+        # psycopg 3 prepares a statement run five times on that server connection;
+        # PgBouncer (transaction mode) may hand the next transaction another one.
+        options["connect_args"] = {**options.get("connect_args", {}), "prepare_threshold": None}
+    return options
 
 
 def init_app(app: Flask) -> None:

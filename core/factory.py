@@ -60,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # Plugins are found first: their catalogues and migrations are needed below.
     plugins = plugin_host.init_app(app, default=defaults, first_party=FIRST_PARTY)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(app.config)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "core" / "migrations"))
     csrf.init_app(app)
