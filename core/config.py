@@ -87,7 +87,19 @@ def from_environment(instance_path: Path) -> dict:
         "BUTLER_UPLOAD_MAX_BYTES": _int_env("BUTLER_UPLOAD_MAX_BYTES", 5 * 1024 * 1024),
         **_mail_settings(),
         **_pool_settings(),
+        "BUTLER_LOG_LEVEL": _log_level(),
     }
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _log_level() -> str:
+    level = os.environ.get("BUTLER_LOG_LEVEL", "").strip().upper() or "INFO"
+    if level not in LOG_LEVELS:
+        choices = ", ".join(LOG_LEVELS)
+        raise ConfigError(f"BUTLER_LOG_LEVEL must be one of {choices}, not {level!r}.")
+    return level
 
 
 def _bool_env(name: str, default: bool) -> bool:

@@ -24,6 +24,7 @@ from core import (
     htmx,
     i18n,
     imports,
+    logs,
     navigation,
     offline,
     printing,
@@ -50,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(from_environment(Path(app.instance_path)))
     if config:
         app.config.update(config)
+    logs.init_app(app)
     hops = app.config.get("BUTLER_PROXY_HOPS", 0)
     if hops:
         # Behind a TLS proxy: take the client's address and scheme from its headers, so
