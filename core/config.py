@@ -85,6 +85,11 @@ def from_environment(instance_path: Path) -> dict:
         "BUTLER_UPLOAD_DIR": os.environ.get("BUTLER_UPLOAD_DIR", "").strip()
         or str(instance_path / "uploads"),
         "BUTLER_UPLOAD_MAX_BYTES": _int_env("BUTLER_UPLOAD_MAX_BYTES", 5 * 1024 * 1024),
+        # Photos of more pixels are refused; larger ones are scaled to this longer edge.
+        "BUTLER_UPLOAD_MAX_PIXELS": _int_env("BUTLER_UPLOAD_MAX_PIXELS", 40_000_000),
+        "BUTLER_UPLOAD_MAX_EDGE": _int_env("BUTLER_UPLOAD_MAX_EDGE", 2048),
+        # "module:factory" of a core.uploads.Storage shared by several servers.
+        "BUTLER_UPLOAD_STORAGE": os.environ.get("BUTLER_UPLOAD_STORAGE", "").strip(),
         **_mail_settings(),
         **_pool_settings(),
         "BUTLER_LOG_LEVEL": _log_level(),
