@@ -14,12 +14,12 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from core import backup, demo, offline
+from core import backup, demo, offline, outbox_queue
 from core.auth import hash_password, password_problems
 from core.extensions import db
 from core.jobs import ReleaseRefused, release, run_due, schedule_text, schedules
 from core.models import Organization, User
-from core.outbox import deliver_due
+from core.outbox import DEFAULT_BATCH, deliver_due
 
 
 @click.command("demo")
@@ -160,11 +160,14 @@ def jobs_run_command(now_text: str | None) -> None:
     click.echo(f"Jobs: {summary.ran} ran, {summary.skipped} skipped, {summary.failed} failed.")
     for job, site, error in summary.failures:
         click.echo(f"  {job} failed for {site}: {error}", err=True)
-    delivered = deliver_due()
-    click.echo(
-        f"Outbox: {delivered.sent} sent, {delivered.failed} failed, "
-        f"{delivered.uncertain} uncertain."
-    )
+    if current_app.config.get("BUTLER_OUTBOX_WORKERS") == "rq":
+        _hand_off(DEFAULT_BATCH)
+    else:
+        delivered = deliver_due()
+        click.echo(
+            f"Outbox: {delivered.sent} sent, {delivered.failed} failed, "
+            f"{delivered.uncertain} uncertain."
+        )
     forgotten = offline.forget_old_keys()
     db.session.commit()
     if forgotten:
@@ -226,6 +229,22 @@ def outbox_deliver_command(limit: int) -> None:
         f"Outbox: {delivered.sent} sent, {delivered.failed} failed, "
         f"{delivered.uncertain} uncertain."
     )
+
+
+@outbox_group.command("hand-off")
+@click.option("--limit", default=DEFAULT_BATCH, show_default=True, help="Most messages to name.")
+def outbox_hand_off_command(limit: int) -> None:
+    """Put the due messages on the RQ queue `butler-outbox` for the delivery workers."""
+    _hand_off(limit)
+
+
+def _hand_off(limit: int) -> None:
+    try:
+        named = outbox_queue.hand_off(limit=limit)
+    except outbox_queue.QueueMissing as missing:
+        click.echo(str(missing), err=True)
+        raise click.exceptions.Exit(1) from missing
+    click.echo(f"Outbox: {named} message(s) handed to the delivery workers.")
 
 
 def _parse_now(text: str | None):

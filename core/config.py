@@ -93,7 +93,19 @@ def from_environment(instance_path: Path) -> dict:
         **_mail_settings(),
         **_pool_settings(),
         "BUTLER_LOG_LEVEL": _log_level(),
+        "BUTLER_OUTBOX_WORKERS": _outbox_workers(),
+        "BUTLER_OUTBOX_QUEUE": os.environ.get("BUTLER_OUTBOX_QUEUE", "").strip() or "butler-outbox",
     }
+
+
+def _outbox_workers() -> str:
+    """``rq`` when delivery is handed to RQ workers, else empty (``jobs run`` delivers)."""
+    value = os.environ.get("BUTLER_OUTBOX_WORKERS", "").strip().lower()
+    if value not in ("", "rq"):
+        raise ConfigError(f"BUTLER_OUTBOX_WORKERS must be rq or empty, not {value!r}.")
+    if value and not os.environ.get("REDIS_URL", "").strip():
+        raise ConfigError("BUTLER_OUTBOX_WORKERS=rq needs REDIS_URL, the workers' Redis.")
+    return value
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")

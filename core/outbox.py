@@ -120,10 +120,47 @@ def deliver_due(now: datetime | None = None, limit: int = DEFAULT_BATCH) -> Deli
     """
     now = now or clock.now()
     summary = DeliverySummary(uncertain=mark_uncertain(now))
+    _deliver_rounds(summary, now, limit)
+    return summary
+
+
+def deliver_messages(message_ids: list[int], now: datetime | None = None) -> DeliverySummary:
+    """Deliver those of ``message_ids`` that are still due (a queue worker's share).
+
+    A message sent, taken by another runner or not yet due in the meantime is left
+    alone: the table, not the queue that named it, says what is to be sent.
+    """
+    now = now or clock.now()
+    summary = DeliverySummary()
+    _deliver_rounds(summary, now, len(message_ids), only=message_ids)
+    return summary
+
+
+def due_ids(now: datetime, limit: int = DEFAULT_BATCH) -> list[int]:
+    """The ids of up to ``limit`` messages due at ``now``, oldest first (nothing claimed)."""
+    ids = db.session.scalars(_due(now, limit)).all()
+    db.session.commit()
+    return list(ids)
+
+
+def _due(now: datetime, size: int) -> sa.Select:
+    """The ids of the ``size`` messages due longest, as a query."""
+    return (
+        sa.select(OutboxMessage.id)
+        .where(OutboxMessage.status.in_(RETRYABLE), OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(size)
+    )
+
+
+def _deliver_rounds(
+    summary: DeliverySummary, now: datetime, limit: int, only: list[int] | None = None
+) -> None:
     with ExitStack() as sessions:
         opened: set[str] = set()
         while summary.sent + summary.failed < limit:
-            batch = _claim(now, min(CLAIM_BATCH, limit - summary.sent - summary.failed))
+            size = min(CLAIM_BATCH, limit - summary.sent - summary.failed)
+            batch = _claim(now, size, only)
             if not batch:
                 break
             for position, message in enumerate(batch):
@@ -139,7 +176,6 @@ def deliver_due(now: datetime | None = None, limit: int = DEFAULT_BATCH) -> Deli
                     summary.sent += 1
                 else:
                     summary.failed += 1
-    return summary
 
 
 def _open_session(channel_name: str, opened: set[str], sessions: ExitStack) -> None:
@@ -168,20 +204,18 @@ def mark_uncertain(now: datetime) -> int:
     return result.rowcount
 
 
-def _claim(now: datetime, size: int) -> list[OutboxMessage]:
-    """Mark up to ``size`` due messages ``sending`` and commit; them, detached.
+def _claim(now: datetime, size: int, only: list[int] | None = None) -> list[OutboxMessage]:
+    """Mark up to ``size`` due messages (of ``only``, if given) ``sending`` and commit;
+    them, detached.
 
     One ``UPDATE … WHERE status IN (…)`` takes the batch, so two runners never take the
     same message. On PostgreSQL the due rows are picked with ``FOR UPDATE SKIP LOCKED``:
     a second runner takes the next messages instead of waiting for the first one's. On
     SQLite the write lock (``BEGIN IMMEDIATE``) lets one runner in at a time.
     """
-    due = (
-        sa.select(OutboxMessage.id)
-        .where(OutboxMessage.status.in_(RETRYABLE), OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(size)
-    )
+    due = _due(now, size)
+    if only is not None:
+        due = due.where(OutboxMessage.id.in_(only))
     if db.session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     claimed = db.session.scalars(

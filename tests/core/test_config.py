@@ -142,3 +142,16 @@ def test_behind_pgbouncer_no_statement_is_prepared_on_the_server(app):
             assert prepared.scalar() == 0
     finally:
         engine.dispose()
+
+
+def test_outbox_workers_need_rq_named_and_a_redis(monkeypatch, tmp_path):
+    monkeypatch.setenv("BUTLER_ENV", "development")
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("BUTLER_OUTBOX_WORKERS", "celery")
+    with pytest.raises(ConfigError, match="BUTLER_OUTBOX_WORKERS must be rq or empty"):
+        from_environment(tmp_path)
+    monkeypatch.setenv("BUTLER_OUTBOX_WORKERS", "rq")
+    with pytest.raises(ConfigError, match="needs REDIS_URL"):
+        from_environment(tmp_path)
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert from_environment(tmp_path)["BUTLER_OUTBOX_WORKERS"] == "rq"
