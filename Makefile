@@ -11,7 +11,7 @@ VENDOR := core/static/vendor
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run test test-dates test-sqlite test-postgres install install-test assets catalogues i18n \
-        migrate demo serve bench lint chromium wrk clean
+        migrate demo serve bench lint chromium wrk clean dist
 
 ## make run: install, migrate, load demo data when empty, serve on http://127.0.0.1:5000
 run: install assets catalogues migrate demo serve
@@ -56,6 +56,14 @@ i18n: install
 	$(BIN)/python -m core.i18n_tools extract $(I18N_ONLY)
 	$(BIN)/python -m core.i18n_tools update $(I18N_ONLY)
 	$(BIN)/python -m core.i18n_tools compile $(I18N_ONLY)
+
+## make dist: the wheel in dist/, carrying the templates, the compiled catalogues and the
+## vendored htmx and Pico files (setup.py copies them in); `butler …` runs it once installed.
+dist: install assets catalogues
+	rm -rf build dist/butler_crm-*.whl
+	$(BIN)/pip wheel --no-deps --quiet -w dist .
+	rm -rf build
+	@ls dist/butler_crm-*.whl
 
 migrate: install
 	$(FLASK) db upgrade heads
@@ -143,4 +151,4 @@ lint: install-test
 	$(BIN)/ruff format --check core plugins tests bench wsgi.py
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) instance/test-*
+	rm -rf $(VENV) node_modules $(VENDOR) instance/test-* build dist

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from core import backup, demo, offline
 from core.auth import hash_password, password_problems
+from core.console import migrate_command, serve_command
 from core.extensions import db
 from core.jobs import ReleaseRefused, release, run_due, schedule_text, schedules
 from core.models import Organization, User
@@ -248,6 +249,8 @@ COMMANDS: tuple[click.Command, ...] = (
     restore_command,
     jobs_group,
     outbox_group,
+    migrate_command,
+    serve_command,
 )
 """The core's commands, which the default plugin adds to the ``butler`` group."""
 

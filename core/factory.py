@@ -26,6 +26,7 @@ from core import (
     imports,
     navigation,
     offline,
+    paths,
     printing,
     security,
     tenancy,
@@ -36,15 +37,13 @@ from core.extensions import csrf, db, login_manager, migrate
 from core.plugins import host as plugin_host
 from plugins import FIRST_PARTY
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Butler application; ``config`` overrides what the environment says."""
     app = Flask(
         "core",
-        instance_path=str(ROOT / "instance"),
-        template_folder=str(ROOT / "templates"),
+        instance_path=str(paths.instance_folder()),
+        template_folder=str(paths.app_folder("templates")),
         static_folder="static",
     )
     app.config.update(from_environment(Path(app.instance_path)))
@@ -61,7 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Plugins are found first: their catalogues and migrations are needed below.
     plugins = plugin_host.init_app(app, default=defaults, first_party=FIRST_PARTY)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "core" / "migrations"))
+    migrate.init_app(app, db, directory=str(paths.PACKAGE / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
     database.init_app(app)
