@@ -30,12 +30,19 @@ __all__ = [
 
 SITE_KINDS = frozenset({"residential", "hotel"})
 
+# The plugin API this Butler offers, and the versions of it whose plugins it still runs.
+# A change that breaks plugins (a hook's arguments, a value type's fields) raises
+# API_VERSION; OLDEST_API_VERSION rises when the older plugins no longer work.
+API_VERSION = 1
+OLDEST_API_VERSION = 1
+
 
 @dataclass(frozen=True)
 class PluginInfo:
     """Who a plugin is: its name (a Python identifier, also its URL part and table prefix),
-    label and description for the admin page, version, the site kinds it serves and the
-    plugins it requires."""
+    label and description for the admin page, version, the site kinds it serves, the
+    plugins it requires, and the plugin API version it was written for (``api_version``,
+    checked at start-up against ``API_VERSION`` and ``OLDEST_API_VERSION``)."""
 
     name: str
     label: object
@@ -43,6 +50,7 @@ class PluginInfo:
     version: str = "0.1.0"
     kinds: frozenset[str] = SITE_KINDS
     requires: tuple[str, ...] = ()
+    api_version: int = 1
 
     def serves(self, kind: str) -> bool:
         return kind in self.kinds

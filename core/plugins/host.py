@@ -24,7 +24,14 @@ from core import audit, clock
 from core.extensions import db
 from core.models import PluginEnablement, Site
 from core.plugins import hookspecs
-from core.plugins.api import Channel, Job, Permission, PluginInfo
+from core.plugins.api import (
+    API_VERSION,
+    OLDEST_API_VERSION,
+    Channel,
+    Job,
+    Permission,
+    PluginInfo,
+)
 
 PROJECT = "butler"
 CORE = "core"
@@ -144,6 +151,7 @@ class PluginHost:
                 )
             if name in self.plugins or self.pm.get_plugin(name) is not module:
                 raise PluginError(f"two plugins are called {name!r}")
+            _check_api_version(info)
             unknown = set(info.kinds) - {"residential", "hotel"}
             if not info.kinds or unknown:
                 raise PluginError(f"plugin {name!r}: kinds must be residential and/or hotel")
@@ -338,6 +346,27 @@ class PluginHost:
             user=user,
             detail={"plugin": name},
         )
+
+
+def _check_api_version(info: PluginInfo) -> None:
+    """Refuse to start with a plugin written for a plugin API this Butler does not offer."""
+    version = info.api_version
+    if isinstance(version, int) and OLDEST_API_VERSION <= version <= API_VERSION:
+        return
+    offered = (
+        f"{API_VERSION}"
+        if OLDEST_API_VERSION == API_VERSION
+        else f"{OLDEST_API_VERSION} to {API_VERSION}"
+    )
+    advice = (
+        "upgrade Butler"
+        if isinstance(version, int) and version > API_VERSION
+        else "upgrade the plugin"
+    )
+    raise PluginError(
+        f"plugin {info.name!r} was written for Butler's plugin API {version!r}; this Butler "
+        f"runs plugins of API {offered}: {advice}, or uninstall the plugin"
+    )
 
 
 def _in_app_context() -> bool:
