@@ -166,6 +166,8 @@ def jobs_run_command(now_text: str | None) -> None:
         f"Outbox: {delivered.sent} sent, {delivered.failed} failed, "
         f"{delivered.uncertain} uncertain."
     )
+    if delivered.held:
+        click.echo(f"{delivered.held} held back: the outbox page says why.")
     forgotten = offline.forget_old_keys()
     db.session.commit()
     if forgotten:
@@ -227,6 +229,8 @@ def outbox_deliver_command(limit: int) -> None:
         f"Outbox: {delivered.sent} sent, {delivered.failed} failed, "
         f"{delivered.uncertain} uncertain."
     )
+    if delivered.held:
+        click.echo(f"{delivered.held} held back: the outbox page says why.")
 
 
 def _parse_now(text: str | None):

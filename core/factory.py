@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import (
     auth,
+    channels,
     charts,
     cli,
     database,
@@ -72,6 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     tenancy.init_app(app)
     navigation.init_app(app)
     plugins.install(app)  # the core's blueprints (from its default plugin), then plugins'
+    channels.warn_of_held_sms(app)
     imports.register_all(app)  # the plugins' kinds of import file
     throttle.init_app(app)
     errors.init_app(app)

@@ -21,6 +21,7 @@ from core import clock, tenancy
 from core.extensions import db
 from core.jobs import describe_error
 from core.models import OutboxMessage, Resident, Site
+from core.plugins.api import DeliveryRefused
 from core.plugins.host import host
 
 log = logging.getLogger("butler.outbox")
@@ -38,6 +39,8 @@ UNCERTAIN_AFTER = timedelta(minutes=15)
 DEFAULT_BATCH = 200
 RETRYABLE = ("queued", "failed")
 RESENDABLE = ("failed", "uncertain")
+# How long a message whose channel is held waits before it is looked at again.
+HOLD_RECHECK = timedelta(minutes=5)
 
 
 def queue(
@@ -107,6 +110,7 @@ class DeliverySummary:
     failed: int = 0
     uncertain: int = 0
     skipped: int = 0
+    held: int = 0
 
 
 def deliver_due(now: datetime | None = None, limit: int = DEFAULT_BATCH) -> DeliverySummary:
@@ -129,6 +133,8 @@ def deliver_due(now: datetime | None = None, limit: int = DEFAULT_BATCH) -> Deli
         message = _claim(message_id, now)
         if message is None:
             summary.skipped += 1
+        elif _held(message, now):
+            summary.held += 1
         elif _deliver(message, now):
             summary.sent += 1
         else:
@@ -174,9 +180,23 @@ def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
     return message
 
 
+def _held(message: OutboxMessage, now: datetime) -> bool:
+    """Put a claimed message back in the queue, no attempt counted, when its channel cannot
+    deliver for the site (``Channel.holds``: an SMS in production without a gateway)."""
+    if host().hold_reason(message.site_id, message.channel) is None:
+        return False
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message.id)
+        .values(status="queued", claimed_at=None, next_attempt_at=now + HOLD_RECHECK)
+    )
+    db.session.commit()
+    return True
+
+
 def _deliver(message: OutboxMessage, now: datetime) -> bool:
     """Hand ``message`` to its channel and record the outcome; True when it was sent."""
-    channel = host().channels.get(message.channel)
+    channel = host().channel_for(message.site_id, message.channel)
     try:
         if channel is None:
             raise LookupError(f"no outbox channel called {message.channel!r} is installed")
@@ -192,7 +212,8 @@ def _deliver(message: OutboxMessage, now: datetime) -> bool:
 
 def _record_failure(message: OutboxMessage, error: Exception, now: datetime) -> None:
     attempts = message.attempts + 1
-    retry_at = now + BACKOFF[attempts - 1] if attempts < MAX_ATTEMPTS else None
+    retry = attempts < MAX_ATTEMPTS and not isinstance(error, DeliveryRefused)
+    retry_at = now + BACKOFF[attempts - 1] if retry else None
     text = describe_error(error)
     log.warning(
         "outbox message %s (%s) failed, attempt %d: %s", message.id, message.channel, attempts, text

@@ -14,6 +14,7 @@ __all__ = [
     "Cadence",
     "Channel",
     "DayItem",
+    "DeliveryRefused",
     "ImportKind",
     "Job",
     "NavItem",
@@ -247,11 +248,23 @@ class Job:
 
 @dataclass(frozen=True)
 class Channel:
-    """A way of delivering outbox messages. ``deliver(message)`` raises on failure."""
+    """A way of delivering outbox messages. ``deliver(message)`` raises on failure
+    (``DeliveryRefused`` when trying again cannot help).
+
+    ``holds(site_id)``, when given, says why the channel cannot deliver for that site at
+    the moment (a sentence for the outbox page), or None when it can: a held message
+    waits in the queue, no attempt counted, and goes once the reason is gone.
+    """
 
     name: str
     deliver: Callable[..., None]
     label: object = ""
+    holds: Callable[[int], Any] | None = None
+
+
+class DeliveryRefused(Exception):
+    """The far end refused the message for good (a wrong number, a bad request): the
+    outbox records it as failed and does not try again by itself."""
 
 
 @dataclass(frozen=True)
