@@ -1,8 +1,10 @@
 """Butler's SMS gateway plugin: the outbox's SMS posted as JSON to an HTTP(S) gateway.
 
 Found through the ``butler.plugins`` entry point of its package. This module holds the
-hooks only: the gateway client is in ``gateway.py``, the settings in ``settings.py``, the
-status page in ``views.py``, the words in ``labels.py``.
+hooks only, in Butler's one plugin layout: the gateway client is in ``gateway.py``, the
+settings in ``settings.py``, the counts in ``rules.py``, the status page in ``views.py``,
+the words in ``labels.py``; it has no tables, forms, jobs, reports or demo rows (those
+modules say so).
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.plugins import hookimpl
-from core.plugins.api import API_VERSION, Channel, NavItem, Permission, PluginInfo
-from sms_gateway import gateway, labels
+from core.plugins.api import API_VERSION, Channel, NavItem, Permission, PluginInfo, Widget
+from sms_gateway import gateway, labels, rules
 from sms_gateway.views import bp
 
 NAME = "sms_gateway"
@@ -43,6 +45,20 @@ def butler_permissions():
 @hookimpl
 def butler_nav_items(site, user):
     return [NavItem(labels.LABEL, "sms_gateway.index", VIEW, order=900)]
+
+
+@hookimpl
+def butler_dashboard_widgets(site, user):
+    return [
+        Widget(
+            key="sms_gateway.sms",
+            title=labels.SMS,
+            template="sms_gateway/_widget.html",
+            permission=VIEW,
+            context={"counts": rules.sms_counts()},
+            order=900,
+        )
+    ]
 
 
 @hookimpl

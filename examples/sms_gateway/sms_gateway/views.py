@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, render_template
 
-from core import tenancy
-from core.extensions import db
-from core.models import OutboxMessage
 from core.security import requires
-from sms_gateway import labels, settings
+from sms_gateway import labels, rules, settings
 
 bp = Blueprint("sms_gateway", __name__, template_folder="templates")
 
@@ -21,17 +17,10 @@ def index():
         config, problem = settings.current(), None
     except ValueError as error:
         config, problem = None, str(error)
-    counts = dict(
-        db.session.execute(
-            tenancy.select(OutboxMessage, OutboxMessage.status, sa.func.count())
-            .where(OutboxMessage.channel == "sms")
-            .group_by(OutboxMessage.status)
-        ).all()
-    )
     return render_template(
         "sms_gateway/index.html",
         config=config,
         problem=problem,
-        counts=counts,
+        counts=rules.sms_counts(),
         not_set=labels.NOT_SET,
     )

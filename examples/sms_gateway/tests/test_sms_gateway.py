@@ -154,5 +154,8 @@ def test_the_status_page_speaks_the_managers_language_and_is_404_where_it_is_off
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "短訊閘道" in html and "127.0.0.1" in html
+    dashboard = client.get(f"/s/{site.slug}/").get_data(as_text=True)
+    widget = dashboard[dashboard.index('id="widget-sms_gateway-sms"') :]
+    assert "已發送</td><td class=\"num\">1</td>" in widget
     login(client, "otto")
     assert client.get(f"/s/{other.slug}/sms_gateway/").status_code == 404
