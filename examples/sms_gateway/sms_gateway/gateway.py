@@ -28,8 +28,12 @@ class GatewayUnavailable(RuntimeError):
 
 
 def held(_site_id: int) -> str | None:
-    """Why SMS wait on a site where the plugin is on: the gateway is not configured."""
-    return None if settings.current().complete else str(labels.NOT_SET)
+    """Why SMS wait on a site where the plugin is on: the gateway is not (well) configured."""
+    try:
+        config = settings.current()
+    except ValueError as error:
+        return str(error)
+    return None if config.complete else str(labels.NOT_SET)
 
 
 def payload(message) -> dict:

@@ -138,6 +138,19 @@ def test_without_an_address_sms_wait_and_both_pages_say_why(
         assert "SMS_GATEWAY_URL and SMS_GATEWAY_API_KEY are set" in page
 
 
+def test_a_plain_http_gateway_elsewhere_is_refused_and_sms_wait(app, make, gateway, monkeypatch):
+    monkeypatch.setitem(app.config, "SMS_GATEWAY_URL", "http://sms.example.com/v1/messages")
+    site = make.site()
+    turn_on(app, site)
+    message_id = queue_sms(app, site)
+
+    assert deliver(app).held == 1
+
+    assert message(app, message_id).status == "queued" and not gateway.received
+    with app.app_context():
+        assert "must be an https:// address" in host().hold_reason(site.id, "sms")
+
+
 def test_the_status_page_speaks_the_managers_language_and_is_404_where_it_is_off(
     app, make, gateway, client
 ):
@@ -156,6 +169,6 @@ def test_the_status_page_speaks_the_managers_language_and_is_404_where_it_is_off
     assert "短訊閘道" in html and "127.0.0.1" in html
     dashboard = client.get(f"/s/{site.slug}/").get_data(as_text=True)
     widget = dashboard[dashboard.index('id="widget-sms_gateway-sms"') :]
-    assert "已發送</td><td class=\"num\">1</td>" in widget
+    assert '已發送</td><td class="num">1</td>' in widget
     login(client, "otto")
     assert client.get(f"/s/{other.slug}/sms_gateway/").status_code == 404
