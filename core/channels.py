@@ -1,5 +1,10 @@
 """The core's outbox channels: e-mail over SMTP, SMS to the log, notices.
 
+The SMS channel only writes to the log, which is honest in development and tests only:
+in production (``BUTLER_ENV=production``) it holds SMS messages in the queue, unsent, and
+the outbox page says why, until an SMS gateway plugin (examples/sms_gateway) is installed
+and turned on for the site. Start-up warns of it.
+
 A channel's ``deliver(message)`` returns when the message is handed over and raises when
 it is not; the outbox records either outcome. Plugins add channels (a real SMS gateway,
 say) through ``butler_outbox_channels``; a plugin's channel named like one of these
@@ -17,12 +22,14 @@ from contextvars import ContextVar
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from flask import current_app
+from flask import Flask, current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core import clock
 from core.models import OutboxMessage
 from core.plugins.api import Channel
+from core.plugins.host import CORE
 
 sms_log = logging.getLogger("butler.sms")
 
@@ -138,6 +145,27 @@ def deliver_sms(message: OutboxMessage) -> None:
     sms_log.info("SMS to %s: %s", message.recipient, body)
 
 
+def sms_held(_site_id: int) -> str | None:
+    """Why the core's SMS channel does not send: in production it has no gateway."""
+    if current_app.config.get("BUTLER_ENV") != "production":
+        return None
+    return _(
+        "No SMS gateway is installed or turned on for this site, so SMS messages wait here "
+        "unsent. They go out once an SMS gateway plugin is turned on."
+    )
+
+
+def warn_of_held_sms(app: Flask) -> None:
+    """Log at start-up that SMS will wait when production has no SMS gateway plugin."""
+    providers = app.extensions["butler.plugins"].channel_providers.get("sms", [])
+    if app.config.get("BUTLER_ENV") == "production" and all(p == CORE for p, _c in providers):
+        sms_log.warning(
+            "BUTLER_ENV=production and no SMS gateway plugin is installed: SMS messages "
+            "will wait in the outbox, unsent, until one is installed and turned on for "
+            "the site (docs/plugins.md, 'An out-of-tree plugin')."
+        )
+
+
 def deliver_notice(message: OutboxMessage) -> None:
     """Nothing to send: plugins show sent notices on their noticeboards."""
 
@@ -146,6 +174,6 @@ def default_channels() -> list[Channel]:
     """The core's channels: ``email``, ``sms`` and ``notice``."""
     return [
         Channel("email", deliver_email, _l("E-mail"), batch=email_batch),
-        Channel("sms", deliver_sms, _l("SMS")),
+        Channel("sms", deliver_sms, _l("SMS"), holds=sms_held),
         Channel("notice", deliver_notice, _l("Notice")),
     ]

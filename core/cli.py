@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from core import backup, demo, offline, outbox_queue
 from core.auth import hash_password, password_problems
+from core.console import migrate_command, serve_command
 from core.extensions import db
 from core.jobs import ReleaseRefused, release, run_due, schedule_text, schedules
 from core.models import Organization, User
@@ -168,6 +169,8 @@ def jobs_run_command(now_text: str | None) -> None:
             f"Outbox: {delivered.sent} sent, {delivered.failed} failed, "
             f"{delivered.uncertain} uncertain."
         )
+        if delivered.held:
+            click.echo(f"{delivered.held} held back: the outbox page says why.")
     forgotten = offline.forget_old_keys()
     db.session.commit()
     if forgotten:
@@ -229,6 +232,8 @@ def outbox_deliver_command(limit: int) -> None:
         f"Outbox: {delivered.sent} sent, {delivered.failed} failed, "
         f"{delivered.uncertain} uncertain."
     )
+    if delivered.held:
+        click.echo(f"{delivered.held} held back: the outbox page says why.")
 
 
 @outbox_group.command("hand-off")
@@ -267,6 +272,8 @@ COMMANDS: tuple[click.Command, ...] = (
     restore_command,
     jobs_group,
     outbox_group,
+    migrate_command,
+    serve_command,
 )
 """The core's commands, which the default plugin adds to the ``butler`` group."""
 

@@ -22,6 +22,7 @@ from core import clock, tenancy
 from core.extensions import db
 from core.jobs import describe_error
 from core.models import OutboxMessage, Resident, Site
+from core.plugins.api import DeliveryRefused
 from core.plugins.host import host
 
 log = logging.getLogger("butler.outbox")
@@ -41,6 +42,8 @@ DEFAULT_BATCH = 200
 CLAIM_BATCH = 10
 RETRYABLE = ("queued", "failed")
 RESENDABLE = ("failed", "uncertain")
+# How long a message whose channel is held waits before it is looked at again.
+HOLD_RECHECK = timedelta(minutes=5)
 
 
 def queue(
@@ -109,6 +112,7 @@ class DeliverySummary:
     sent: int = 0
     failed: int = 0
     uncertain: int = 0
+    held: int = 0
 
 
 def deliver_due(now: datetime | None = None, limit: int = DEFAULT_BATCH) -> DeliverySummary:
@@ -158,14 +162,17 @@ def _deliver_rounds(
 ) -> None:
     with ExitStack() as sessions:
         opened: set[str] = set()
-        while summary.sent + summary.failed < limit:
-            size = min(CLAIM_BATCH, limit - summary.sent - summary.failed)
+        while (handled := summary.sent + summary.failed + summary.held) < limit:
+            size = min(CLAIM_BATCH, limit - handled)
             batch = _claim(now, size, only)
             if not batch:
                 break
             for position, message in enumerate(batch):
                 try:
-                    _open_session(message.channel, opened, sessions)
+                    if _held(message, now):
+                        summary.held += 1
+                        continue
+                    _open_session(message, opened, sessions)
                     delivered = _deliver(message, now)
                 except BaseException:
                     # Stopped (Ctrl-C, a crash in the runner): the messages not yet
@@ -178,13 +185,14 @@ def _deliver_rounds(
                     summary.failed += 1
 
 
-def _open_session(channel_name: str, opened: set[str], sessions: ExitStack) -> None:
-    """Enter the channel's ``batch`` the first time one of its messages is delivered."""
-    if channel_name in opened:
+def _open_session(message: OutboxMessage, opened: set[int], sessions: ExitStack) -> None:
+    """Enter the ``batch`` of the message's channel (the one delivering for its site) the
+    first time one of that channel's messages is delivered in this round."""
+    channel = host().channel_for(message.site_id, message.channel)
+    if channel is None or id(channel) in opened:
         return
-    opened.add(channel_name)
-    channel = host().channels.get(channel_name)
-    if channel is not None and channel.batch is not None:
+    opened.add(id(channel))
+    if channel.batch is not None:
         sessions.enter_context(channel.batch())
 
 
@@ -259,9 +267,23 @@ def _unclaim(message_ids: list[int]) -> None:
     db.session.commit()
 
 
+def _held(message: OutboxMessage, now: datetime) -> bool:
+    """Put a claimed message back in the queue, no attempt counted, when its channel cannot
+    deliver for the site (``Channel.holds``: an SMS in production without a gateway)."""
+    if host().hold_reason(message.site_id, message.channel) is None:
+        return False
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message.id)
+        .values(status="queued", claimed_at=None, next_attempt_at=now + HOLD_RECHECK)
+    )
+    db.session.commit()
+    return True
+
+
 def _deliver(message: OutboxMessage, now: datetime) -> bool:
     """Hand ``message`` to its channel and record the outcome; True when it was sent."""
-    channel = host().channels.get(message.channel)
+    channel = host().channel_for(message.site_id, message.channel)
     try:
         if channel is None:
             raise LookupError(f"no outbox channel called {message.channel!r} is installed")
@@ -277,7 +299,8 @@ def _deliver(message: OutboxMessage, now: datetime) -> bool:
 
 def _record_failure(message: OutboxMessage, error: Exception, now: datetime) -> None:
     attempts = message.attempts + 1
-    retry_at = now + BACKOFF[attempts - 1] if attempts < MAX_ATTEMPTS else None
+    retry = attempts < MAX_ATTEMPTS and not isinstance(error, DeliveryRefused)
+    retry_at = now + BACKOFF[attempts - 1] if retry else None
     text = describe_error(error)
     log.warning(
         "outbox message %s (%s) failed, attempt %d: %s", message.id, message.channel, attempts, text

@@ -15,6 +15,7 @@ __all__ = [
     "Cadence",
     "Channel",
     "DayItem",
+    "DeliveryRefused",
     "ImportKind",
     "Job",
     "NavItem",
@@ -31,12 +32,19 @@ __all__ = [
 
 SITE_KINDS = frozenset({"residential", "hotel"})
 
+# The plugin API this Butler offers, and the versions of it whose plugins it still runs.
+# A change that breaks plugins (a hook's arguments, a value type's fields) raises
+# API_VERSION; OLDEST_API_VERSION rises when the older plugins no longer work.
+API_VERSION = 1
+OLDEST_API_VERSION = 1
+
 
 @dataclass(frozen=True)
 class PluginInfo:
     """Who a plugin is: its name (a Python identifier, also its URL part and table prefix),
-    label and description for the admin page, version, the site kinds it serves and the
-    plugins it requires."""
+    label and description for the admin page, version, the site kinds it serves, the
+    plugins it requires, and the plugin API version it was written for (``api_version``,
+    checked at start-up against ``API_VERSION`` and ``OLDEST_API_VERSION``)."""
 
     name: str
     label: object
@@ -44,6 +52,7 @@ class PluginInfo:
     version: str = "0.1.0"
     kinds: frozenset[str] = SITE_KINDS
     requires: tuple[str, ...] = ()
+    api_version: int = 1
 
     def serves(self, kind: str) -> bool:
         return kind in self.kinds
@@ -240,17 +249,28 @@ class Job:
 
 @dataclass(frozen=True)
 class Channel:
-    """A way of delivering outbox messages. ``deliver(message)`` raises on failure.
+    """A way of delivering outbox messages. ``deliver(message)`` raises on failure
+    (``DeliveryRefused`` when trying again cannot help).
 
     ``batch``, when given, makes a context manager that the outbox enters once around a
     round of deliveries on this channel (before its first message), so that the channel
     can keep one connection open for the round.
+
+    ``holds(site_id)``, when given, says why the channel cannot deliver for that site at
+    the moment (a sentence for the outbox page), or None when it can: a held message
+    waits in the queue, no attempt counted, and goes once the reason is gone.
     """
 
     name: str
     deliver: Callable[..., None]
     label: object = ""
     batch: Callable[[], AbstractContextManager] | None = None
+    holds: Callable[[int], Any] | None = None
+
+
+class DeliveryRefused(Exception):
+    """The far end refused the message for good (a wrong number, a bad request): the
+    outbox records it as failed and does not try again by itself."""
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ def statuses(app) -> list[str]:
 def test_workers_deliver_what_was_handed_off_once_even_if_handed_off_twice(app, make, workers):
     extra, pager, queue = workers
     site = make.site()
+    make.enable(site, "pager")  # a plugin's channel delivers where the plugin is on
     ids = [page(app, site) for _ in range(12)]
 
     with extra.app_context():
@@ -83,6 +84,7 @@ def test_workers_deliver_what_was_handed_off_once_even_if_handed_off_twice(app, 
 def test_a_hand_off_lost_with_redis_is_named_again_by_the_next(app, make, workers):
     extra, pager, queue = workers
     site = make.site()
+    make.enable(site, "pager")  # a plugin's channel delivers where the plugin is on
     ids = [page(app, site) for _ in range(3)]
     with extra.app_context():
         outbox_queue.hand_off(later())
@@ -99,6 +101,7 @@ def test_a_hand_off_lost_with_redis_is_named_again_by_the_next(app, make, worker
 def test_jobs_run_hands_the_outbox_to_the_workers_when_so_configured(app, make, workers):
     extra, pager, queue = workers
     site = make.site()
+    make.enable(site, "pager")  # a plugin's channel delivers where the plugin is on
     page(app, site)
 
     result = extra.test_cli_runner().invoke(args=["butler", "jobs", "run"])

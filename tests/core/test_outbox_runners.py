@@ -55,6 +55,7 @@ def test_two_runners_at_once_deliver_every_message_exactly_once(app, make, make_
     pager = Pager()
     extra = make_app({**app.config, "BUTLER_EXTRA_PLUGINS": [pager]})
     site = make.site()
+    make.enable(site, "pager")  # a plugin's channel delivers where the plugin is on
     ids = [page(app, site) for _ in range(60)]
     now = core_clock.now() + timedelta(seconds=1)
 
@@ -134,6 +135,7 @@ def test_a_runner_stopped_half_way_puts_back_what_it_had_not_handed_over(app, ma
     stops = Stops()
     extra = make_app({**app.config, "BUTLER_EXTRA_PLUGINS": [stops]})
     site = make.site()
+    make.enable(site, "pager")  # a plugin's channel delivers where the plugin is on
     for _ in range(3):
         page(app, site)
 
