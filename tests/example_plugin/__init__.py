@@ -222,6 +222,7 @@ def butler_site_disabled(site):
 def butler_resident_data(site, resident):
     from tests.example_plugin import privacy
 
+    CALLS.append(("resident_data", site.id))
     return privacy.rows(site, resident)
 
 
@@ -229,4 +230,5 @@ def butler_resident_data(site, resident):
 def butler_resident_erase(site, resident):
     from tests.example_plugin import privacy
 
+    CALLS.append(("resident_erase", site.id))
     return privacy.erase(site, resident)
