@@ -567,7 +567,9 @@ def archive(resident_id: int):
 @requires("residents.edit")
 def restore(resident_id: int):
     person = get_or_404(Resident, resident_id)
-    if person.archived_at is not None:
+    if person.erased_at is not None:
+        flash(_("An erased resident cannot be restored."), "error")
+    elif person.archived_at is not None:
         person.restore()
         audit.record("resident.restored", person)
         db.session.commit()

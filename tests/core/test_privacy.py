@@ -38,9 +38,7 @@ def _resident(make, built, clock, archived_years_ago: float | None, **fields):
     fields.setdefault("email", "chan.tm@example.test")
     resident = make.resident(built.site, built.units[0], **fields)
     if archived_years_ago is not None:
-        make.update(
-            resident, archived_at=clock.now() - timedelta(days=365.25 * archived_years_ago)
-        )
+        make.update(resident, archived_at=clock.now() - timedelta(days=365.25 * archived_years_ago))
     return resident
 
 
@@ -93,6 +91,12 @@ def test_admin_erases_a_resident_archived_long_ago(app, client, make, estate, cl
         f"{_page(estate.site, resident)}/erase", data={"confirm_name": f"#{resident.id}"}
     )
     assert again.status_code == 409
+    restored = client.post(f"/s/{estate.site.slug}/residents/{resident.id}/restore")
+    assert "An erased resident cannot be restored." in client.get(
+        restored.headers["Location"]
+    ).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Resident, resident.id).archived_at is not None
 
 
 @pytest.mark.parametrize(
@@ -130,9 +134,7 @@ def test_the_sites_setting_decides_when(app, client, make, estate, clock):
     with app.app_context():
         assert db.session.get(Site, estate.site.id).erasure_after_years == 6
     assert client.post(settings, data={"erasure_after_years": "1"}).status_code == 303
-    assert "Erase this resident" in client.get(_page(estate.site, resident)).get_data(
-        as_text=True
-    )
+    assert "Erase this resident" in client.get(_page(estate.site, resident)).get_data(as_text=True)
 
 
 def test_the_export_is_audited_and_holds_the_core_rows(app, client, make, estate, clock):
@@ -194,9 +196,7 @@ def test_the_audit_guard_lets_an_erasure_blank_a_detail_and_nothing_else(app, ma
             db.session.execute(sa.delete(AuditLog).where(AuditLog.id == entry.id))
         db.session.rollback()
         db.session.execute(
-            sa.update(AuditLog)
-            .where(AuditLog.id == entry.id)
-            .values(detail=audit_guard.REDACTED)
+            sa.update(AuditLog).where(AuditLog.id == entry.id).values(detail=audit_guard.REDACTED)
         )
         db.session.commit()
         assert db.session.get(AuditLog, entry.id).detail == audit_guard.REDACTED
