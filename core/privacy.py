@@ -75,6 +75,16 @@ IDENTIFYING = (
     "emergency_contact_name",
     "emergency_contact_phone",
 )
+# The fields of other residents' records that may name them.
+OTHERS_NAMING = (
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "domestic_helper",
+    "children_at_school",
+    "elderly_at_home",
+    "special_situations",
+    "notes",
+)
 SHORTEST = 3  # shorter values ("Li") would match unrelated text
 # What a signature's key becomes once its file is erased: a row that needs one keeps one,
 # and no file can ever be found under it (``uploads.KEY_PATTERN`` refuses it).
@@ -390,6 +400,9 @@ def core_erase(site: Site, resident: Resident) -> list[Erased]:
             values={"detail": audit_guard.REDACTED},
         )
     )
+    # Someone else's record may name them: a spouse's emergency contact, a note.
+    done.append(scrub(site, Resident, OTHERS_NAMING, resident, Resident.id != resident.id))
+    done.append(scrub(site, Contact, ["summary"], resident))
     done.append(scrub(site, ImportBatch, ["problems"], resident))
     done.append(scrub(site, HandIn, ["snapshot"], resident))
     done.append(scrub(site, MorningNote, ["body"], resident))

@@ -131,6 +131,15 @@ def _seed(app, world) -> dict:
         for field, value in PERSON.items():
             setattr(resident, field, value)
         resident.archived_at = core_clock.now() - timedelta(days=7 * 366)
+        # Their spouse on site A names them as the emergency contact.
+        db.session.add(
+            Resident(
+                site_id=a.site.id,
+                name="Spouse of the erased",
+                emergency_contact_name=PERSON["name"],
+                emergency_contact_phone=PERSON["phone"],
+            )
+        )
         # An audit entry a plugin wrote with the resident's name in it.
         db.session.add(
             AuditLog(
@@ -248,7 +257,8 @@ def test_the_export_holds_every_plugins_rows_and_the_erasure_leaves_nothing(app)
         ).one()
         assert entry.object_id == resident_id
         assert entry.user_id == world.users["org_admin"].id
-        assert json.loads(entry.detail)["tables"]["resident"] == {"deleted": 0, "anonymised": 1}
+        # Their own record, and their spouse's that named them.
+        assert json.loads(entry.detail)["tables"]["resident"] == {"deleted": 0, "anonymised": 2}
         assert not any(t in entry.detail for t in IDENTIFIERS)
         assert db.session.get(Site, a.site.id) is not None
     for key in photo_keys:
