@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 
 from core import audit, audit_guard, clock, uploads
 from core.extensions import db
+from core.forms.residents import HomeVisitForm
 from core.models import (
     AuditLog,
     Contact,
@@ -75,16 +76,8 @@ IDENTIFYING = (
     "emergency_contact_name",
     "emergency_contact_phone",
 )
-# The fields of other residents' records that may name them.
-OTHERS_NAMING = (
-    "emergency_contact_name",
-    "emergency_contact_phone",
-    "domestic_helper",
-    "children_at_school",
-    "elderly_at_home",
-    "special_situations",
-    "notes",
-)
+# The fields of other residents' records that may name them: the home-visit form's text.
+OTHERS_NAMING = tuple(f for f in HomeVisitForm.FIELDS if f != "birth_date")
 SHORTEST = 3  # shorter values ("Li") would match unrelated text
 # What a signature's key becomes once its file is erased: a row that needs one keeps one,
 # and no file can ever be found under it (``uploads.KEY_PATTERN`` refuses it).
