@@ -355,13 +355,22 @@ def core_rows(site: Site, resident: Resident) -> list[ResidentRows]:
             rows_of(site, model, model.resident_id == resident.id)
             for model in (Occupancy, Contact, Vehicle, Pet, OutboxMessage)
         ),
-        rows_of(
-            site,
-            AuditLog,
-            AuditLog.object_type == "Resident",
-            AuditLog.object_id == resident.id,
+        _without_staff_addresses(
+            rows_of(
+                site,
+                AuditLog,
+                AuditLog.object_type == "Resident",
+                AuditLog.object_id == resident.id,
+            )
         ),
     ]
+
+
+def _without_staff_addresses(history: ResidentRows) -> ResidentRows:
+    """The record's history without the address each change came from: the staff's, not
+    the resident's."""
+    rows = tuple({k: v for k, v in row.items() if k != "ip"} for row in history.rows)
+    return ResidentRows(table=history.table, rows=rows)
 
 
 def core_erase(site: Site, resident: Resident) -> list[Erased]:

@@ -139,12 +139,24 @@ def test_the_sites_setting_decides_when(app, client, make, estate, clock):
 
 def test_the_export_is_audited_and_holds_the_core_rows(app, client, make, estate, clock):
     resident = _resident(make, estate, clock, None, phone="61234567")
+    make._save(
+        AuditLog(
+            site_id=estate.site.id,
+            action="changed",
+            object_type="Resident",
+            object_id=resident.id,
+            ip="10.1.2.3",
+        )
+    )
     login(client, "ada")
     exported = client.get(f"{_page(estate.site, resident)}/export.json")
     document = json.loads(exported.data)
     assert document["resident_id"] == resident.id
     assert document["plugins"]["core"]["resident"][0]["phone"] == "61234567"
     assert document["plugins"]["core"]["occupancy"][0]["unit_id"] == estate.units[0].id
+    # The record's history comes without the staff's addresses.
+    assert [row["action"] for row in document["plugins"]["core"]["audit_log"]] == ["changed"]
+    assert "ip" not in document["plugins"]["core"]["audit_log"][0]
     with app.app_context():
         entry = db.session.scalars(
             sa.select(AuditLog).where(AuditLog.action == "resident.data_exported")
