@@ -212,3 +212,19 @@ def test_the_audit_guard_lets_an_erasure_blank_a_detail_and_nothing_else(app, ma
         )
         db.session.commit()
         assert db.session.get(AuditLog, entry.id).detail == audit_guard.REDACTED
+
+
+def test_a_resident_archived_on_29_february_may_be_erased_from_1_march(app, make):
+    from datetime import UTC, date, datetime
+
+    from core import privacy
+
+    site = make.site()
+    with app.app_context():
+        site = db.session.get(Site, site.id)
+        site.erasure_after_years = 2
+        archived = Resident(
+            site_id=site.id, name="Leap", archived_at=datetime(2024, 2, 29, tzinfo=UTC)
+        )
+        assert privacy.erasable_on(site, archived) == date(2026, 3, 1)
+        db.session.rollback()
