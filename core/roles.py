@@ -73,6 +73,11 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
         _l("Export the resident list to a spreadsheet"),
         {"org_admin", "manager", "assistant", "butler"},
     ),
+    Permission(
+        "residents.personal_data",
+        _l("Export a resident's personal data, or erase them once the site allows"),
+        {"org_admin"},
+    ),
     Permission("staff.manage", _l("Manage staff, roles and butler assignments"), {"org_admin"}),
     Permission("plugins.manage", _l("Turn plugins on and off"), {"org_admin"}),
     Permission("audit.view", _l("Read the audit log"), {"org_admin", "manager"}),

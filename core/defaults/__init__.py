@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core import day, demo, offline, worklog
+from core import day, demo, offline, privacy, worklog
 from core.channels import default_channels
 from core.cli import COMMANDS
 from core.defaults.queries import buildings_of_butler, site_counts
@@ -35,6 +35,9 @@ from core.views import (
     today,
     transfer,
 )
+from core.views import (
+    privacy as privacy_views,
+)
 from core.views import worklog as worklog_views
 
 
@@ -51,6 +54,7 @@ def butler_blueprints():
         handin.bp,
         today.bp,
         worklog_views.bp,
+        privacy_views.bp,
         *(
             module.bp
             for module in (
@@ -84,6 +88,16 @@ def butler_cli(cli):
 def butler_demo_data(site):
     # First, so that the plugins' demo rows find the site's buildings and residents.
     demo.load_site(site)
+
+
+@hookimpl
+def butler_resident_data(site, resident):
+    return privacy.core_rows(site, resident)
+
+
+@hookimpl
+def butler_resident_erase(site, resident):
+    return privacy.core_erase(site, resident)
 
 
 @hookimpl

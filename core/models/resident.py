@@ -62,6 +62,9 @@ class Resident(SiteOwned, Timestamps, Archivable, db.Model):
     consent_sms: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_email: Mapped[bool] = mapped_column(Boolean, default=False)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # When the resident's personal data were erased (core/privacy.py); the row stays as
+    # the anonymous owner of what the estate's figures still count.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     occupancies: Mapped[list[Occupancy]] = relationship(
         back_populates="resident", order_by="Occupancy.moved_in.desc()"

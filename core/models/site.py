@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -29,6 +29,7 @@ class Site(Timestamps, Archivable, db.Model):
     __table_args__ = (
         CheckConstraint("kind IN ('residential', 'hotel')", name="kind"),
         CheckConstraint("default_locale IN ('en', 'zh_Hant', 'zh_Hans')", name="default_locale"),
+        CheckConstraint("erasure_after_years BETWEEN 1 AND 50", name="erasure_after_years"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,6 +41,8 @@ class Site(Timestamps, Archivable, db.Model):
     default_locale: Mapped[str] = mapped_column(String(10), default="zh_Hant")
     currency: Mapped[str] = mapped_column(String(3), default="HKD")
     address: Mapped[str] = mapped_column(String(300), default="")
+    # A resident archived this many years ago may be erased (core/privacy.py).
+    erasure_after_years: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
 
     organization: Mapped[Organization] = relationship(back_populates="sites")
 

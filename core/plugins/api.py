@@ -16,6 +16,7 @@ __all__ = [
     "Channel",
     "DayItem",
     "DeliveryRefused",
+    "Erased",
     "ImportKind",
     "Job",
     "NavItem",
@@ -24,6 +25,7 @@ __all__ = [
     "Period",
     "PluginInfo",
     "Report",
+    "ResidentRows",
     "SearchResult",
     "Sheet",
     "Widget",
@@ -287,3 +289,28 @@ class ImportKind:
     columns: tuple
     rows: type
     permission: str
+
+
+@dataclass(frozen=True)
+class ResidentRows:
+    """One table's rows about one resident, for an access request: a sheet of the export.
+
+    ``table`` is the table's name; each row maps a column to a plain value (text, a number,
+    a date or time, True/False or None). ``core.privacy.rows_of`` builds one from a query.
+    """
+
+    table: str
+    rows: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What erasing one resident did to one table: counts only, never the values.
+
+    ``deleted`` rows are gone; ``anonymised`` rows stay (the estate's figures count them)
+    with the resident's personal data blanked. ``core.privacy`` builds them.
+    """
+
+    table: str
+    deleted: int = 0
+    anonymised: int = 0

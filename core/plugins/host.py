@@ -313,6 +313,17 @@ class PluginHost:
             relay = self._relays[disabled] = SiteHooks(self.pm, disabled)
         return relay
 
+    def names_ever_enabled(self, site: Site) -> list[str]:
+        """The plugins on ``site`` now or at any time before, by name (the core's aside).
+
+        Turning a plugin off keeps its rows: an access request and an erasure must reach
+        them, so they call these plugins one by one (``hook_of``), not ``hooks_for``.
+        """
+        names = db.session.scalars(
+            sa.select(PluginEnablement.plugin).where(PluginEnablement.site_id == site.id)
+        )
+        return sorted(n for n in set(names) if n in self.plugins)
+
     def refusal_to_enable(self, site: Site, name: str) -> str | None:
         """Why ``name`` cannot be turned on for ``site`` (a message), or None."""
         info = self.plugins[name].info

@@ -63,6 +63,8 @@ ACTION_LABELS = {
     "resident.moved_out": _l("recorded moving out"),
     "resident.archived": _l("archived"),
     "resident.restored": _l("restored"),
+    "resident.erased": _l("erased the personal data"),
+    "resident.data_exported": _l("exported the personal data"),
     "import.resident": _l("imported"),
 }
 
@@ -254,6 +256,7 @@ def _page_context(person: Resident) -> dict:
         "change_labels": {k: v for name in SECTIONS for k, v in field_labels(name).items()},
         "action_labels": ACTION_LABELS,
         "can_edit": can(current_user, "residents.edit"),
+        "can_handle_personal_data": can(current_user, "residents.personal_data"),
         "contact_form": ContactForm(),
         "move_in_form": _move_in_form(),
         "move_out_form": MoveOutForm(moved_out=clock.today(current_site())),
@@ -564,7 +567,9 @@ def archive(resident_id: int):
 @requires("residents.edit")
 def restore(resident_id: int):
     person = get_or_404(Resident, resident_id)
-    if person.archived_at is not None:
+    if person.erased_at is not None:
+        flash(_("An erased resident cannot be restored."), "error")
+    elif person.archived_at is not None:
         person.restore()
         audit.record("resident.restored", person)
         db.session.commit()

@@ -194,3 +194,17 @@ def butler_search(site, user, query):
             detail=order.lines[0].description if order.lines else "",
         )
     ]
+
+
+@hookimpl
+def butler_resident_data(site, resident):
+    from plugins.paid_services import privacy
+
+    return privacy.rows(site, resident)
+
+
+@hookimpl
+def butler_resident_erase(site, resident):
+    from plugins.paid_services import privacy
+
+    return privacy.erase(site, resident)

@@ -35,7 +35,7 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -74,6 +74,7 @@ from core.forms.account import (
     TurnOffSecondFactorForm,
     TurnOnSecondFactorForm,
 )
+from core.forms.privacy import EraseForm, ErasureSettingForm
 from core.forms.residents import (
     ContactDetailsForm,
     ContactForm,
@@ -503,6 +504,15 @@ def _tick_of_today(s: Setting) -> dict[str, Any]:
     return {"key": f"example.reread.{today.isoformat()}", "done": "1"}
 
 
+def _admin_with_an_erasable_resident(s: Setting, client: FlaskClient) -> None:
+    """Site A's resident archived long ago, so that the valid erasure is accepted."""
+    with s.app.app_context():
+        resident = db.session.get(Resident, s.world.a.ids["resident_id"])
+        resident.archived_at = core_clock.now() - timedelta(days=20 * 366)
+        db.session.commit()
+    log_in_as("org_admin")(s, client)
+
+
 # The one table: every POST route (``endpoint`` or ``endpoint:variant``) and its form.
 FORMS: dict[str, Form] = {
     "auth.login": Form(
@@ -571,6 +581,12 @@ FORMS: dict[str, Form] = {
     ),
     "transfer.step": Form({}),
     "outbox.resend": Form({}),
+    "privacy.erase": Form(
+        fields_of(EraseForm),
+        lambda s: {"confirm_name": "Resident of site-a"},
+        start=_admin_with_an_erasable_resident,
+    ),
+    "privacy.settings": Form(fields_of(ErasureSettingForm), lambda s: {"erasure_after_years": "8"}),
     "residents.new": Form(
         fields_of(NewResidentForm),
         lambda s: {
