@@ -65,6 +65,7 @@ from wtforms.fields.core import UnboundField
 
 from core import clock as core_clock
 from core import create_app, imports
+from core.database import owner_engine
 from core.extensions import db
 from core.forms.account import (
     ChangePasswordForm,
@@ -927,7 +928,7 @@ def restore(app: Flask, rows: Snapshot, names: list[str]) -> None:
     Only the tables an example changed are rewritten: the others already hold what
     ``rows`` holds. Rows of other tables refer to rows deleted and inserted again here,
     so the foreign keys are checked at the commit (SQLite) or not at all (PostgreSQL's
-    replica role, for this one transaction; the suite connects as a superuser). No
+    replica role, for this one transaction; the owner is a superuser). No
     foreign key cascades, so deleting a parent row touches no other table.
     """
     tables = [
@@ -935,7 +936,7 @@ def restore(app: Flask, rows: Snapshot, names: list[str]) -> None:
         for t in db.metadata.sorted_tables
         if t.name in names and t.name not in WRITTEN_BY_REFUSALS
     ]
-    with app.app_context(), db.engine.begin() as conn:
+    with app.app_context(), owner_engine(app).begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
         else:
