@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -40,6 +40,11 @@ class Site(Timestamps, Archivable, db.Model):
     default_locale: Mapped[str] = mapped_column(String(10), default="zh_Hant")
     currency: Mapped[str] = mapped_column(String(3), default="HKD")
     address: Mapped[str] = mapped_column(String(300), default="")
+    # Retention (core/retention.py): days after which the daily purge removes finished job
+    # runs, delivered outbox messages and finished imports (with any file left of them).
+    retention_job_run_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
+    retention_outbox_days: Mapped[int] = mapped_column(Integer, default=180, server_default="180")
+    retention_import_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
 
     organization: Mapped[Organization] = relationship(back_populates="sites")
 

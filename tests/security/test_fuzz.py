@@ -85,6 +85,7 @@ from core.forms.residents import (
     PetForm,
     VehicleForm,
 )
+from core.forms.site import RetentionForm
 from core.forms.staff import AssignForm, ExistingStaffForm, NewStaffForm, RolesForm
 from core.models import Building, ImportBatch, Resident, Site, Unit, User
 from core.roles import ROLE_CODES
@@ -532,6 +533,15 @@ FORMS: dict[str, Form] = {
     "auth.set_language": Form(fields_of(LanguageForm), lambda s: {"locale": "zh_Hant"}),
     "sites.choose": Form({"site_id": ID}, lambda s: {"site_id": str(s.world.a.site.id)}),
     "admin.toggle": Form({"enabled": BOOL}, lambda s: {"enabled": "0"}),
+    "admin.settings": Form(
+        fields_of(RetentionForm),
+        lambda s: {
+            "retention_job_run_days": "60",
+            "retention_outbox_days": "365",
+            "retention_import_days": "7",
+        },
+        seeds=({"retention_outbox_days": "99999999999999999999"},),
+    ),
     "buildings.create": Form(
         fields_of(BuildingForm), lambda s: {"code": "T9", "name": "Tower 9", "floors": "30"}
     ),
