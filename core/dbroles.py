@@ -5,8 +5,9 @@ through ``MIGRATION_DATABASE_URL``). The app role, which the running application
 as (``DATABASE_URL``), owns nothing: it may read and write rows and draw ids from
 sequences, but it cannot ALTER, DROP or TRUNCATE a table, cannot disable or drop a
 trigger (both need the table's owner), and has no UPDATE or DELETE on ``audit_log`` at all,
-so the append-only guard holds twice. ``grant_app_role`` sets this up, idempotently; it is
-run again after every migration, since a new table has no grants until then.
+so the append-only guard holds twice. ``grant_app_role`` sets this up, idempotently; run it
+again after every migration and restore (it re-checks every table, the audit log's
+revoke included).
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ def grant_statements(role: str, database: str) -> list[str]:
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
         f"REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM {role}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+        # Tables the owner makes later (a plugin's migration) are usable at once; the
+        # audit log's revoke below is what a new run of this command restores after a
+        # restore re-creates the table.
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA public "
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role}",
         *(
             # Only once the table exists (a database built by create_all has no
             # alembic_version).
