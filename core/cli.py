@@ -17,6 +17,8 @@ from sqlalchemy import select
 from core import backup, demo, offline, outbox_queue
 from core.auth import hash_password, password_problems
 from core.console import migrate_command, serve_command
+from core.database import owner_engine
+from core.dbroles import RoleRefused, grant_app_role
 from core.extensions import db
 from core.jobs import ReleaseRefused, release, run_due, schedule_text, schedules
 from core.models import Organization, User
@@ -113,7 +115,7 @@ def backup_command(output: Path | None) -> None:
 @click.option("--yes", is_flag=True, help="Replace the database (required, in production too).")
 def restore_command(path: Path, yes: bool) -> None:
     """Replace the whole database with a backup, then check it against the backup's manifest."""
-    engine = db.engine
+    engine = owner_engine(current_app)
     try:
         manifest = backup.check_backup(engine, path)
         plan = backup.restore_plan(engine, path, manifest)
@@ -218,6 +220,33 @@ def jobs_release_command(run_id: int) -> None:
     )
 
 
+# --- Database roles ----------------------------------------------------------------------
+
+
+@click.group("db", cls=AppGroup)
+def db_group() -> None:
+    """The database's roles (PostgreSQL): the owner migrates, the app role only reads and writes."""
+
+
+@db_group.command("grant-app-role")
+@click.argument("role")
+def grant_app_role_command(role: str) -> None:
+    """Create ROLE if missing and let it read and write the tables, and nothing more.
+
+    Connects as the owner (MIGRATION_DATABASE_URL, else DATABASE_URL). Run it after every
+    `flask db upgrade heads`: tables made since the last run have no grants until then.
+    """
+    engine = owner_engine(current_app)
+    try:
+        grant_app_role(engine, role)
+    except RoleRefused as refused:
+        raise click.ClickException(str(refused)) from refused
+    click.echo(
+        f"{role} may now read and write the tables of {engine.url.database} and use their "
+        "sequences; it cannot change the schema, and audit rows only take inserts."
+    )
+
+
 @click.group("outbox", cls=AppGroup)
 def outbox_group() -> None:
     """Messages to residents waiting to be delivered."""
@@ -274,6 +303,7 @@ COMMANDS: tuple[click.Command, ...] = (
     outbox_group,
     migrate_command,
     serve_command,
+    db_group,
 )
 """The core's commands, which the default plugin adds to the ``butler`` group."""
 

@@ -1,7 +1,9 @@
 """Configuration read from the environment.
 
 Three variables matter: ``BUTLER_ENV`` (development, test or production),
-``DATABASE_URL`` (SQLite under ``instance/`` when unset) and ``SECRET_KEY``.
+``DATABASE_URL`` (SQLite under ``instance/`` when unset) and ``SECRET_KEY``. On
+PostgreSQL, ``MIGRATION_DATABASE_URL`` names the owner role that migrations connect as,
+when the app itself connects as a restricted one (``DATABASE_URL`` is used when unset).
 """
 
 from __future__ import annotations
@@ -62,6 +64,10 @@ def from_environment(instance_path: Path) -> dict:
         "BUTLER_ENV": env,
         "SECRET_KEY": _secret_key(env, instance_path),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        # Empty: migrations use SQLALCHEMY_DATABASE_URI (core.database.migration_url).
+        "BUTLER_MIGRATION_DATABASE_URI": normalise_database_url(
+            os.environ.get("MIGRATION_DATABASE_URL", "").strip()
+        ),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -80,6 +80,9 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
     ),
     Permission("staff.manage", _l("Manage staff, roles and butler assignments"), {"org_admin"}),
     Permission("plugins.manage", _l("Turn plugins on and off"), {"org_admin"}),
+    Permission(
+        "site.settings", _l("Change the site's settings (how long records are kept)"), {"org_admin"}
+    ),
     Permission("audit.view", _l("Read the audit log"), {"org_admin", "manager"}),
     Permission("outbox.view", _l("See the messages sent to residents"), {"org_admin", "manager"}),
     Permission(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core import day, demo, offline, privacy, worklog
+from core import day, demo, offline, privacy, retention, worklog
 from core.channels import default_channels
 from core.cli import COMMANDS
 from core.defaults.queries import buildings_of_butler, site_counts
@@ -79,6 +79,11 @@ def butler_permissions():
 
 
 @hookimpl
+def butler_jobs():
+    return [retention.PURGE_JOB]
+
+
+@hookimpl
 def butler_cli(cli):
     for command in COMMANDS:
         cli.add_command(command)
@@ -132,6 +137,7 @@ def butler_nav_items(site, user):
         NavItem(_l("Outbox"), "outbox.index", "outbox.view", order=800),
         NavItem(_l("Staff"), "staff.index", "staff.manage", order=850),
         NavItem(_l("Plugins"), "admin.plugins", "plugins.manage", order=900),
+        NavItem(_l("Settings"), "admin.settings", "site.settings", order=910),
     ]
 
 

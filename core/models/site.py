@@ -43,6 +43,11 @@ class Site(Timestamps, Archivable, db.Model):
     address: Mapped[str] = mapped_column(String(300), default="")
     # A resident archived this many years ago may be erased (core/privacy.py).
     erasure_after_years: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
+    # Retention (core/retention.py): days after which the daily purge removes finished job
+    # runs, delivered outbox messages and finished imports (with any file left of them).
+    retention_job_run_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
+    retention_outbox_days: Mapped[int] = mapped_column(Integer, default=180, server_default="180")
+    retention_import_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
 
     organization: Mapped[Organization] = relationship(back_populates="sites")
 

@@ -65,6 +65,7 @@ from wtforms.fields.core import UnboundField
 
 from core import clock as core_clock
 from core import create_app, imports
+from core.database import owner_engine
 from core.extensions import db
 from core.forms.account import (
     ChangePasswordForm,
@@ -85,6 +86,7 @@ from core.forms.residents import (
     PetForm,
     VehicleForm,
 )
+from core.forms.site import RetentionForm
 from core.forms.staff import AssignForm, ExistingStaffForm, NewStaffForm, RolesForm
 from core.models import Building, ImportBatch, Resident, Site, Unit, User
 from core.roles import ROLE_CODES
@@ -541,6 +543,15 @@ FORMS: dict[str, Form] = {
     "auth.set_language": Form(fields_of(LanguageForm), lambda s: {"locale": "zh_Hant"}),
     "sites.choose": Form({"site_id": ID}, lambda s: {"site_id": str(s.world.a.site.id)}),
     "admin.toggle": Form({"enabled": BOOL}, lambda s: {"enabled": "0"}),
+    "admin.settings": Form(
+        fields_of(RetentionForm),
+        lambda s: {
+            "retention_job_run_days": "60",
+            "retention_outbox_days": "365",
+            "retention_import_days": "7",
+        },
+        seeds=({"retention_outbox_days": "99999999999999999999"},),
+    ),
     "buildings.create": Form(
         fields_of(BuildingForm), lambda s: {"code": "T9", "name": "Tower 9", "floors": "30"}
     ),
@@ -943,7 +954,7 @@ def restore(app: Flask, rows: Snapshot, names: list[str]) -> None:
     Only the tables an example changed are rewritten: the others already hold what
     ``rows`` holds. Rows of other tables refer to rows deleted and inserted again here,
     so the foreign keys are checked at the commit (SQLite) or not at all (PostgreSQL's
-    replica role, for this one transaction; the suite connects as a superuser). No
+    replica role, for this one transaction; the owner is a superuser). No
     foreign key cascades, so deleting a parent row touches no other table.
     """
     tables = [
@@ -951,7 +962,7 @@ def restore(app: Flask, rows: Snapshot, names: list[str]) -> None:
         for t in db.metadata.sorted_tables
         if t.name in names and t.name not in WRITTEN_BY_REFUSALS
     ]
-    with app.app_context(), db.engine.begin() as conn:
+    with app.app_context(), owner_engine(app).begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
         else:
