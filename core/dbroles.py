@@ -6,9 +6,9 @@ as (``DATABASE_URL``), owns nothing: it may read and write rows and draw ids fro
 sequences, but it cannot ALTER, DROP or TRUNCATE a table, cannot disable or drop a
 trigger (both need the table's owner), and has no DELETE on ``audit_log`` and UPDATE of its
 ``detail`` column only (erasure's marker, core/privacy.py; the trigger lets nothing else
-through), so the append-only guard holds twice. ``grant_app_role`` sets this up, idempotently; run it
-again after every migration and restore (it re-checks every table, the audit log's
-revoke included).
+through), so the append-only guard holds twice. ``grant_app_role`` sets this up,
+idempotently; run it again after every migration and restore (it re-checks every table,
+the audit log's revoke included).
 """
 
 from __future__ import annotations
