@@ -140,7 +140,7 @@ def export(resident_id: int):
     """The resident's own record as JSON, for a data-subject request."""
     resident = tenancy.get_or_404(Resident, resident_id)
     data = reports.subject_export(resident)
-    audit.record("health.record.exported", resident)
+    audit.record_read("health.record.exported", resident, residents=[resident])
     db.session.commit()
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     # <, > and & only ever occur inside JSON strings, so escaping them as \uXXXX keeps the
