@@ -26,7 +26,7 @@ ALL_SITES = "all"
 COLUMNS = (
     _l("When"),
     _l("Site"),
-    _l("Who"),
+    _l("Done by"),
     _l("Username"),
     _l("Action"),
     _l("Object type"),

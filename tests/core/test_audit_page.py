@@ -184,7 +184,7 @@ def test_exports_are_spreadsheets_safe_to_open_and_are_audited(app, client, comp
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     assert "no-store" in csv.headers["Cache-Control"]
     lines = text(csv).lstrip("\ufeff").splitlines()
-    assert lines[0].startswith("When,Site,Who,Username,Action")
+    assert lines[0].startswith("When,Site,Done by,Username,Action")
     assert "resident.updated" in lines[1] and "Ben Wong" in lines[1]
     xlsx = client.get(audit_url(north, export="xlsx", action="resident."))
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
