@@ -124,9 +124,44 @@ class AuditFilter:
         return {k: v for k, v in values.items() if v not in (None, "")}
 
 
-def query(f: AuditFilter, user: User, current: Site) -> sa.Select | None:
-    """The audit rows of the filter that ``user`` may read, newest first, with the name
-    of who did each and the site's name; None when the chosen site is not theirs."""
+@dataclass
+class AuditQuery:
+    """The rows a filter finds, as slices that each follow one index, newest first.
+
+    Each site is one slice of the index ``(site_id, at)`` (and the company's logins, of
+    no site, one more): several sites are read as the newest rows of each slice, merged,
+    so that the first page of "all sites" reads a page per site, not the whole log.
+    """
+
+    slices: list[sa.ColumnElement[bool]]
+    filters: list[sa.ColumnElement[bool]]
+
+    def select(self, limit: int, offset: int = 0) -> sa.Select:
+        """The rows ``offset`` to ``offset + limit``, with who did each and the site's name."""
+        newest = (AuditLog.at.desc(), AuditLog.id.desc())
+        stmt = (
+            sa.select(AuditLog, User.display_name, User.username, Site.name)
+            .outerjoin(User, User.id == AuditLog.user_id)
+            .outerjoin(Site, Site.id == AuditLog.site_id)
+        )
+        if len(self.slices) == 1:
+            stmt = stmt.where(self.slices[0], *self.filters)
+        else:
+            heads = [
+                sa.select(AuditLog.id)
+                .where(part, *self.filters)
+                .order_by(*newest)
+                .limit(offset + limit)
+                .subquery()
+                for part in self.slices
+            ]
+            stmt = stmt.where(AuditLog.id.in_(sa.union_all(*(sa.select(h.c.id) for h in heads))))
+        return stmt.order_by(*newest).limit(limit).offset(offset)
+
+
+def query(f: AuditFilter, user: User, current: Site) -> AuditQuery | None:
+    """What the filter finds among the rows ``user`` may read; None when the chosen site
+    is not theirs."""
     sites = readable_sites(user, current)
     if f.site == ALL_SITES:
         chosen = sites
@@ -137,17 +172,14 @@ def query(f: AuditFilter, user: User, current: Site) -> sa.Select | None:
     else:
         chosen = [s for s in sites if s.id == current.id]
     ids = [s.id for s in chosen]
-    scope = AuditLog.site_id.in_(ids)
+    slices: list[sa.ColumnElement[bool]] = [AuditLog.site_id == i for i in ids]
     if f.site == ALL_SITES and _org_admin_of(user, current):
         # Logins and refusals of the company's staff belong to no site.
         staff = sa.select(User.id).where(User.organization_id == current.organization_id)
-        scope = sa.or_(scope, sa.and_(AuditLog.site_id.is_(None), AuditLog.user_id.in_(staff)))
-    stmt = (
-        sa.select(AuditLog, User.display_name, User.username, Site.name)
-        .outerjoin(User, User.id == AuditLog.user_id)
-        .outerjoin(Site, Site.id == AuditLog.site_id)
-        .where(scope)
-    )
+        slices.append(sa.and_(AuditLog.site_id.is_(None), AuditLog.user_id.in_(staff)))
+    if not slices:
+        slices = [sa.false()]
+    filters: list[sa.ColumnElement[bool]] = []
     if f.who:
         pattern = f"%{_escape(f.who.lower())}%"
         named = sa.select(User.id).where(
@@ -157,39 +189,39 @@ def query(f: AuditFilter, user: User, current: Site) -> sa.Select | None:
                 sa.func.lower(User.display_name).like(pattern, escape="\\"),
             ),
         )
-        stmt = stmt.where(AuditLog.user_id.in_(named))
+        filters.append(AuditLog.user_id.in_(named))
     if f.action:
-        stmt = stmt.where(AuditLog.action.startswith(f.action, autoescape=True))
+        filters.append(AuditLog.action.startswith(f.action, autoescape=True))
     if f.object_type:
-        stmt = stmt.where(AuditLog.object_type == f.object_type)
+        filters.append(AuditLog.object_type == f.object_type)
     if f.object_id is not None:
-        stmt = stmt.where(AuditLog.object_id == f.object_id)
+        filters.append(AuditLog.object_id == f.object_id)
     if f.ip:
-        stmt = stmt.where(AuditLog.ip.startswith(f.ip, autoescape=True))
+        filters.append(AuditLog.ip.startswith(f.ip, autoescape=True))
     if f.since:
-        stmt = stmt.where(AuditLog.at >= clock.day_bounds(current, f.since)[0])
+        filters.append(AuditLog.at >= clock.day_bounds(current, f.since)[0])
     if f.until:
-        stmt = stmt.where(AuditLog.at < clock.day_bounds(current, f.until)[1])
+        filters.append(AuditLog.at < clock.day_bounds(current, f.until)[1])
     if f.resident_id is not None:
         reads = sa.select(AuditRead.audit_id).where(
             AuditRead.site_id.in_(ids), AuditRead.resident_id == f.resident_id
         )
-        stmt = stmt.where(AuditLog.id.in_(reads))
-    return stmt.order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        filters.append(AuditLog.id.in_(reads))
+    return AuditQuery(slices, filters)
 
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def page_of(stmt: sa.Select, page: int) -> tuple[list[Any], bool]:
+def page_of(found: AuditQuery, page: int) -> tuple[list[Any], bool]:
     """The rows of ``page`` and whether a next page exists (no count of the whole log)."""
-    rows = db.session.execute(stmt.limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).all()
+    rows = db.session.execute(found.select(PER_PAGE + 1, (page - 1) * PER_PAGE)).all()
     return rows[:PER_PAGE], len(rows) > PER_PAGE
 
 
-def export_rows(stmt: sa.Select, site: Site) -> list[tuple[Any, ...]]:
-    """The rows of ``stmt`` (at most ``MAX_EXPORT``) as the export's cells."""
+def export_rows(found: AuditQuery, site: Site) -> list[tuple[Any, ...]]:
+    """The rows found (at most ``MAX_EXPORT``, newest first) as the export's cells."""
     zone = clock.zone(site)
     return [
         (
@@ -203,7 +235,7 @@ def export_rows(stmt: sa.Select, site: Site) -> list[tuple[Any, ...]]:
             entry.ip,
             entry.detail,
         )
-        for entry, name, username, site_name in db.session.execute(stmt.limit(MAX_EXPORT))
+        for entry, name, username, site_name in db.session.execute(found.select(MAX_EXPORT))
     ]
 
 

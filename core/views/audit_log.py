@@ -20,27 +20,27 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def index():
     site = current_site()
     f = audit_search.AuditFilter.from_args(request.args)
-    stmt = audit_search.query(f, current_user, site)
-    if stmt is None:
+    found = audit_search.query(f, current_user, site)
+    if found is None:
         abort(404)  # a site that is not theirs looks like one that does not exist
     sites = audit_search.readable_sites(current_user, site)
     if f.errors:
         rows, more, status = [], False, 422
     else:
-        rows, more = audit_search.page_of(stmt, f.page)
+        rows, more = audit_search.page_of(found, f.page)
         status = 200
     export = request.args.get("export")
     if export in ("csv", "xlsx") and not f.errors:
-        return _export(stmt, f, export)
+        return _export(found, f, export)
     response = render_template(
         "core/audit/index.html", f=f, rows=rows, more=more, sites=sites, all_sites="all"
     )
     return response, status
 
 
-def _export(stmt, f: audit_search.AuditFilter, kind: str) -> Response:
+def _export(found: audit_search.AuditQuery, f: audit_search.AuditFilter, kind: str) -> Response:
     site = current_site()
-    values = audit_search.export_rows(stmt, site)
+    values = audit_search.export_rows(found, site)
     # Reading the log in bulk is itself written down.
     audit.record("audit.exported", detail={"format": kind, "rows": len(values), **f.args()})
     db.session.commit()
