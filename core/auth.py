@@ -23,7 +23,7 @@ from sqlalchemy import select, update
 
 from core import clock
 from core.extensions import db, login_manager
-from core.models import User, UserSession
+from core.models import Organization, User, UserSession
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 128
@@ -183,15 +183,18 @@ def _load_user(session_id: str) -> User | None:
     token = session.get("sid") if has_request_context() else None
     if not user_id.isdigit() or not token:
         return None
-    # The user and this browser's session row in one query: it runs on every request.
+    # The user, this browser's session row and the roles the company requires a second
+    # factor of, in one query: it runs on every request.
     found = db.session.execute(
-        select(User, UserSession)
+        select(User, UserSession, Organization.second_factor_roles)
         .join(UserSession, UserSession.user_id == User.id)
+        .join(Organization, Organization.id == User.organization_id)
         .where(User.id == int(user_id), UserSession.token_hash == _token_hash(token))
     ).first()
     if found is None:
         return None
-    user, row = found
+    user, row, required = found
+    user.org_second_factor_roles = required or ""  # read by core.totp.required_roles
     if str(user.session_epoch) != epoch or not user.active or not _session_is_valid(row):
         return None
     return user

@@ -30,15 +30,18 @@ def may_use_second_factor(user: User) -> bool:
 
 def required_roles(user: User) -> frozenset[str]:
     """The roles whose holders ``user``'s organisation requires a second factor of."""
-    codes = db.session.scalar(
-        select(Organization.second_factor_roles).where(Organization.id == user.organization_id)
-    )
+    # Loaded with the logged-in user (core.auth); asked for otherwise.
+    codes = getattr(user, "org_second_factor_roles", None)
+    if codes is None:
+        codes = db.session.scalar(
+            select(Organization.second_factor_roles).where(Organization.id == user.organization_id)
+        )
     return frozenset((codes or "").split())
 
 
 def is_required(user: User) -> bool:
     """True when ``user`` holds a role their organisation requires a second factor of."""
-    wanted = required_roles(user)  # one query; most organisations require none
+    wanted = required_roles(user)  # most organisations require none: no query then
     return bool(wanted) and bool(roles_anywhere(user) & wanted)
 
 
