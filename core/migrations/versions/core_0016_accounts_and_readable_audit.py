@@ -30,9 +30,6 @@ def upgrade():
         sa.Column("audit_id", sa.Integer(), nullable=False),
         sa.Column("resident_id", sa.Integer(), nullable=False),
         sa.Column("site_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["audit_id"], ["audit_log.id"], name=op.f("fk_audit_read_audit_id_audit_log")
-        ),
         sa.ForeignKeyConstraint(["site_id"], ["site.id"], name=op.f("fk_audit_read_site_id_site")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_read")),
     )
