@@ -66,9 +66,14 @@ def _csv_line(values: Iterable[Any]) -> str:
     return out.getvalue()
 
 
-def csv_chunks(values: Iterable[tuple[Any, ...]], lines_per_chunk: int = 200) -> Iterator[bytes]:
-    """A CSV file in pieces: UTF-8 with a BOM, so that Excel shows Chinese names."""
-    buffer = [_csv_line(COLUMNS)]
+def csv_chunks(
+    values: Iterable[tuple[Any, ...]],
+    lines_per_chunk: int = 200,
+    header: Iterable[Any] | None = None,
+) -> Iterator[bytes]:
+    """A CSV file in pieces: UTF-8 with a BOM, so that Excel shows Chinese names. The
+    header row is the residents' columns unless ``header`` is given."""
+    buffer = [_csv_line(COLUMNS if header is None else header)]
     yield codecs.BOM_UTF8
     for row in values:
         buffer.append(_csv_line(row))

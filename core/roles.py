@@ -79,6 +79,16 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
         {"org_admin"},
     ),
     Permission("staff.manage", _l("Manage staff, roles and butler assignments"), {"org_admin"}),
+    Permission(
+        "staff.reset_password",
+        _l("Give staff who lost their password a one-time one"),
+        {"org_admin", "manager"},
+    ),
+    Permission(
+        "accounts.security",
+        _l("Choose the roles that must log in with a second step"),
+        {"org_admin"},
+    ),
     Permission("plugins.manage", _l("Turn plugins on and off"), {"org_admin"}),
     Permission(
         "site.settings", _l("Change the site's settings (how long records are kept)"), {"org_admin"}

@@ -23,6 +23,7 @@ from core.roles import CORE_PERMISSIONS
 from core.search import search_residents
 from core.views import (
     admin,
+    audit_log,
     auth,
     buildings,
     dashboard,
@@ -62,6 +63,7 @@ def butler_blueprints():
                 sites,
                 dashboard,
                 admin,
+                audit_log,
                 outbox,
                 pages,
                 residents,
@@ -136,6 +138,8 @@ def butler_nav_items(site, user):
         NavItem(_l("Hand-in"), "handin.index", HAND_IN_VIEW, order=760),
         NavItem(_l("Outbox"), "outbox.index", "outbox.view", order=800),
         NavItem(_l("Staff"), "staff.index", "staff.manage", order=850),
+        NavItem(_l("Staff passwords"), "staff.passwords", "staff.reset_password", order=852),
+        NavItem(_l("Audit log"), "audit.index", "audit.view", order=860),
         NavItem(_l("Plugins"), "admin.plugins", "plugins.manage", order=900),
         NavItem(_l("Settings"), "admin.settings", "site.settings", order=910),
     ]

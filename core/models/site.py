@@ -18,6 +18,8 @@ class Organization(Timestamps, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Role codes, space-separated, whose holders must use a second factor to log in.
+    second_factor_roles: Mapped[str] = mapped_column(String(400), default="", server_default="")
 
     sites: Mapped[list[Site]] = relationship(back_populates="organization", order_by="Site.name")
 

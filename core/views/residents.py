@@ -18,6 +18,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
 from core import audit, clock, htmx, tenancy
+from core.audit_search import sensitive_reads
 from core.buildings import site_buildings
 from core.conflicts import differences, is_stale
 from core.contributions import collect, panel_links
@@ -36,6 +37,7 @@ from core.forms.residents import (
 )
 from core.models import (
     AuditLog,
+    AuditRead,
     Building,
     Contact,
     Occupancy,
@@ -248,6 +250,9 @@ def _page_context(person: Resident) -> dict:
             tenancy.select(Pet, site=site).where(Pet.resident_id == person.id)
         ).all(),
         "changes": _history(person),
+        "sensitive_reads": (
+            sensitive_reads(site, person.id) if can(current_user, "audit.view") else None
+        ),
         "panels": panel_links(collect("butler_resident_panels", resident=person)),
         "role_labels": ROLE_LABELS,
         "kind_labels": CONTACT_KIND_LABELS,
@@ -272,6 +277,10 @@ def _history(person: Resident) -> list[tuple[AuditLog, str | None, dict]]:
         .where(
             AuditLog.object_type == "Resident",
             AuditLog.object_id == person.id,
+            # Reads of health or care records are listed apart, to those who may see them.
+            ~tenancy.select(AuditRead, AuditRead.id, site=person.site_id)
+            .where(AuditRead.audit_id == AuditLog.id)
+            .exists(),
         )
         .order_by(AuditLog.at.desc(), AuditLog.id.desc())
         .limit(HISTORY_LIMIT)

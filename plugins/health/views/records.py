@@ -138,7 +138,7 @@ def export(resident_id: int):
     """The resident's own record as JSON, for a data-subject request."""
     resident = tenancy.get_or_404(Resident, resident_id)
     data = reports.subject_export(resident)
-    audit.record("health.record.exported", resident)
+    audit.record_read("health.record.exported", resident, residents=[resident])
     db.session.commit()
     return exports.json_attachment(data, f"health-record-{resident.id}.json")
 
