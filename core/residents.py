@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Bundle
 from werkzeug.datastructures import MultiDict
 
 from core.buildings import looked_after, looks_after_any
 from core.models import Building, Occupancy, Resident, Site, Unit, User
-from core.search import like_escape
+from core.search import resident_matches
 
 PER_PAGE = 50
 MAX_PER_PAGE = 100
@@ -98,25 +98,26 @@ def has_buildings(site: Site, user: User) -> bool:
     return looks_after_any(site, user)
 
 
-def _current_occupancies(site: Site):
+def _current_occupancies(site: Site, matches: Select | None = None):
     """Each resident's first current occupancy on ``site``: one grouped pass, joined once.
+    With ``matches`` (a search's resident ids), only theirs: a search then reads the
+    occupancies of the residents it found, not the whole site's.
 
     (A correlated subquery per resident costs one index probe per row on every page.)
     """
-    return (
-        select(
-            Occupancy.resident_id.label("resident_id"),
-            func.min(Occupancy.id).label("occupancy_id"),
-        )
-        .where(Occupancy.site_id == site.id, Occupancy.moved_out.is_(None))
-        .group_by(Occupancy.resident_id)
-        .subquery("current_occupancy")
-    )
+    stmt = select(
+        Occupancy.resident_id.label("resident_id"),
+        func.min(Occupancy.id).label("occupancy_id"),
+    ).where(Occupancy.site_id == site.id, Occupancy.moved_out.is_(None))
+    if matches is not None:
+        stmt = stmt.where(Occupancy.resident_id.in_(matches))
+    return stmt.group_by(Occupancy.resident_id).subquery("current_occupancy")
 
 
 def _filtered(stmt: Select, f: ResidentFilter, site: Site, user: User) -> Select:
     # Every join names the site too: the planner then reads only this site's rows.
-    current = _current_occupancies(site)
+    matches = resident_matches(site, f.q, units=True) if f.q else None
+    current = _current_occupancies(site, matches)
     stmt = (
         stmt.outerjoin(current, current.c.resident_id == Resident.id)
         .outerjoin(
@@ -135,17 +136,8 @@ def _filtered(stmt: Select, f: ResidentFilter, site: Site, user: User) -> Select
         stmt = stmt.where(
             occupancy.is_(None) if f.status == "moved_out" else occupancy.is_not(None)
         )
-    if f.q:
-        pattern = like_escape(f.q)
-        stmt = stmt.where(
-            or_(
-                Resident.name.ilike(f"%{pattern}%", escape="\\"),
-                Resident.phone.like(f"{pattern}%", escape="\\"),
-                Resident.ref.ilike(f"{pattern}%", escape="\\"),
-                Unit.number.ilike(f"{pattern}%", escape="\\"),
-                (Building.code + "-" + Unit.number).ilike(f"{pattern}%", escape="\\"),
-            )
-        )
+    if matches is not None:
+        stmt = stmt.where(Resident.id.in_(matches))
     if f.building_id:
         stmt = stmt.where(Unit.building_id == f.building_id)
     if f.role:

@@ -1,17 +1,28 @@
-"""The core's part of the site search: residents by name, phone or resident number."""
+"""The core's part of the site search: residents by name, phone or resident number.
+
+``resident_matches`` is also what the resident list's search as you type uses. Each way
+of matching is one indexed lookup on the site's rows (see ``core/search_index.py``), so
+the time a search takes follows the residents it finds, not the size of the estate:
+
+- a name containing the query, through the trigram index, from three characters on;
+  a shorter query finds the names that start with it;
+- a phone, a resident number or (on the list) a unit number starting with the query.
+"""
 
 from __future__ import annotations
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, Select, column, func, or_, select, table, text, union
 
 from core.extensions import db
-from core.models import Resident, Site
+from core.models import Building, Occupancy, Resident, Site, Unit
 from core.plugins.api import SearchResult
+from core.search_index import FTS_TABLE, MIN_TRIGRAM
 from core.security import can
 
 LIMIT = 20
+_FTS = table(FTS_TABLE, column("rowid"))
 
 
 def like_escape(text: str) -> str:
@@ -19,20 +30,85 @@ def like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _starts_with(column, query: str, dialect: str) -> ColumnElement[bool]:
+    """``column`` starts with ``query``, ignoring case, in the form its prefix index serves:
+    ``lower(column) LIKE`` on PostgreSQL, a plain ``LIKE`` (already blind to ASCII case)
+    against a ``COLLATE NOCASE`` index on SQLite."""
+    pattern = like_escape(query) + "%"
+    if dialect == "postgresql":
+        return func.lower(column).like(func.lower(pattern), escape="\\")
+    return column.like(pattern, escape="\\")
+
+
+def _name_contains(site: Site, query: str, dialect: str) -> Select:
+    if dialect == "sqlite":
+        # A quoted FTS5 phrase is matched literally ('"' doubled); with the trigram
+        # tokenizer it finds the names holding the query anywhere, in any case.
+        phrase = '"' + query.replace('"', '""') + '"'
+        found = select(_FTS.c.rowid).where(
+            text(f"{FTS_TABLE} MATCH :phrase").bindparams(phrase=phrase)
+        )
+        return select(Resident.id).where(Resident.site_id == site.id, Resident.id.in_(found))
+    pattern = "%" + like_escape(query) + "%"
+    return select(Resident.id).where(
+        Resident.site_id == site.id, Resident.name.ilike(pattern, escape="\\")
+    )
+
+
+def resident_matches(site: Site, query: str, units: bool = False) -> Select:
+    """The ids of ``site``'s residents (archived or not) that ``query`` finds: by name,
+    phone or resident number, and with ``units`` by the number of a unit they live in now
+    ("12A", or with its building's code, "T1-12A")."""
+    dialect = db.session.get_bind().dialect.name
+    if len(query) >= MIN_TRIGRAM:
+        by_name = _name_contains(site, query, dialect)
+    else:
+        by_name = select(Resident.id).where(
+            Resident.site_id == site.id, _starts_with(Resident.name, query, dialect)
+        )
+    ways = [
+        by_name,
+        select(Resident.id).where(
+            Resident.site_id == site.id, Resident.phone.like(like_escape(query) + "%", "\\")
+        ),
+        select(Resident.id).where(
+            Resident.site_id == site.id, _starts_with(Resident.ref, query, dialect)
+        ),
+    ]
+    if units:
+        # A site has hundreds of units, not tens of thousands: its own rows are few.
+        unit_ids = (
+            select(Unit.id)
+            .join(Building, Building.id == Unit.building_id)
+            .where(
+                Unit.site_id == site.id,
+                or_(
+                    _starts_with(Unit.number, query, dialect),
+                    (Building.code + "-" + Unit.number).ilike(
+                        like_escape(query) + "%", escape="\\"
+                    ),
+                ),
+            )
+        )
+        ways.append(
+            select(Occupancy.resident_id).where(
+                Occupancy.site_id == site.id,
+                Occupancy.moved_out.is_(None),
+                Occupancy.unit_id.in_(unit_ids),
+            )
+        )
+    return union(*ways)
+
+
 def search_residents(site: Site, user, query: str) -> list:
     if not can(user, "residents.view", site) or not query:
         return []
-    pattern = like_escape(query)
     rows = db.session.scalars(
         select(Resident)
         .where(
             Resident.site_id == site.id,
             Resident.archived_at.is_(None),
-            or_(
-                Resident.name.ilike(f"%{pattern}%", escape="\\"),
-                Resident.phone.like(f"{pattern}%", escape="\\"),
-                Resident.ref.ilike(f"{pattern}%", escape="\\"),
-            ),
+            Resident.id.in_(resident_matches(site, query)),
         )
         .order_by(Resident.name)
         .limit(LIMIT)

@@ -10,6 +10,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from core import search_index
+
 config = context.config
 if config.config_file_name:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -37,6 +39,7 @@ def run_migrations_online() -> None:
     options = dict(migrate_ext.configure_args)
     options.setdefault("process_revision_directives", _skip_empty_autogenerate)
     options.setdefault("compare_type", True)
+    options.setdefault("include_name", search_index.include_name)
     options["render_as_batch"] = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
         context.configure(

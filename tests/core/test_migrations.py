@@ -28,6 +28,7 @@ from core.models import (
     Unit,
     User,
 )
+from core.search_index import include_name
 from tests.conftest import app_config
 
 
@@ -56,7 +57,10 @@ def test_migrations_and_models_agree(empty_database_url, make_app):
         upgrade(revision="heads")
         with db.engine.connect() as conn:
             diff = compare_metadata(
-                MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata
+                MigrationContext.configure(
+                    conn, opts={"compare_type": True, "include_name": include_name}
+                ),
+                db.metadata,
             )
             tables = set(inspect(conn).get_table_names())
     assert diff == []
