@@ -136,7 +136,8 @@ def _filtered(stmt: Select, f: ResidentFilter, site: Site, user: User) -> Select
         stmt = stmt.where(
             occupancy.is_(None) if f.status == "moved_out" else occupancy.is_not(None)
         )
-    if matches is not None:
+    if matches is not None and f.status != "current":
+        # (The current list joins only the found residents' occupancies already.)
         stmt = stmt.where(Resident.id.in_(matches))
     if f.building_id:
         stmt = stmt.where(Unit.building_id == f.building_id)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, column, func, or_, select, table, text, union
+from sqlalchemy import ColumnElement, Select, column, func, select, table, text, union
 
 from core.extensions import db
 from core.models import Building, Occupancy, Resident, Site, Unit
@@ -55,6 +55,36 @@ def _name_contains(site: Site, query: str, dialect: str) -> Select:
     )
 
 
+def _units_matching(site: Site, query: str, dialect: str) -> Select:
+    """The ids of ``site``'s units whose number, or "<building code>-<number>", starts
+    with ``query``: "12A", "T1-12", or "T1" for every unit of tower T1 (and T10…).
+
+    Without a dash the query can only be the beginning of a building's code; with one it
+    may also be a whole code, then the beginning of a number. Each case reads a building
+    (a site has a handful) and the units through an index, never every unit's name.
+    """
+    in_building = select(Building.id).where(
+        Building.site_id == site.id, _starts_with(Building.code, query, dialect)
+    )
+    ways = [
+        select(Unit.id).where(Unit.site_id == site.id, _starts_with(Unit.number, query, dialect)),
+        select(Unit.id).where(Unit.site_id == site.id, Unit.building_id.in_(in_building)),
+    ]
+    for dash in (i for i, char in enumerate(query) if char == "-"):
+        code, number = query[:dash], query[dash + 1 :]
+        building = select(Building.id).where(
+            Building.site_id == site.id, func.lower(Building.code) == func.lower(code)
+        )
+        ways.append(
+            select(Unit.id).where(
+                Unit.site_id == site.id,
+                Unit.building_id.in_(building),
+                _starts_with(Unit.number, number, dialect),
+            )
+        )
+    return union(*ways)
+
+
 def resident_matches(site: Site, query: str, units: bool = False) -> Select:
     """The ids of ``site``'s residents (archived or not) that ``query`` finds: by name,
     phone or resident number, and with ``units`` by the number of a unit they live in now
@@ -76,25 +106,11 @@ def resident_matches(site: Site, query: str, units: bool = False) -> Select:
         ),
     ]
     if units:
-        # A site has hundreds of units, not tens of thousands: its own rows are few.
-        unit_ids = (
-            select(Unit.id)
-            .join(Building, Building.id == Unit.building_id)
-            .where(
-                Unit.site_id == site.id,
-                or_(
-                    _starts_with(Unit.number, query, dialect),
-                    (Building.code + "-" + Unit.number).ilike(
-                        like_escape(query) + "%", escape="\\"
-                    ),
-                ),
-            )
-        )
         ways.append(
             select(Occupancy.resident_id).where(
                 Occupancy.site_id == site.id,
                 Occupancy.moved_out.is_(None),
-                Occupancy.unit_id.in_(unit_ids),
+                Occupancy.unit_id.in_(_units_matching(site, query, dialect)),
             )
         )
     return union(*ways)
