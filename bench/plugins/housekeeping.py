@@ -15,6 +15,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bench.seed import _bulk
+from plugins.housekeeping import rollup
 from plugins.housekeeping.models import (
     CREDITS,
     STATUSES,
@@ -268,6 +269,8 @@ def seed(site_id: int, ctx: dict) -> dict[str, int]:
         row["id"] = row_id
     _bulk(HousekeepingDeepClean, cleans)
     counts = extras(site_id, ctx, today, rooms, supervisor, attendants)
+    # Bulk rows go around the ORM, which keeps the month report's daily figures.
+    rollup.rebuild(site_id)
     return {
         **counts,
         "housekeeping_deep_clean": len(cleans),

@@ -783,6 +783,21 @@ class HousekeepingStaffRecord(SiteOwned, db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
+class HousekeepingDayCleaned(SiteOwned, db.Model):
+    """Rooms cleaned and their credits per attendant and day: the month report's first
+    table, kept up to date whenever an assignment is written (``rollup.py``), so the
+    report reads a month as one row per attendant and day, not one per room."""
+
+    __tablename__ = "housekeeping_day_cleaned"
+    __table_args__ = (UniqueConstraint("site_id", "day", "attendant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    attendant_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    rooms: Mapped[int] = mapped_column(Integer)
+    credits: Mapped[int] = mapped_column(Integer)
+
+
 MODELS = [
     HousekeepingRoom,
     HousekeepingBlock,
@@ -815,4 +830,5 @@ MODELS = [
     HousekeepingFunction,
     HousekeepingSpotCheck,
     HousekeepingStaffRecord,
+    HousekeepingDayCleaned,
 ]

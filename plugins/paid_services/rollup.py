@@ -130,10 +130,14 @@ def refresh(order_ids: Iterable[int], session=None) -> None:
     delta: dict[Key, list[int]] = defaultdict(lambda: [0] * len(FIGURES))
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        for row in session.execute(select(s).where(s.order_id.in_(chunk))).scalars():
-            key = (row.site_id, row.month, row.service_id, row.seller_id)
-            for n, name in enumerate(FIGURES):
-                delta[key][n] -= getattr(row, name)
+        old = select(
+            s.site_id, s.month, s.service_id, s.seller_id, *map(s.__table__.c.get, FIGURES)
+        )
+        for site_id, month, service_id, seller_id, *values in session.execute(
+            old.where(s.order_id.in_(chunk))
+        ):
+            for n, value in enumerate(values):
+                delta[(site_id, month, service_id, seller_id)][n] -= value
         session.execute(delete(s).where(s.order_id.in_(chunk)))
     new_rows = []
     for order_id, share in shares(ids, session).items():
@@ -162,7 +166,9 @@ def _add(delta: dict[Key, list[int]], session) -> None:
     rows = [_row(key, values) for key, values in sorted(delta.items()) if any(values)]
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
+    # (``session`` may be a Connection: the migration counts through Alembic's.)
+    dialect = getattr(session, "dialect", None) or session.get_bind().dialect
+    dialect = dialect.name
     upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(PaidServicesMonthFigure)
     table = PaidServicesMonthFigure.__table__
     session.execute(

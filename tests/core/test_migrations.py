@@ -28,6 +28,7 @@ from core.models import (
     Unit,
     User,
 )
+from core.search import resident_matches
 from core.search_index import include_name
 from tests.conftest import app_config
 
@@ -263,3 +264,8 @@ def test_upgrading_from_the_first_release_keeps_every_row(empty_database_url, ma
             assert resident.special_situations == ""
         user = db.session.scalars(select(User)).one()
         assert user.totp_secret is None and user.totp_enabled_at is None
+        # The search indexes built by core_0019 hold the residents already there.
+        site = db.session.scalars(select(Site)).one()
+        chan = next(row_id for model, row_id, v in rows if v.get("ref") == "HV-0001")
+        for query in ("Tai Man", "陳大", "9123", "hv-0"):
+            assert db.session.scalars(resident_matches(site, query)).all() == [chan]

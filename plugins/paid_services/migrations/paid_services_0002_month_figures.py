@@ -11,7 +11,6 @@ Create Date: 2026-12-08 02:50:00
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.orm import Session
 
 revision = "paid_services_0002"
 down_revision = "paid_services_0001"
@@ -68,10 +67,11 @@ def upgrade():
 
     from plugins.paid_services.rollup import rebuild
 
-    session = Session(bind=op.get_bind())
-    for (site_id,) in session.execute(sa.text("SELECT DISTINCT site_id FROM paid_services_order")):
-        rebuild(site_id, session)
-    session.flush()
+    connection = op.get_bind()
+    for (site_id,) in connection.execute(
+        sa.text("SELECT DISTINCT site_id FROM paid_services_order")
+    ):
+        rebuild(site_id, connection)
 
 
 def downgrade():
