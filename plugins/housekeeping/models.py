@@ -64,6 +64,11 @@ class HousekeepingRoom(SiteOwned, db.Model):
     vip: Mapped[bool] = mapped_column(Boolean, default=False)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # Any change of what the board shows (status, VIP, release, rush): the board's
+    # refresh sends only the rooms changed since it last asked.
+    updated_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, default=clock.now, onupdate=clock.now
+    )
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # Set by the front desk (a guest waiting): the room comes first on its attendant's
     # list until it is cleaned.

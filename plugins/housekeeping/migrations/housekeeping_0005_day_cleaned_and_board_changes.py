@@ -1,5 +1,6 @@
 """Housekeeping: rooms cleaned per attendant and day, the month report's daily figures
-(kept on every write of an assignment; counted here from the assignments already there).
+(kept on every write of an assignment; counted here from the assignments already there),
+and when each room's card last changed, for the board's refresh by fragments.
 
 Revision ID: housekeeping_0005
 Revises: housekeeping_0004
@@ -16,6 +17,9 @@ depends_on = None
 
 
 def upgrade():
+    # A plain ADD COLUMN (nullable): SQLite's batch mode would copy the table.
+    op.add_column("housekeeping_room", sa.Column("updated_at", sa.DateTime(timezone=True)))
+    op.execute("UPDATE housekeeping_room SET updated_at = changed_at")
     op.create_table(
         "housekeeping_day_cleaned",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -60,3 +64,5 @@ def downgrade():
         op.f("ix_housekeeping_day_cleaned_site_id"), table_name="housekeeping_day_cleaned"
     )
     op.drop_table("housekeeping_day_cleaned")
+    with op.batch_alter_table("housekeeping_room", schema=None) as batch_op:
+        batch_op.drop_column("updated_at")
