@@ -415,3 +415,28 @@ def pages(base: str) -> list[tuple[str, str]]:
         ("housekeeping lost and found", f"{hk}/lost-and-found"),
         ("housekeeping labour month", f"{hk}/labour"),
     ]
+
+
+def board_weight(client, base: str) -> list[tuple[str, int, int]]:
+    """What the 600-room board weighs on the wire (goal: ≤ 60 KB gzipped): the page, the
+    board redrawn by a filter, and a refresh after one room changed, each as (label,
+    bytes, gzipped bytes). ``client`` is logged in as the executive housekeeper."""
+    import gzip
+    import re
+    from html import unescape
+
+    hk = f"{base}/housekeeping"
+    page = client.get(f"{hk}/").get_data()
+    board = client.get(f"{hk}/", headers={"HX-Request": "true", "HX-Target": "room-board"})
+    poll = unescape(re.search(rb'id="room-board-poll" hidden hx-get="([^"]+)"', page)[1].decode())
+    room = re.search(rb'<li id="room-(\d+)"', page)[1].decode()
+    client.post(f"{hk}/rooms/{room}/status", data={"status": "vacant_dirty", "back": "board"})
+    refresh = client.get(poll, headers={"HX-Request": "true", "HX-Target": "room-board-poll"})
+    return [
+        (label, len(body), len(gzip.compress(body)))
+        for label, body in (
+            ("room board page (600 rooms)", page),
+            ("room board redrawn (htmx)", board.get_data()),
+            ("room board refresh, one room changed", refresh.get_data()),
+        )
+    ]
