@@ -11,7 +11,7 @@ the time a search takes follows the residents it finds, not the size of the esta
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import g, has_app_context, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, column, func, select, table, text, union
 
@@ -114,6 +114,22 @@ def resident_matches(site: Site, query: str, units: bool = False) -> Select:
             )
         )
     return union(*ways)
+
+
+FEW = 1000
+
+
+def found_residents(site: Site, query: str) -> list[int] | Select:
+    """What the resident list's search finds (units included): the ids themselves when
+    they are few, else the query giving them. A list tells the planner how few rows to
+    join, where the estimate of a UNION makes it read the whole site's residents and
+    occupancies. Worked out once per request (the list and its count both ask)."""
+    cache = g.setdefault("found_residents", {}) if has_app_context() else {}
+    if (site.id, query) not in cache:
+        matches = resident_matches(site, query, units=True)
+        ids = db.session.scalars(matches.limit(FEW + 1)).all()
+        cache[(site.id, query)] = ids if len(ids) <= FEW else matches
+    return cache[(site.id, query)]
 
 
 def search_residents(site: Site, user, query: str) -> list:
