@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from core import audit, audit_guard, clock, uploads
+from core import audit, audit_guard, clock, search_index, uploads
 from core.extensions import db
 from core.forms.residents import HomeVisitForm
 from core.models import (
@@ -340,6 +340,8 @@ def erase(site: Site, resident: Resident, user: Any) -> list[Erased]:
         user=user,
         detail={"tables": {t: {"deleted": d, "anonymised": a} for t, (d, a) in tables.items()}},
     )
+    db.session.commit()
+    search_index.forget_erased_names(db.session.connection())
     db.session.commit()
     for key in db.session.info.pop(_FILES_KEY, []):
         if uploads.KEY_PATTERN.match(key):

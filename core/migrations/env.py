@@ -12,6 +12,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from core import search_index
 from core.database import owner_engine
 
 config = context.config
@@ -41,6 +42,7 @@ def run_migrations_online() -> None:
     options = dict(migrate_ext.configure_args)
     options.setdefault("process_revision_directives", _skip_empty_autogenerate)
     options.setdefault("compare_type", True)
+    options.setdefault("include_name", search_index.include_name)
     options["render_as_batch"] = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
         context.configure(

@@ -21,6 +21,7 @@ from core.extensions import db
 from core.models.base import Archivable, SiteOwned, Timestamps, UTCDateTime
 from core.models.building import Unit
 from core.models.staff import User
+from core.search_index import attach as attach_search_index
 
 OCCUPANCY_ROLES = ("owner", "tenant", "family", "domestic_helper")
 
@@ -80,6 +81,11 @@ class Resident(SiteOwned, Timestamps, Archivable, db.Model):
 
     def __repr__(self) -> str:
         return f"<Resident {self.id} {self.name!r}>"
+
+
+# create_all builds the same search indexes as the migration core_0019 (core/search_index.py).
+attach_search_index(Resident.__table__)
+attach_search_index(Unit.__table__)
 
 
 class Occupancy(SiteOwned, Timestamps, db.Model):

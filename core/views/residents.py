@@ -48,7 +48,7 @@ from core.models import (
     Vehicle,
 )
 from core.plugins.host import host
-from core.residents import count_query, filter_from_args, has_buildings, list_query
+from core.residents import filter_from_args, has_buildings, page_of
 from core.security import can, requires
 from core.tenancy import MAX_ID, current_site, get_or_404
 
@@ -84,8 +84,7 @@ def index():
     site = current_site()
     mine_default = has_buildings(site, current_user)
     f = filter_from_args(request.args, default_mine=mine_default)
-    rows = db.session.execute(list_query(f, site, current_user)).all()
-    total = db.session.scalar(count_query(f, site, current_user))
+    rows, total = page_of(f, site, current_user)
     pages = max(1, -(-total // f.per_page))
     context = {
         "f": f,

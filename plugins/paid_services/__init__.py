@@ -44,6 +44,7 @@ def butler_blueprints():
 
 @hookimpl
 def butler_models():
+    from plugins.paid_services import rollup  # noqa: F401  (keeps the report's figures on write)
     from plugins.paid_services.models import MODELS
 
     return MODELS

@@ -28,6 +28,8 @@ from core.models import (
     Unit,
     User,
 )
+from core.search import resident_matches
+from core.search_index import include_name
 from core.testing.app import app_role, as_role, owner_url
 from tests.conftest import app_config
 
@@ -65,7 +67,10 @@ def test_migrations_and_models_agree(empty_database_url, make_app):
         upgrade(revision="heads")
         with db.engine.connect() as conn:
             diff = compare_metadata(
-                MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata
+                MigrationContext.configure(
+                    conn, opts={"compare_type": True, "include_name": include_name}
+                ),
+                db.metadata,
             )
             tables = set(inspect(conn).get_table_names())
     assert diff == []
@@ -278,3 +283,8 @@ def test_upgrading_from_the_first_release_keeps_every_row(empty_database_url, ma
             assert resident.special_situations == ""
         user = db.session.scalars(select(User)).one()
         assert user.totp_secret is None and user.totp_enabled_at is None
+        # The search indexes built by core_0019 hold the residents already there.
+        site = db.session.scalars(select(Site)).one()
+        chan = next(row_id for model, row_id, v in rows if v.get("ref") == "HV-0001")
+        for query in ("Tai Man", "陳大", "9123", "hv-0"):
+            assert db.session.scalars(resident_matches(site, query)).all() == [chan]
