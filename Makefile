@@ -11,7 +11,7 @@ VENDOR := core/static/vendor
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run test test-dates test-sqlite test-postgres install install-test assets catalogues i18n \
-        migrate demo serve bench lint chromium wrk clean
+        migrate demo serve bench lint chromium wrk clean dist test-sms-gateway
 
 ## make run: install, migrate, load demo data when empty, serve on http://127.0.0.1:5000
 run: install assets catalogues migrate demo serve
@@ -27,8 +27,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
+$(VENV)/.test-installed: $(VENV)/.installed pyproject.toml examples/sms_gateway/pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e examples/sms_gateway  # the reference third-party plugin
 	touch $@
 
 install: $(VENV)/.installed
@@ -56,6 +57,14 @@ i18n: install
 	$(BIN)/python -m core.i18n_tools extract $(I18N_ONLY)
 	$(BIN)/python -m core.i18n_tools update $(I18N_ONLY)
 	$(BIN)/python -m core.i18n_tools compile $(I18N_ONLY)
+
+## make dist: the wheel in dist/, carrying the templates, the compiled catalogues and the
+## vendored htmx and Pico files (setup.py copies them in); `butler …` runs it once installed.
+dist: install assets catalogues
+	rm -rf build dist/butler_crm-*.whl
+	$(BIN)/pip wheel --no-deps --quiet -w dist .
+	rm -rf build
+	@ls dist/butler_crm-*.whl
 
 migrate: install
 	$(FLASK) db upgrade heads
@@ -91,6 +100,21 @@ test-sqlite: install-test
 	BUTLER_ENV=test TEST_DATABASE_URL= BUTLER_FUZZ_EXAMPLES=$${BUTLER_FUZZ_EXAMPLES:-10} \
 	  $(BIN)/pytest -p no:cacheprovider \
 	  --basetemp=$${TMPDIR:-/tmp}/butler-pytest-sqlite
+	@$(MAKE) --no-print-directory test-sms-gateway
+
+## make test-sms-gateway: the reference out-of-tree plugin (examples/sms_gateway), installed
+## from its own package: its own suite (against a fake gateway it starts), then Butler's
+## permission matrix, fuzz walk and layout check with the plugin loaded, as a third party
+## runs them.
+SMS_WALKS := -k "sms_gateway or covers_every or has_a_world or names_a_post or one_layout"
+test-sms-gateway: install-test
+	BUTLER_ENV=test TEST_DATABASE_URL= $(BIN)/pytest -p no:cacheprovider \
+	  --basetemp=$${TMPDIR:-/tmp}/butler-pytest-sms-gateway examples/sms_gateway/tests
+	BUTLER_ENV=test TEST_DATABASE_URL= BUTLER_TEST_PLUGINS=sms_gateway \
+	  BUTLER_FUZZ_EXAMPLES=$${BUTLER_FUZZ_EXAMPLES:-10} $(BIN)/pytest -p no:cacheprovider \
+	  -p sms_gateway.testing --basetemp=$${TMPDIR:-/tmp}/butler-pytest-sms-walks \
+	  tests/security/test_permission_matrix.py tests/security/test_fuzz.py \
+	  tests/core/test_plugin_layout.py $(SMS_WALKS)
 
 test-postgres: install-test
 	BUTLER_ENV=test TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} \
@@ -139,8 +163,8 @@ wrk:
 	    apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
 
 lint: install-test
-	$(BIN)/ruff check core plugins tests bench wsgi.py
-	$(BIN)/ruff format --check core plugins tests bench wsgi.py
+	$(BIN)/ruff check core plugins tests bench wsgi.py setup.py examples
+	$(BIN)/ruff format --check core plugins tests bench wsgi.py setup.py examples
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) instance/test-*
+	rm -rf $(VENV) node_modules $(VENDOR) instance/test-* build dist

@@ -9,7 +9,7 @@ from flask import g, has_request_context, request
 from flask_login import current_user
 
 from core.extensions import db
-from core.models import AuditLog, Site
+from core.models import AuditLog, AuditRead, Site
 
 _MAX_DETAIL = 4000
 
@@ -52,6 +52,30 @@ def record(
         ip=(request.remote_addr or "") if has_request_context() else "",
     )
     db.session.add(row)
+    return row
+
+
+def record_read(
+    action: str,
+    obj: Any = None,
+    *,
+    residents: Any = (),
+    detail: dict[str, Any] | None = None,
+) -> AuditLog:
+    """Audit one view of sensitive records (health values, special care) that showed
+    ``residents`` (ids or residents); the caller commits.
+
+    One ``audit_log`` row for the page view, and one ``audit_read`` row per resident it
+    showed, so that each resident's page can list who read their records.
+    """
+    row = record(action, obj, detail=detail)
+    ids = {getattr(r, "id", r) for r in residents}
+    ids.discard(None)
+    if ids:
+        db.session.flush()  # the row's id, for the links
+        db.session.add_all(
+            AuditRead(site_id=row.site_id, audit_id=row.id, resident_id=rid) for rid in sorted(ids)
+        )
     return row
 
 

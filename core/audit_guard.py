@@ -6,9 +6,13 @@ The statements live here once and have two users: the Alembic revision ``core_00
 the two kinds of database cannot drift apart.
 
 What the guard refuses: on both databases any UPDATE or DELETE of an audit row; on
-PostgreSQL also TRUNCATE, which skips row triggers. It protects against the application
-and against mistakes at a SQL prompt, not against someone who may change the schema:
-that is a matter of database roles (see ``docs/security.md``).
+PostgreSQL also TRUNCATE, which skips row triggers. One UPDATE passes: setting ``detail``
+to ``REDACTED`` and nothing else, which erasing a resident does to the rows that name them
+(``core/privacy.py``): the row stays, who did what and when stays, the values go.
+
+It protects against the application and against mistakes at a SQL prompt, not against
+someone who may change the schema: that is a matter of database roles (see
+``docs/security.md``).
 
 Two things to remember when changing this file:
 - the SQL must not contain ``%``: SQLAlchemy's ``DDL`` formats its text with it;
@@ -30,19 +34,36 @@ PG_ROW_TRIGGER = "audit_log_append_only_rows"
 PG_TRUNCATE_TRIGGER = "audit_log_append_only_truncate"
 
 
-def create_statements(dialect: str) -> list[str]:
-    """The statements that install the guard on ``dialect`` ("sqlite" or "postgresql")."""
+REDACTED = '{"erased": true}'
+# The columns an erasure leaves as they were: only ``detail`` may change, to REDACTED.
+_KEPT = ("id", "at", "site_id", "user_id", "action", "object_type", "object_id", "ip")
+
+
+def create_statements(dialect: str, redaction: bool = True) -> list[str]:
+    """The statements that install the guard on ``dialect`` ("sqlite" or "postgresql");
+    ``redaction=False`` gives the guard as it was before erasure (core_0015's downgrade)."""
     if dialect == "sqlite":
+        unchanged = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in _KEPT)
+        allowed = f" WHEN NOT (NEW.detail = '{REDACTED}' AND {unchanged})" if redaction else ""
         return [
-            f"CREATE TRIGGER {name} BEFORE {verb} ON {TABLE} "
-            f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
-            for name, verb in zip(SQLITE_TRIGGERS, ("UPDATE", "DELETE"), strict=True)
+            f"CREATE TRIGGER {SQLITE_TRIGGERS[0]} BEFORE UPDATE ON {TABLE}{allowed} "
+            f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
+            f"CREATE TRIGGER {SQLITE_TRIGGERS[1]} BEFORE DELETE ON {TABLE} "
+            f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
         ]
     if dialect == "postgresql":
+        new_row = ", ".join(f"NEW.{c}" for c in _KEPT)
+        old_row = ", ".join(f"OLD.{c}" for c in _KEPT)
+        allowed = (
+            f"IF TG_OP = 'UPDATE' AND NEW.detail = '{REDACTED}' "
+            f"AND ({new_row}) IS NOT DISTINCT FROM ({old_row}) THEN RETURN NEW; END IF; "
+            if redaction
+            else ""
+        )
         return [
             # TG_OP names what was refused: UPDATE, DELETE or TRUNCATE.
             f"CREATE OR REPLACE FUNCTION {PG_FUNCTION}() RETURNS trigger "
-            "LANGUAGE plpgsql AS $$ BEGIN "
+            f"LANGUAGE plpgsql AS $$ BEGIN {allowed}"
             f"RAISE EXCEPTION '{MESSAGE}' USING DETAIL = TG_OP || ' of audit rows refused'; "
             "END $$",
             f"CREATE TRIGGER {PG_ROW_TRIGGER} BEFORE UPDATE OR DELETE ON {TABLE} "

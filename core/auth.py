@@ -23,7 +23,7 @@ from sqlalchemy import and_, select, update
 
 from core import clock
 from core.extensions import db, login_manager
-from core.models import Membership, Site, User, UserSession
+from core.models import Membership, Organization, Site, User, UserSession
 from core.security import remember_roles
 
 MIN_PASSWORD = 8
@@ -184,13 +184,15 @@ def _load_user(session_id: str) -> User | None:
     token = session.get("sid") if has_request_context() else None
     if not user_id.isdigit() or not token:
         return None
-    # The user and this browser's session row in one query: it runs on every request. On
-    # a site's page (core.tenancy names the slug first) the same statement reads the
-    # site's id and cache stamp and the user's memberships there.
+    # The user, this browser's session row and the roles the company requires a second
+    # factor of, in one query: it runs on every request. On a site's page (core.tenancy
+    # names the slug first) the same statement reads the site's id and stamps and the
+    # user's memberships there.
     slug = g.get("_butler_slug")
     query = (
-        select(User, UserSession)
+        select(User, UserSession, Organization.second_factor_roles)
         .join(UserSession, UserSession.user_id == User.id)
+        .join(Organization, Organization.id == User.organization_id)
         .where(User.id == int(user_id), UserSession.token_hash == _token_hash(token))
     )
     if slug is not None:
@@ -210,14 +212,15 @@ def _load_user(session_id: str) -> User | None:
     found = db.session.execute(query).all()
     if not found:
         return None
-    user, row = found[0][:2]
+    user, row, required = found[0][:3]
+    user.org_second_factor_roles = required or ""  # read by core.totp.required_roles
     if str(user.session_epoch) != epoch or not user.active or not _session_is_valid(row):
         return None
     if slug is not None:
-        site_id, version, data_version, organization_id = found[0][2:6]
+        site_id, version, data_version, organization_id = found[0][3:7]
         g._butler_site_probe = (slug, site_id, version, data_version)
         if site_id is not None:
-            remember_roles(user, site_id, organization_id, (r[6] for r in found))
+            remember_roles(user, site_id, organization_id, (r[7] for r in found))
     return user
 
 
@@ -230,6 +233,7 @@ def init_app(app: Flask) -> None:
         hours=app.config.get("BUTLER_SESSION_ABSOLUTE_HOURS", 12)
     )
     app.before_request(_new_password_first)
+    app.before_request(_second_factor_first)
 
 
 # What someone whose password must change may still open: the change itself, leaving,
@@ -245,4 +249,23 @@ def _new_password_first():
     user = current_user
     if getattr(user, "is_authenticated", False) and getattr(user, "must_change_password", False):
         return redirect(url_for("auth.change_password"), code=303)
+    return None
+
+
+# What someone who must set up a second factor may still open meanwhile.
+UNTIL_SECOND_FACTOR = UNTIL_CHANGED | {"auth.account_second_factor"}
+
+
+def _second_factor_first():
+    """A user in a role that the organisation requires a second factor of, who has none,
+    is sent to set it up before any other page (after a new password, if one is due)."""
+    if request.endpoint in UNTIL_SECOND_FACTOR or request.endpoint is None:
+        return None
+    user = current_user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    from core import totp  # totp builds on this module's hasher
+
+    if totp.must_set_up(user):
+        return redirect(url_for("auth.account_second_factor"), code=303)
     return None

@@ -14,12 +14,15 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from core import backup, demo, offline
+from core import backup, demo, offline, outbox_queue
 from core.auth import hash_password, password_problems
+from core.console import migrate_command, serve_command
+from core.database import owner_engine
+from core.dbroles import RoleRefused, grant_app_role
 from core.extensions import db
 from core.jobs import ReleaseRefused, release, run_due, schedule_text, schedules
 from core.models import Organization, User
-from core.outbox import deliver_due
+from core.outbox import DEFAULT_BATCH, deliver_due
 
 
 @click.command("demo")
@@ -112,7 +115,7 @@ def backup_command(output: Path | None) -> None:
 @click.option("--yes", is_flag=True, help="Replace the database (required, in production too).")
 def restore_command(path: Path, yes: bool) -> None:
     """Replace the whole database with a backup, then check it against the backup's manifest."""
-    engine = db.engine
+    engine = owner_engine(current_app)
     try:
         manifest = backup.check_backup(engine, path)
         plan = backup.restore_plan(engine, path, manifest)
@@ -160,11 +163,16 @@ def jobs_run_command(now_text: str | None) -> None:
     click.echo(f"Jobs: {summary.ran} ran, {summary.skipped} skipped, {summary.failed} failed.")
     for job, site, error in summary.failures:
         click.echo(f"  {job} failed for {site}: {error}", err=True)
-    delivered = deliver_due()
-    click.echo(
-        f"Outbox: {delivered.sent} sent, {delivered.failed} failed, "
-        f"{delivered.uncertain} uncertain."
-    )
+    if current_app.config.get("BUTLER_OUTBOX_WORKERS") == "rq":
+        _hand_off(DEFAULT_BATCH)
+    else:
+        delivered = deliver_due()
+        click.echo(
+            f"Outbox: {delivered.sent} sent, {delivered.failed} failed, "
+            f"{delivered.uncertain} uncertain."
+        )
+        if delivered.held:
+            click.echo(f"{delivered.held} held back: the outbox page says why.")
     forgotten = offline.forget_old_keys()
     db.session.commit()
     if forgotten:
@@ -212,6 +220,33 @@ def jobs_release_command(run_id: int) -> None:
     )
 
 
+# --- Database roles ----------------------------------------------------------------------
+
+
+@click.group("db", cls=AppGroup)
+def db_group() -> None:
+    """The database's roles (PostgreSQL): the owner migrates, the app role only reads and writes."""
+
+
+@db_group.command("grant-app-role")
+@click.argument("role")
+def grant_app_role_command(role: str) -> None:
+    """Create ROLE if missing and let it read and write the tables, and nothing more.
+
+    Connects as the owner (MIGRATION_DATABASE_URL, else DATABASE_URL). Run it after every
+    `flask db upgrade heads`: tables made since the last run have no grants until then.
+    """
+    engine = owner_engine(current_app)
+    try:
+        grant_app_role(engine, role)
+    except RoleRefused as refused:
+        raise click.ClickException(str(refused)) from refused
+    click.echo(
+        f"{role} may now read and write the tables of {engine.url.database} and use their "
+        "sequences; it cannot change the schema, and audit rows only take inserts."
+    )
+
+
 @click.group("outbox", cls=AppGroup)
 def outbox_group() -> None:
     """Messages to residents waiting to be delivered."""
@@ -226,6 +261,24 @@ def outbox_deliver_command(limit: int) -> None:
         f"Outbox: {delivered.sent} sent, {delivered.failed} failed, "
         f"{delivered.uncertain} uncertain."
     )
+    if delivered.held:
+        click.echo(f"{delivered.held} held back: the outbox page says why.")
+
+
+@outbox_group.command("hand-off")
+@click.option("--limit", default=DEFAULT_BATCH, show_default=True, help="Most messages to name.")
+def outbox_hand_off_command(limit: int) -> None:
+    """Put the due messages on the RQ queue `butler-outbox` for the delivery workers."""
+    _hand_off(limit)
+
+
+def _hand_off(limit: int) -> None:
+    try:
+        named = outbox_queue.hand_off(limit=limit)
+    except outbox_queue.QueueMissing as missing:
+        click.echo(str(missing), err=True)
+        raise click.exceptions.Exit(1) from missing
+    click.echo(f"Outbox: {named} message(s) handed to the delivery workers.")
 
 
 def _parse_now(text: str | None):
@@ -248,6 +301,9 @@ COMMANDS: tuple[click.Command, ...] = (
     restore_command,
     jobs_group,
     outbox_group,
+    migrate_command,
+    serve_command,
+    db_group,
 )
 """The core's commands, which the default plugin adds to the ``butler`` group."""
 

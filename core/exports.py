@@ -10,10 +10,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
+from flask import Response
 from sqlalchemy import Select
 
 from core import clock
@@ -64,9 +66,14 @@ def _csv_line(values: Iterable[Any]) -> str:
     return out.getvalue()
 
 
-def csv_chunks(values: Iterable[tuple[Any, ...]], lines_per_chunk: int = 200) -> Iterator[bytes]:
-    """A CSV file in pieces: UTF-8 with a BOM, so that Excel shows Chinese names."""
-    buffer = [_csv_line(COLUMNS)]
+def csv_chunks(
+    values: Iterable[tuple[Any, ...]],
+    lines_per_chunk: int = 200,
+    header: Iterable[Any] | None = None,
+) -> Iterator[bytes]:
+    """A CSV file in pieces: UTF-8 with a BOM, so that Excel shows Chinese names. The
+    header row is the residents' columns unless ``header`` is given."""
+    buffer = [_csv_line(COLUMNS if header is None else header)]
     yield codecs.BOM_UTF8
     for row in values:
         buffer.append(_csv_line(row))
@@ -87,31 +94,57 @@ def xlsx_bytes(
 
     Plugins' reports use it too: ``xlsx_bytes(rows, title, header=[...])``.
     """
+    return xlsx_book([(sheet_title, COLUMNS if header is None else header, values)])
+
+
+def xlsx_book(sheets: Iterable[tuple[str, Iterable[Any], Iterable[Iterable[Any]]]]) -> bytes:
+    """A workbook of several sheets, each ``(title, header, rows)``, written as ``xlsx_bytes``
+    writes its one."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(sheet_title[:31])
-    sheet.append([str(h) for h in (COLUMNS if header is None else header)])
-    for row in values:
-        cells = []
-        for value in row:
-            if isinstance(value, date):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "yyyy-mm-dd"
-                cells.append(cell)
-            elif isinstance(value, str):
-                # Drop what a workbook cannot hold, then neutralise: "\x01=1+2" must not
-                # become the formula "=1+2". A tab or CR is kept, so the apostrophe still
-                # guards them.
-                cells.append(neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)))
-            else:
-                cells.append(value)
-        sheet.append(cells)
+    for title, header, values in sheets:
+        sheet = book.create_sheet(str(title)[:31])
+        sheet.append([str(h) for h in header])
+        for row in values:
+            cells = []
+            for value in row:
+                if isinstance(value, date):
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.number_format = "yyyy-mm-dd"
+                    cells.append(cell)
+                elif isinstance(value, str):
+                    # Drop what a workbook cannot hold, then neutralise: "\x01=1+2" must
+                    # not become the formula "=1+2". A tab or CR is kept, so the
+                    # apostrophe still guards them.
+                    cells.append(neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)))
+                else:
+                    cells.append(value)
+            sheet.append(cells)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def json_attachment(data: Any, filename: str) -> Response:
+    """``data`` as a JSON file to save (a data-subject export), never shown as a page."""
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    # <, > and & only ever occur inside JSON strings, so escaping them as \uXXXX keeps the
+    # same JSON (it parses back to the same text) while no markup a resident typed is ever
+    # in the bytes, should a browser be led to show the file rather than save it.
+    for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
+        body = body.replace(char, escaped)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def filename(site: Site, ext: str) -> str:

@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import (
     auth,
+    channels,
     charts,
     cli,
     database,
@@ -24,8 +25,10 @@ from core import (
     htmx,
     i18n,
     imports,
+    logs,
     navigation,
     offline,
+    paths,
     printing,
     security,
     sitecache,
@@ -37,20 +40,19 @@ from core.extensions import csrf, db, login_manager, migrate
 from core.plugins import host as plugin_host
 from plugins import FIRST_PARTY
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Butler application; ``config`` overrides what the environment says."""
     app = Flask(
         "core",
-        instance_path=str(ROOT / "instance"),
-        template_folder=str(ROOT / "templates"),
+        instance_path=str(paths.instance_folder()),
+        template_folder=str(paths.app_folder("templates")),
         static_folder="static",
     )
     app.config.update(from_environment(Path(app.instance_path)))
     if config:
         app.config.update(config)
+    logs.init_app(app)
     hops = app.config.get("BUTLER_PROXY_HOPS", 0)
     if hops:
         # Behind a TLS proxy: take the client's address and scheme from its headers, so
@@ -61,8 +63,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # Plugins are found first: their catalogues and migrations are needed below.
     plugins = plugin_host.init_app(app, default=defaults, first_party=FIRST_PARTY)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(app.config)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "core" / "migrations"))
+    migrate.init_app(app, db, directory=str(paths.PACKAGE / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
     database.init_app(app)
@@ -75,6 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     sitecache.init_app(app)
     navigation.init_app(app)
     plugins.install(app)  # the core's blueprints (from its default plugin), then plugins'
+    channels.warn_of_held_sms(app)
     imports.register_all(app)  # the plugins' kinds of import file
     throttle.init_app(app)
     errors.init_app(app)

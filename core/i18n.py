@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
-from pathlib import Path
 
 from babel import Locale
 from flask import Flask, g, has_request_context, request, session
@@ -20,10 +19,11 @@ from flask_login import current_user
 from core import clock
 from core import money as core_money
 from core.extensions import babel
+from core.paths import app_folder
 
 LOCALES = ("en", "zh_Hant", "zh_Hans")
 LOCALE_NAMES = {"en": "English", "zh_Hant": "繁體中文", "zh_Hans": "简体中文"}
-TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+TRANSLATIONS_DIR = app_folder("translations")
 
 # Regions that write Chinese in traditional script; the rest of Chinese is simplified.
 _HANT_REGIONS = {"TW", "HK", "MO"}

@@ -240,9 +240,10 @@ def _claim(name: str, site_id: int, period: str, lease_until: datetime) -> int |
 def _run(job: Job, name: str, run_id: int, site: _SiteRef, now: datetime) -> str | None:
     """Run ``job`` for ``site`` and record the outcome; the error text, or None."""
     try:
-        job.run(db.session.get(Site, site.id), now)
-        # The job's own writes and the "done" mark commit together.
-        _finish(run_id, "done", "")
+        outcome = job.run(db.session.get(Site, site.id), now)
+        # The job's own writes and the "done" mark commit together. A job that returns
+        # text has it kept as the run's summary (the purge's counts, say).
+        _finish(run_id, "done", "", outcome if isinstance(outcome, str) else "")
         db.session.commit()
     except Exception as error:  # one job's failure must not stop the others
         db.session.rollback()
@@ -266,19 +267,24 @@ def expire_leases(now: datetime) -> int:
             JobRun.status == "running", JobRun.lease_until < now
         )
     ).all()
+    expired = 0
     for run_id, name, site_id, period, lease_until in stale:
         reason = (
             "the process running it stopped: its lease ran out at "
             f"{lease_until.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
         )
-        db.session.execute(
+        # The lease is checked again here: another host's runner may have expired and
+        # taken this run since it was read, with a new lease, and is running it now.
+        marked = db.session.execute(
             sa.update(JobRun)
-            .where(JobRun.id == run_id, JobRun.status == "running")
+            .where(JobRun.id == run_id, JobRun.status == "running", JobRun.lease_until < now)
             .values(status="failed", error=reason, finished_at=now)
         )
-        log.warning("job %s for site %s, period %s: %s", name, site_id, period, reason)
+        if marked.rowcount == 1:
+            expired += 1
+            log.warning("job %s for site %s, period %s: %s", name, site_id, period, reason)
     db.session.commit()
-    return len(stale)
+    return expired
 
 
 class ReleaseRefused(Exception):
@@ -306,11 +312,11 @@ def release(run_id: int) -> JobRun:
     return run
 
 
-def _finish(run_id: int, status: str, error: str) -> None:
+def _finish(run_id: int, status: str, error: str, summary: str = "") -> None:
     db.session.execute(
         sa.update(JobRun)
         .where(JobRun.id == run_id)
-        .values(status=status, error=error, finished_at=clock.now())
+        .values(status=status, error=error, summary=summary, finished_at=clock.now())
     )
 
 

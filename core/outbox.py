@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from core import clock, tenancy
 from core.extensions import db
 from core.jobs import describe_error
 from core.models import OutboxMessage, Resident, Site
+from core.plugins.api import DeliveryRefused
 from core.plugins.host import host
 
 log = logging.getLogger("butler.outbox")
@@ -36,8 +38,12 @@ BACKOFF = (
 MAX_ATTEMPTS = len(BACKOFF) + 1
 UNCERTAIN_AFTER = timedelta(minutes=15)
 DEFAULT_BATCH = 200
+# Messages taken at once: if a runner is killed, these are the ones left "uncertain".
+CLAIM_BATCH = 10
 RETRYABLE = ("queued", "failed")
 RESENDABLE = ("failed", "uncertain")
+# How long a message whose channel is held waits before it is looked at again.
+HOLD_RECHECK = timedelta(minutes=5)
 
 
 def queue(
@@ -106,34 +112,88 @@ class DeliverySummary:
     sent: int = 0
     failed: int = 0
     uncertain: int = 0
-    skipped: int = 0
+    held: int = 0
 
 
 def deliver_due(now: datetime | None = None, limit: int = DEFAULT_BATCH) -> DeliverySummary:
     """Deliver up to ``limit`` messages that are due; return the counts of what happened.
 
-    Messages left ``sending`` by a runner that died are first marked ``uncertain``.
+    Messages left ``sending`` by a runner that died are first marked ``uncertain``. The
+    rest are taken ``CLAIM_BATCH`` at a time; a channel that keeps a connection open (the
+    e-mail channel's SMTP session) keeps it for the whole call.
     """
     now = now or clock.now()
     summary = DeliverySummary(uncertain=mark_uncertain(now))
-    due = list(
-        db.session.scalars(
-            sa.select(OutboxMessage.id)
-            .where(OutboxMessage.status.in_(RETRYABLE), OutboxMessage.next_attempt_at <= now)
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(limit)
-        )
-    )
-    db.session.commit()
-    for message_id in due:
-        message = _claim(message_id, now)
-        if message is None:
-            summary.skipped += 1
-        elif _deliver(message, now):
-            summary.sent += 1
-        else:
-            summary.failed += 1
+    _deliver_rounds(summary, now, limit)
     return summary
+
+
+def deliver_messages(message_ids: list[int], now: datetime | None = None) -> DeliverySummary:
+    """Deliver those of ``message_ids`` that are still due (a queue worker's share).
+
+    A message sent, taken by another runner or not yet due in the meantime is left
+    alone: the table, not the queue that named it, says what is to be sent.
+    """
+    now = now or clock.now()
+    summary = DeliverySummary()
+    _deliver_rounds(summary, now, len(message_ids), only=message_ids)
+    return summary
+
+
+def due_ids(now: datetime, limit: int = DEFAULT_BATCH) -> list[int]:
+    """The ids of up to ``limit`` messages due at ``now``, oldest first (nothing claimed)."""
+    ids = db.session.scalars(_due(now, limit)).all()
+    db.session.commit()
+    return list(ids)
+
+
+def _due(now: datetime, size: int) -> sa.Select:
+    """The ids of the ``size`` messages due longest, as a query."""
+    return (
+        sa.select(OutboxMessage.id)
+        .where(OutboxMessage.status.in_(RETRYABLE), OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(size)
+    )
+
+
+def _deliver_rounds(
+    summary: DeliverySummary, now: datetime, limit: int, only: list[int] | None = None
+) -> None:
+    with ExitStack() as sessions:
+        opened: set[str] = set()
+        while (handled := summary.sent + summary.failed + summary.held) < limit:
+            size = min(CLAIM_BATCH, limit - handled)
+            batch = _claim(now, size, only)
+            if not batch:
+                break
+            for position, message in enumerate(batch):
+                try:
+                    if _held(message, now):
+                        summary.held += 1
+                        continue
+                    _open_session(message, opened, sessions)
+                    delivered = _deliver(message, now)
+                except BaseException:
+                    # Stopped (Ctrl-C, a crash in the runner): the messages not yet
+                    # handed to a channel go back to the queue, not to "uncertain".
+                    _unclaim([m.id for m in batch[position + 1 :]])
+                    raise
+                if delivered:
+                    summary.sent += 1
+                else:
+                    summary.failed += 1
+
+
+def _open_session(message: OutboxMessage, opened: set[int], sessions: ExitStack) -> None:
+    """Enter the ``batch`` of the message's channel (the one delivering for its site) the
+    first time one of that channel's messages is delivered in this round."""
+    channel = host().channel_for(message.site_id, message.channel)
+    if channel is None or id(channel) in opened:
+        return
+    opened.add(id(channel))
+    if channel.batch is not None:
+        sessions.enter_context(channel.batch())
 
 
 def mark_uncertain(now: datetime) -> int:
@@ -152,31 +212,78 @@ def mark_uncertain(now: datetime) -> int:
     return result.rowcount
 
 
-def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
-    """Mark the message ``sending`` and commit; it (detached), or None if another runner has it."""
-    claimed = db.session.execute(
+def _claim(now: datetime, size: int, only: list[int] | None = None) -> list[OutboxMessage]:
+    """Mark up to ``size`` due messages (of ``only``, if given) ``sending`` and commit;
+    them, detached.
+
+    One ``UPDATE … WHERE status IN (…)`` takes the batch, so two runners never take the
+    same message. On PostgreSQL the due rows are picked with ``FOR UPDATE SKIP LOCKED``:
+    a second runner takes the next messages instead of waiting for the first one's. On
+    SQLite the write lock (``BEGIN IMMEDIATE``) lets one runner in at a time.
+    """
+    due = _due(now, size)
+    if only is not None:
+        due = due.where(OutboxMessage.id.in_(only))
+    if db.session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    claimed = db.session.scalars(
         sa.update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            OutboxMessage.status.in_(RETRYABLE),
-            OutboxMessage.next_attempt_at <= now,
-        )
+        .where(OutboxMessage.id.in_(due.scalar_subquery()))
+        .where(OutboxMessage.status.in_(RETRYABLE))
         .values(status="sending", claimed_at=now)
-    )
-    if claimed.rowcount != 1:
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if not claimed:
         db.session.commit()
-        return None
-    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
-    # Detached with its columns loaded: the channel reads it outside any transaction,
+        return []
+    messages = list(
+        db.session.scalars(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.id.in_(claimed))
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .execution_options(populate_existing=True)
+        )
+    )
+    # Detached with their columns loaded: a channel reads them outside any transaction,
     # so no lock is held while a slow mail server answers.
-    db.session.expunge(message)
+    for message in messages:
+        db.session.expunge(message)
     db.session.commit()
-    return message
+    return messages
+
+
+def _unclaim(message_ids: list[int]) -> None:
+    """Put messages taken but never handed to a channel back in the queue."""
+    if not message_ids:
+        return
+    db.session.rollback()
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == "sending")
+        .values(status="queued", claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _held(message: OutboxMessage, now: datetime) -> bool:
+    """Put a claimed message back in the queue, no attempt counted, when its channel cannot
+    deliver for the site (``Channel.holds``: an SMS in production without a gateway)."""
+    if host().hold_reason(message.site_id, message.channel) is None:
+        return False
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message.id)
+        .values(status="queued", claimed_at=None, next_attempt_at=now + HOLD_RECHECK)
+    )
+    db.session.commit()
+    return True
 
 
 def _deliver(message: OutboxMessage, now: datetime) -> bool:
     """Hand ``message`` to its channel and record the outcome; True when it was sent."""
-    channel = host().channels.get(message.channel)
+    channel = host().channel_for(message.site_id, message.channel)
     try:
         if channel is None:
             raise LookupError(f"no outbox channel called {message.channel!r} is installed")
@@ -192,7 +299,8 @@ def _deliver(message: OutboxMessage, now: datetime) -> bool:
 
 def _record_failure(message: OutboxMessage, error: Exception, now: datetime) -> None:
     attempts = message.attempts + 1
-    retry_at = now + BACKOFF[attempts - 1] if attempts < MAX_ATTEMPTS else None
+    retry = attempts < MAX_ATTEMPTS and not isinstance(error, DeliveryRefused)
+    retry_at = now + BACKOFF[attempts - 1] if retry else None
     text = describe_error(error)
     log.warning(
         "outbox message %s (%s) failed, attempt %d: %s", message.id, message.channel, attempts, text

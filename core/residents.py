@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Bundle
 from werkzeug.datastructures import MultiDict
 
 from core.buildings import looked_after, looks_after_any
+from core.extensions import db
 from core.models import Building, Occupancy, Resident, Site, Unit, User
-from core.search import like_escape
+from core.search import found_residents
 
 PER_PAGE = 50
 MAX_PER_PAGE = 100
@@ -98,25 +99,26 @@ def has_buildings(site: Site, user: User) -> bool:
     return looks_after_any(site, user)
 
 
-def _current_occupancies(site: Site):
+def _current_occupancies(site: Site, matches: Select | list[int] | None = None):
     """Each resident's first current occupancy on ``site``: one grouped pass, joined once.
+    With ``matches`` (a search's resident ids), only theirs: a search then reads the
+    occupancies of the residents it found, not the whole site's.
 
     (A correlated subquery per resident costs one index probe per row on every page.)
     """
-    return (
-        select(
-            Occupancy.resident_id.label("resident_id"),
-            func.min(Occupancy.id).label("occupancy_id"),
-        )
-        .where(Occupancy.site_id == site.id, Occupancy.moved_out.is_(None))
-        .group_by(Occupancy.resident_id)
-        .subquery("current_occupancy")
-    )
+    stmt = select(
+        Occupancy.resident_id.label("resident_id"),
+        func.min(Occupancy.id).label("occupancy_id"),
+    ).where(Occupancy.site_id == site.id, Occupancy.moved_out.is_(None))
+    if matches is not None:
+        stmt = stmt.where(Occupancy.resident_id.in_(matches))
+    return stmt.group_by(Occupancy.resident_id).subquery("current_occupancy")
 
 
 def _filtered(stmt: Select, f: ResidentFilter, site: Site, user: User) -> Select:
     # Every join names the site too: the planner then reads only this site's rows.
-    current = _current_occupancies(site)
+    matches = found_residents(site, f.q) if f.q else None
+    current = _current_occupancies(site, matches)
     stmt = (
         stmt.outerjoin(current, current.c.resident_id == Resident.id)
         .outerjoin(
@@ -135,17 +137,9 @@ def _filtered(stmt: Select, f: ResidentFilter, site: Site, user: User) -> Select
         stmt = stmt.where(
             occupancy.is_(None) if f.status == "moved_out" else occupancy.is_not(None)
         )
-    if f.q:
-        pattern = like_escape(f.q)
-        stmt = stmt.where(
-            or_(
-                Resident.name.ilike(f"%{pattern}%", escape="\\"),
-                Resident.phone.like(f"{pattern}%", escape="\\"),
-                Resident.ref.ilike(f"{pattern}%", escape="\\"),
-                Unit.number.ilike(f"{pattern}%", escape="\\"),
-                (Building.code + "-" + Unit.number).ilike(f"{pattern}%", escape="\\"),
-            )
-        )
+    if matches is not None and f.status != "current":
+        # (The current list joins only the found residents' occupancies already.)
+        stmt = stmt.where(Resident.id.in_(matches))
     if f.building_id:
         stmt = stmt.where(Unit.building_id == f.building_id)
     if f.role:
@@ -169,6 +163,23 @@ def list_query(f: ResidentFilter, site: Site, user: User) -> Select:
     """One page of the list: ``(resident, occupancy, unit, building)`` bundles of the
     shown columns (``unit.number`` is None for a resident without a current unit)."""
     return _ordered(_filtered(select(*LIST_COLUMNS), f, site, user), f, paged=True)
+
+
+def page_of(f: ResidentFilter, site: Site, user: User) -> tuple[list, int]:
+    """One page of the list and how many residents the filter finds in all.
+
+    A search counts its total in the page's own statement (``count(*) OVER ()``): with the
+    ids it found first, that keeps it to two statements, as the list without one.
+    """
+    if not f.q:
+        rows = db.session.execute(list_query(f, site, user)).all()
+        return rows, db.session.scalar(count_query(f, site, user)) or 0
+    counted = db.session.execute(
+        list_query(f, site, user).add_columns(func.count().over().label("total"))
+    ).all()
+    if not counted:  # past the last page, or nothing found
+        return [], (db.session.scalar(count_query(f, site, user)) or 0) if f.page > 1 else 0
+    return [row[:-1] for row in counted], counted[0][-1]
 
 
 def rows_query(f: ResidentFilter, site: Site, user: User, paged: bool = True) -> Select:

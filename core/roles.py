@@ -73,8 +73,26 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
         _l("Export the resident list to a spreadsheet"),
         {"org_admin", "manager", "assistant", "butler"},
     ),
+    Permission(
+        "residents.personal_data",
+        _l("Export a resident's personal data, or erase them once the site allows"),
+        {"org_admin"},
+    ),
     Permission("staff.manage", _l("Manage staff, roles and butler assignments"), {"org_admin"}),
+    Permission(
+        "staff.reset_password",
+        _l("Give staff who lost their password a one-time one"),
+        {"org_admin", "manager"},
+    ),
+    Permission(
+        "accounts.security",
+        _l("Choose the roles that must log in with a second step"),
+        {"org_admin"},
+    ),
     Permission("plugins.manage", _l("Turn plugins on and off"), {"org_admin"}),
+    Permission(
+        "site.settings", _l("Change the site's settings (how long records are kept)"), {"org_admin"}
+    ),
     Permission("audit.view", _l("Read the audit log"), {"org_admin", "manager"}),
     Permission("outbox.view", _l("See the messages sent to residents"), {"org_admin", "manager"}),
     Permission(

@@ -43,4 +43,12 @@ def init_app(app: Flask) -> Limiter:
         )(view)
         view = limiter.limit(PER_ADDRESS, methods=["POST"])(view)
         app.view_functions[endpoint] = view
+    # Asking for a reset link is counted like a failed login: every request, per account
+    # typed (whether it exists or not, so the limit tells nothing) and per address.
+    view = app.view_functions["auth.forgot_password"]
+    view = limiter.limit(PER_ACCOUNT, key_func=_account_key, methods=["POST"])(view)
+    app.view_functions["auth.forgot_password"] = limiter.limit(PER_ADDRESS, methods=["POST"])(view)
+    # Guessing links is hopeless (an HMAC), but each try costs a password hash: per address.
+    view = app.view_functions["auth.reset_password"]
+    app.view_functions["auth.reset_password"] = limiter.limit(PER_ADDRESS, methods=["POST"])(view)
     return limiter

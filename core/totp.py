@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select, update
 from core import clock
 from core.auth import hash_password, password_hasher
 from core.extensions import db
-from core.models import RecoveryCode, User
+from core.models import Organization, RecoveryCode, User
 from core.security import roles_anywhere
 
 ISSUER = "Butler"
@@ -23,8 +23,31 @@ OFFERED_TO = frozenset({"org_admin", "manager"})
 
 
 def may_use_second_factor(user: User) -> bool:
-    """True for org admins and for managers of any site."""
-    return user.is_org_admin or bool(roles_anywhere(user) & OFFERED_TO)
+    """True for org admins, managers of any site, and holders of a role their
+    organisation requires a second factor of."""
+    return user.is_org_admin or bool(roles_anywhere(user) & (OFFERED_TO | required_roles(user)))
+
+
+def required_roles(user: User) -> frozenset[str]:
+    """The roles whose holders ``user``'s organisation requires a second factor of."""
+    # Loaded with the logged-in user (core.auth); asked for otherwise.
+    codes = getattr(user, "org_second_factor_roles", None)
+    if codes is None:
+        codes = db.session.scalar(
+            select(Organization.second_factor_roles).where(Organization.id == user.organization_id)
+        )
+    return frozenset((codes or "").split())
+
+
+def is_required(user: User) -> bool:
+    """True when ``user`` holds a role their organisation requires a second factor of."""
+    wanted = required_roles(user)  # most organisations require none: no query then
+    return bool(wanted) and bool(roles_anywhere(user) & wanted)
+
+
+def must_set_up(user: User) -> bool:
+    """True when a second factor is required of ``user`` and they have none yet."""
+    return user.totp_enabled_at is None and is_required(user)
 
 
 def new_secret() -> str:

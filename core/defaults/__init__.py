@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core import day, demo, offline, worklog
+from core import day, demo, offline, privacy, retention, worklog
 from core.channels import default_channels
 from core.cli import COMMANDS
 from core.defaults.queries import buildings_of_butler, site_counts
@@ -23,6 +23,7 @@ from core.roles import CORE_PERMISSIONS
 from core.search import search_residents
 from core.views import (
     admin,
+    audit_log,
     auth,
     buildings,
     dashboard,
@@ -34,6 +35,9 @@ from core.views import (
     staff,
     today,
     transfer,
+)
+from core.views import (
+    privacy as privacy_views,
 )
 from core.views import worklog as worklog_views
 
@@ -51,6 +55,7 @@ def butler_blueprints():
         handin.bp,
         today.bp,
         worklog_views.bp,
+        privacy_views.bp,
         *(
             module.bp
             for module in (
@@ -58,6 +63,7 @@ def butler_blueprints():
                 sites,
                 dashboard,
                 admin,
+                audit_log,
                 outbox,
                 pages,
                 residents,
@@ -75,6 +81,11 @@ def butler_permissions():
 
 
 @hookimpl
+def butler_jobs():
+    return [retention.PURGE_JOB]
+
+
+@hookimpl
 def butler_cli(cli):
     for command in COMMANDS:
         cli.add_command(command)
@@ -84,6 +95,16 @@ def butler_cli(cli):
 def butler_demo_data(site):
     # First, so that the plugins' demo rows find the site's buildings and residents.
     demo.load_site(site)
+
+
+@hookimpl
+def butler_resident_data(site, resident):
+    return privacy.core_rows(site, resident)
+
+
+@hookimpl
+def butler_resident_erase(site, resident):
+    return privacy.core_erase(site, resident)
 
 
 @hookimpl
@@ -117,7 +138,10 @@ def butler_nav_items(site, user):
         NavItem(_l("Hand-in"), "handin.index", HAND_IN_VIEW, order=760),
         NavItem(_l("Outbox"), "outbox.index", "outbox.view", order=800),
         NavItem(_l("Staff"), "staff.index", "staff.manage", order=850),
+        NavItem(_l("Staff passwords"), "staff.passwords", "staff.reset_password", order=852),
+        NavItem(_l("Audit log"), "audit.index", "audit.view", order=860),
         NavItem(_l("Plugins"), "admin.plugins", "plugins.manage", order=900),
+        NavItem(_l("Settings"), "admin.settings", "site.settings", order=910),
     ]
 
 

@@ -53,12 +53,9 @@ class TurnOffSecondFactorForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        _l("Current password"),
-        validators=[DataRequired(message=_l("Enter your current password."))],
-        render_kw={"autocomplete": "current-password"},
-    )
+class NewPasswordFields:
+    """A new password typed twice, checked by the password rules (``password_problems``)."""
+
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired(message=_l("Choose a new password."))],
@@ -81,6 +78,30 @@ class ChangePasswordForm(FlaskForm):
         problems = password_problems(field.data or "", self._username)
         if problems:
             raise ValidationError(" ".join(problems))
+
+
+class ForgotPasswordForm(FlaskForm):
+    # Named like the login's field, so that the login's per-account throttle counts it.
+    username = StringField(
+        _l("Your e-mail address or username"),
+        validators=[
+            DataRequired(message=_l("Enter your e-mail address or username.")),
+            Length(max=200),
+        ],
+        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+    )
+
+
+class ResetPasswordForm(NewPasswordFields, FlaskForm):
+    pass
+
+
+class ChangePasswordForm(NewPasswordFields, FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Enter your current password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class LanguageForm(FlaskForm):

@@ -182,6 +182,16 @@ class RolesForm(_SiteForm):
         self._check_roles(field, required=False)
 
 
+class SecondFactorRolesForm(FlaskForm):
+    """The roles, on any site of the organisation, whose holders must use a second factor."""
+
+    roles = RolesField(_l("Roles that must log in with a second step"))
+
+    def validate_roles(self, field: RolesField) -> None:
+        if any(code not in ROLE_BY_CODE for code in field.data or []):
+            raise ValidationError(_("Choose roles from the list."))
+
+
 class AssignForm(FlaskForm):
     # The user id of the butler chosen, or "" for nobody. Checked in the view against the
     # butlers of the site, so that a refusal can say why.

@@ -1,6 +1,6 @@
 """The core's models. Importing this package registers every core table."""
 
-from core.models.audit import AuditLog
+from core.models.audit import AuditLog, AuditRead
 from core.models.base import Archivable, SiteOwned, Timestamps, UTCDateTime
 from core.models.building import UNIT_STATUSES, Building, Unit
 from core.models.day import DayTick, DayWeather, MorningNote, MorningNoteRead, WorkLogRemark
@@ -36,6 +36,7 @@ __all__ = [
     "UNIT_STATUSES",
     "Archivable",
     "AuditLog",
+    "AuditRead",
     "Building",
     "ButlerAssignment",
     "DayTick",

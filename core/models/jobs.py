@@ -39,6 +39,8 @@ class JobRun(SiteOwned, db.Model):
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The exception's class and message, cut short; never a traceback.
     error: Mapped[str] = mapped_column(Text, default="")
+    # What the run did, in the job's own words (what ``run`` returned), e.g. the purge's counts.
+    summary: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     def __repr__(self) -> str:
         return f"<JobRun {self.job} site={self.site_id} {self.period} {self.status}>"

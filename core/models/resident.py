@@ -21,6 +21,7 @@ from core.extensions import db
 from core.models.base import Archivable, SiteOwned, Timestamps, UTCDateTime
 from core.models.building import Unit
 from core.models.staff import User
+from core.search_index import attach as attach_search_index
 
 OCCUPANCY_ROLES = ("owner", "tenant", "family", "domestic_helper")
 
@@ -62,6 +63,9 @@ class Resident(SiteOwned, Timestamps, Archivable, db.Model):
     consent_sms: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_email: Mapped[bool] = mapped_column(Boolean, default=False)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # When the resident's personal data were erased (core/privacy.py); the row stays as
+    # the anonymous owner of what the estate's figures still count.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     occupancies: Mapped[list[Occupancy]] = relationship(
         back_populates="resident", order_by="Occupancy.moved_in.desc()"
@@ -77,6 +81,11 @@ class Resident(SiteOwned, Timestamps, Archivable, db.Model):
 
     def __repr__(self) -> str:
         return f"<Resident {self.id} {self.name!r}>"
+
+
+# create_all builds the same search indexes as the migration core_0019 (core/search_index.py).
+attach_search_index(Resident.__table__)
+attach_search_index(Unit.__table__)
 
 
 class Occupancy(SiteOwned, Timestamps, db.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -18,6 +18,8 @@ class Organization(Timestamps, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Role codes, space-separated, whose holders must use a second factor to log in.
+    second_factor_roles: Mapped[str] = mapped_column(String(400), default="", server_default="")
 
     sites: Mapped[list[Site]] = relationship(back_populates="organization", order_by="Site.name")
 
@@ -29,6 +31,7 @@ class Site(Timestamps, Archivable, db.Model):
     __table_args__ = (
         CheckConstraint("kind IN ('residential', 'hotel')", name="kind"),
         CheckConstraint("default_locale IN ('en', 'zh_Hant', 'zh_Hans')", name="default_locale"),
+        CheckConstraint("erasure_after_years BETWEEN 1 AND 50", name="erasure_after_years"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,6 +43,13 @@ class Site(Timestamps, Archivable, db.Model):
     default_locale: Mapped[str] = mapped_column(String(10), default="zh_Hant")
     currency: Mapped[str] = mapped_column(String(3), default="HKD")
     address: Mapped[str] = mapped_column(String(300), default="")
+    # A resident archived this many years ago may be erased (core/privacy.py).
+    erasure_after_years: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
+    # Retention (core/retention.py): days after which the daily purge removes finished job
+    # runs, delivered outbox messages and finished imports (with any file left of them).
+    retention_job_run_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
+    retention_outbox_days: Mapped[int] = mapped_column(Integer, default=180, server_default="180")
+    retention_import_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
 
     organization: Mapped[Organization] = relationship(back_populates="sites")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -14,6 +15,8 @@ __all__ = [
     "Cadence",
     "Channel",
     "DayItem",
+    "DeliveryRefused",
+    "Erased",
     "ImportKind",
     "Job",
     "NavItem",
@@ -22,6 +25,7 @@ __all__ = [
     "Period",
     "PluginInfo",
     "Report",
+    "ResidentRows",
     "SearchResult",
     "Sheet",
     "Widget",
@@ -30,12 +34,19 @@ __all__ = [
 
 SITE_KINDS = frozenset({"residential", "hotel"})
 
+# The plugin API this Butler offers, and the versions of it whose plugins it still runs.
+# A change that breaks plugins (a hook's arguments, a value type's fields) raises
+# API_VERSION; OLDEST_API_VERSION rises when the older plugins no longer work.
+API_VERSION = 1
+OLDEST_API_VERSION = 1
+
 
 @dataclass(frozen=True)
 class PluginInfo:
     """Who a plugin is: its name (a Python identifier, also its URL part and table prefix),
-    label and description for the admin page, version, the site kinds it serves and the
-    plugins it requires."""
+    label and description for the admin page, version, the site kinds it serves, the
+    plugins it requires, and the plugin API version it was written for (``api_version``,
+    checked at start-up against ``API_VERSION`` and ``OLDEST_API_VERSION``)."""
 
     name: str
     label: object
@@ -43,6 +54,7 @@ class PluginInfo:
     version: str = "0.1.0"
     kinds: frozenset[str] = SITE_KINDS
     requires: tuple[str, ...] = ()
+    api_version: int = 1
 
     def serves(self, kind: str) -> bool:
         return kind in self.kinds
@@ -239,11 +251,28 @@ class Job:
 
 @dataclass(frozen=True)
 class Channel:
-    """A way of delivering outbox messages. ``deliver(message)`` raises on failure."""
+    """A way of delivering outbox messages. ``deliver(message)`` raises on failure
+    (``DeliveryRefused`` when trying again cannot help).
+
+    ``batch``, when given, makes a context manager that the outbox enters once around a
+    round of deliveries on this channel (before its first message), so that the channel
+    can keep one connection open for the round.
+
+    ``holds(site_id)``, when given, says why the channel cannot deliver for that site at
+    the moment (a sentence for the outbox page), or None when it can: a held message
+    waits in the queue, no attempt counted, and goes once the reason is gone.
+    """
 
     name: str
     deliver: Callable[..., None]
     label: object = ""
+    batch: Callable[[], AbstractContextManager] | None = None
+    holds: Callable[[int], Any] | None = None
+
+
+class DeliveryRefused(Exception):
+    """The far end refused the message for good (a wrong number, a bad request): the
+    outbox records it as failed and does not try again by itself."""
 
 
 @dataclass(frozen=True)
@@ -260,3 +289,28 @@ class ImportKind:
     columns: tuple
     rows: type
     permission: str
+
+
+@dataclass(frozen=True)
+class ResidentRows:
+    """One table's rows about one resident, for an access request: a sheet of the export.
+
+    ``table`` is the table's name; each row maps a column to a plain value (text, a number,
+    a date or time, True/False or None). ``core.privacy.rows_of`` builds one from a query.
+    """
+
+    table: str
+    rows: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What erasing one resident did to one table: counts only, never the values.
+
+    ``deleted`` rows are gone; ``anonymised`` rows stay (the estate's figures count them)
+    with the resident's personal data blanked. ``core.privacy`` builds them.
+    """
+
+    table: str
+    deleted: int = 0
+    anonymised: int = 0

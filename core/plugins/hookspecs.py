@@ -122,6 +122,16 @@ def butler_resident_moved_out(site, resident, occupancy):
     """After a resident moves out of a unit (same transaction): react; return nothing."""
 
 
+@hookspec
+def butler_resident_data(site, resident):
+    """For an access request (even if turned off): return ``ResidentRows`` about ``resident``."""
+
+
+@hookspec
+def butler_resident_erase(site, resident):
+    """When ``resident`` is erased (same transaction, even if off): blank or delete; ``Erased``."""
+
+
 # --- Lifecycle (called on one plugin only) ---------------------------------------------
 
 

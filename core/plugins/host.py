@@ -24,7 +24,14 @@ from core import audit, clock
 from core.extensions import db
 from core.models import PluginEnablement, Site
 from core.plugins import hookspecs
-from core.plugins.api import Channel, Job, Permission, PluginInfo
+from core.plugins.api import (
+    API_VERSION,
+    OLDEST_API_VERSION,
+    Channel,
+    Job,
+    Permission,
+    PluginInfo,
+)
 
 PROJECT = "butler"
 CORE = "core"
@@ -86,6 +93,8 @@ class PluginHost:
         self.plugins: dict[str, InstalledPlugin] = {}
         self.jobs: list[tuple[str, Job]] = []
         self.channels: dict[str, Channel] = {}
+        # Each channel name's providers, plugins before the core: (plugin name, channel).
+        self.channel_providers: dict[str, list[tuple[str, Channel]]] = {}
         self._relays: dict[frozenset[str], SiteHooks] = {}
         self._loaded: list[tuple[Any, Any]] = []  # (module, what its butler_plugin_info said)
         self._callers: dict[tuple[str, str], Any] = {}
@@ -144,6 +153,7 @@ class PluginHost:
                 )
             if name in self.plugins or self.pm.get_plugin(name) is not module:
                 raise PluginError(f"two plugins are called {name!r}")
+            _check_api_version(info)
             unknown = set(info.kinds) - {"residential", "hotel"}
             if not info.kinds or unknown:
                 raise PluginError(f"plugin {name!r}: kinds must be residential and/or hotel")
@@ -225,8 +235,38 @@ class PluginHost:
                 app.before_request_funcs.setdefault(bp.name, []).append(_gate(name))
             perms.add(plugin.permissions)
             self.jobs.extend((name, job) for job in plugin.jobs)
-        for channel in flatten(self.pm.hook.butler_outbox_channels()):
-            self.channels.setdefault(channel.name, channel)
+        for name in (*self.plugins, CORE):
+            for channel in flatten(self.hook_of(name, "butler_outbox_channels")()):
+                self.channel_providers.setdefault(channel.name, []).append((name, channel))
+                self.channels.setdefault(channel.name, channel)
+
+    def channel_for(self, site_id: int, name: str) -> Channel | None:
+        """The channel ``name`` that delivers for the site: a plugin's where the plugin is
+        on for that site, else the core's (None when nobody offers it)."""
+        providers = self.channel_providers.get(name, [])
+        plugins = [plugin for plugin, _channel in providers if plugin != CORE]
+        enabled = set()
+        if plugins:
+            enabled = set(
+                db.session.scalars(
+                    sa.select(PluginEnablement.plugin).where(
+                        PluginEnablement.site_id == site_id,
+                        PluginEnablement.plugin.in_(plugins),
+                        PluginEnablement.enabled.is_(True),
+                    )
+                )
+            )
+        for plugin, channel in providers:
+            if plugin == CORE or plugin in enabled:
+                return channel
+        return None
+
+    def hold_reason(self, site_id: int, name: str) -> str | None:
+        """Why messages of channel ``name`` wait unsent on the site, or None when they go."""
+        channel = self.channel_for(site_id, name)
+        if channel is None or channel.holds is None:
+            return None
+        return channel.holds(site_id)
 
     def translation_dirs(self) -> list[str]:
         return [str(d) for d in flatten(self.pm.hook.butler_translation_dirs())]
@@ -272,6 +312,17 @@ class PluginHost:
         if relay is None:
             relay = self._relays[disabled] = SiteHooks(self.pm, disabled)
         return relay
+
+    def names_ever_enabled(self, site: Site) -> list[str]:
+        """The plugins on ``site`` now or at any time before, by name (the core's aside).
+
+        Turning a plugin off keeps its rows: an access request and an erasure must reach
+        them, so they call these plugins one by one (``hook_of``), not ``hooks_for``.
+        """
+        names = db.session.scalars(
+            sa.select(PluginEnablement.plugin).where(PluginEnablement.site_id == site.id)
+        )
+        return sorted(n for n in set(names) if n in self.plugins)
 
     def refusal_to_enable(self, site: Site, name: str) -> str | None:
         """Why ``name`` cannot be turned on for ``site`` (a message), or None."""
@@ -338,6 +389,27 @@ class PluginHost:
             user=user,
             detail={"plugin": name},
         )
+
+
+def _check_api_version(info: PluginInfo) -> None:
+    """Refuse to start with a plugin written for a plugin API this Butler does not offer."""
+    version = info.api_version
+    if isinstance(version, int) and OLDEST_API_VERSION <= version <= API_VERSION:
+        return
+    offered = (
+        f"{API_VERSION}"
+        if OLDEST_API_VERSION == API_VERSION
+        else f"{OLDEST_API_VERSION} to {API_VERSION}"
+    )
+    advice = (
+        "upgrade Butler"
+        if isinstance(version, int) and version > API_VERSION
+        else "upgrade the plugin"
+    )
+    raise PluginError(
+        f"plugin {info.name!r} was written for Butler's plugin API {version!r}; this Butler "
+        f"runs plugins of API {offered}: {advice}, or uninstall the plugin"
+    )
 
 
 def _in_app_context() -> bool:

@@ -4,6 +4,12 @@
 plugin's ``conftest.py`` overrides to load itself (``BUTLER_EXTRA_PLUGINS``) or to change
 a setting for its whole suite. The database is SQLite in a temporary folder, or
 PostgreSQL when ``TEST_DATABASE_URL`` is set; each test's rows are deleted after it.
+
+On PostgreSQL the suite runs as production should: ``TEST_DATABASE_URL`` names the owner
+(it builds the schema, empties the tables between tests, and is what tests that create
+databases or run migrations use: ``owner_url(app)``), and the application connects as the
+restricted role ``TEST_APP_ROLE`` (``butler_app`` unless set; empty: as the owner), made
+and granted by ``core.dbroles.grant_app_role``. Trust authentication needs no password.
 """
 
 from __future__ import annotations
@@ -13,12 +19,15 @@ import tempfile
 from collections.abc import Iterator
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient
 from sqlalchemy import text
+from sqlalchemy.engine import URL, make_url
 
 from core import create_app
 from core.config import normalise_database_url
+from core.database import dispose_owner_engine, migration_url, owner_engine
+from core.dbroles import grant_app_role
 from core.extensions import db
 from core.testing.factories import Factory
 
@@ -30,6 +39,29 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if url:
         return normalise_database_url(url)
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'butler-test.db'}"
+
+
+def app_role() -> str:
+    """The role the suite's application connects as on PostgreSQL ("" for the owner)."""
+    return os.environ.get("TEST_APP_ROLE", "butler_app").strip()
+
+
+def as_role(url: str, role: str) -> str:
+    """``url`` with ``role`` as its user (no password: the test server trusts local roles)."""
+    parts = make_url(url)
+    return URL.create(
+        parts.drivername,
+        username=role,
+        host=parts.host,
+        port=parts.port,
+        database=parts.database,
+        query=parts.query,
+    ).render_as_string(hide_password=False)
+
+
+def owner_url(app: Flask) -> str:
+    """The URL of the owner of the suite's database: for new databases and migrations."""
+    return migration_url(app)
 
 
 def app_config(url: str) -> dict:
@@ -65,7 +97,7 @@ def empty_tables() -> None:
     """Delete every row the test wrote (inside an application context)."""
     # DELETE beats TRUNCATE on a few rows: TRUNCATE rewrites every table's files.
     # The audit log refuses deletes (core/audit_guard.py). PostgreSQL skips triggers for
-    # this one transaction in the replica role (the suite connects as a superuser); SQLite
+    # this one transaction in the replica role (the owner is a superuser); SQLite
     # has no such switch, so its two triggers are dropped and put back around the delete,
     # in the same transaction.
     from core import audit_guard
@@ -77,7 +109,7 @@ def empty_tables() -> None:
     probe = " UNION ALL ".join(
         f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables
     )
-    with db.engine.begin() as conn:
+    with owner_engine(current_app).begin() as conn:
         filled = set(conn.exec_driver_sql(probe).scalars())
         if not filled:
             return
@@ -104,16 +136,28 @@ def butler_config() -> dict:
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory, butler_config: dict) -> Iterator[Flask]:
-    app = create_app(app_config(database_url(tmp_path_factory)) | butler_config)
+    url = database_url(tmp_path_factory)
+    config = app_config(url)
+    role = app_role()
+    if role and url.startswith("postgresql"):
+        config |= {
+            "SQLALCHEMY_DATABASE_URI": as_role(url, role),
+            "BUTLER_MIGRATION_DATABASE_URI": url,
+        }
+    app = create_app(config | butler_config)
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
+        owner = owner_engine(app)
+        db.metadata.drop_all(owner)
+        with owner.begin() as conn:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.create_all()
+        db.metadata.create_all(owner)
+        if owner is not db.engine:
+            grant_app_role(owner, role)
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    dispose_owner_engine(app)
 
 
 @pytest.fixture(autouse=True)
@@ -141,6 +185,7 @@ def make_app() -> Iterator:
         with extra.app_context():
             db.session.remove()
             db.engine.dispose()
+        dispose_owner_engine(extra)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The org admin's page of plugins: turn each on or off for the current site."""
+"""The org admin's pages of the current site: its plugins (on or off) and its settings."""
 
 from __future__ import annotations
 
@@ -6,13 +6,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core import htmx
+from core import audit, htmx
 from core.extensions import db
+from core.forms.site import RetentionForm
 from core.plugins.host import EnablementRefused, host
 from core.security import requires
 from core.tenancy import current_site
 
 bp = Blueprint("admin", __name__, url_prefix="/s/<site_slug>/admin")
+
+SETTINGS = "site.settings"
 
 
 def plugin_rows() -> list[dict]:
@@ -75,3 +78,27 @@ def toggle(name: str):
             "success",
         )
     return redirect(url_for("admin.plugins"), code=303)
+
+
+# --- Settings ---------------------------------------------------------------------------
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@requires(SETTINGS)
+def settings():
+    site = current_site()
+    form = RetentionForm(obj=site)
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("core/admin/settings.html", form=form), status
+    changes = {}
+    for name in RetentionForm.FIELDS:
+        before, after = getattr(site, name), getattr(form, name).data
+        if before != after:
+            changes[name] = [before, after]
+            setattr(site, name, after)
+    if changes:
+        audit.record("site.settings_changed", site, detail=changes)
+    db.session.commit()
+    flash(_("The settings are saved."), "success")
+    return redirect(url_for("admin.settings"), code=303)

@@ -15,11 +15,12 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import func, or_, select
 
-from core import audit, clock, totp
+from core import audit, clock, outbox, reset_links, totp
 from core.auth import (
     check_password,
     end_session,
@@ -31,13 +32,15 @@ from core.auth import (
 from core.extensions import db
 from core.forms.account import (
     ChangePasswordForm,
+    ForgotPasswordForm,
     LanguageForm,
     LoginForm,
+    ResetPasswordForm,
     SecondFactorForm,
     TurnOffSecondFactorForm,
     TurnOnSecondFactorForm,
 )
-from core.models import User
+from core.models import Membership, Site, User
 from core.security import LOGGED_IN, PUBLIC, requires
 from core.views.sites import landing_url
 
@@ -192,6 +195,131 @@ def change_password():
     ), status
 
 
+# --- A forgotten password, by e-mail -------------------------------------------------------
+
+MAX_ACCOUNTS_PER_REQUEST = 5  # one address may serve a few accounts (a shared office mailbox)
+
+
+def _accounts_named(value: str) -> list[User]:
+    """The active accounts whose username or e-mail address is ``value``."""
+    value = value.strip().lower()
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.active.is_(True),
+                or_(User.username == value, (User.email != "") & (func.lower(User.email) == value)),
+            )
+            .order_by(User.id)
+            .limit(MAX_ACCOUNTS_PER_REQUEST)
+        )
+    )
+
+
+def _minutes() -> int:
+    return int(reset_links.LIFETIME.total_seconds() // 60)
+
+
+def _site_for_mail(user: User) -> Site | None:
+    """The site whose outbox carries mail to ``user``: their last site, else one they
+    work on, else one of their company's."""
+    site_id = (
+        user.last_site_id
+        or db.session.scalar(
+            select(func.min(Membership.site_id)).where(Membership.user_id == user.id)
+        )
+        or db.session.scalar(
+            select(func.min(Site.id)).where(Site.organization_id == user.organization_id)
+        )
+    )
+    return db.session.get(Site, site_id) if site_id else None
+
+
+def _send_reset_link(user: User) -> None:
+    site = _site_for_mail(user)
+    if site is None or "@" not in user.email:
+        return
+    token = reset_links.make_token(user)
+    link = url_for("auth.reset_password", token=token, _external=True)
+    minutes = _minutes()
+    with force_locale(user.locale or site.default_locale):
+        subject = _("Choose a new Butler password")
+        body = "\n\n".join(
+            (
+                _("Hello %(name)s,", name=user.display_name),
+                _(
+                    "Someone (we hope you) asked to choose a new password for the Butler "
+                    "account %(username)s. Open this link to choose it:",
+                    username=user.username,
+                ),
+                link,
+                _(
+                    "The link works once, for %(minutes)d minutes. If you did not ask, "
+                    "ignore this message: your password stays as it is.",
+                    minutes=minutes,
+                ),
+            )
+        )
+    # The token is the key: one message per link, never two for the same one.
+    queued = outbox.queue(
+        site, "email", user.email, subject, body, dedupe_key=f"password-reset:{token[-32:]}"
+    )
+    if queued is not None:
+        audit.record("password.reset_link_sent", user, user=user, site=site)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@requires(PUBLIC)
+def forgot_password():
+    """Ask for a link to choose a new password. The answer is the same page whether an
+    account matches or not, so that nobody learns here who works with Butler."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        for user in _accounts_named(form.username.data):
+            _send_reset_link(user)
+        db.session.commit()
+        return redirect(url_for("auth.forgot_password_sent"), code=303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("core/forgot_password.html", form=form), status
+
+
+@bp.route("/password/forgot/sent")
+@requires(PUBLIC)
+def forgot_password_sent():
+    return render_template("core/forgot_password_sent.html", minutes=_minutes())
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@requires(PUBLIC)
+def reset_password(token: str):
+    """Choose a new password from an e-mailed link: once, within its 30 minutes."""
+    user = reset_links.user_of(token)
+    if user is None:
+        response = current_app.make_response(
+            (render_template("core/reset_link_dead.html", minutes=_minutes()), 404)
+        )
+    else:
+        form = ResetPasswordForm(username=user.username)
+        if form.validate_on_submit():
+            user.password_hash = hash_password(form.new_password.data)
+            user.password_changed_at = clock.now()
+            user.must_change_password = False
+            # Every session ends; the new stamp makes this link (and any other) void.
+            revoke_all_sessions(user)
+            audit.record("password.reset_by_link", user, user=user)
+            db.session.commit()
+            flash(_("Your password is changed. Log in with it."), "success")
+            return redirect(url_for("auth.login"), code=303)
+        status = 422 if request.method == "POST" else 200
+        response = current_app.make_response(
+            (render_template("core/reset_password.html", form=form, user=user), status)
+        )
+    # The link is the key: keep it out of caches and out of any Referer header.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @bp.route("/account/second-factor", methods=["GET", "POST"])
 @requires(LOGGED_IN)
 def account_second_factor():
@@ -202,14 +330,20 @@ def account_second_factor():
         form = TurnOffSecondFactorForm()
         status = 200
         if form.validate_on_submit():
-            if check_password(user, form.password.data):
+            if totp.is_required(user):
+                form.password.errors.append(
+                    _("Your organisation requires two-step login for your role: it stays on.")
+                )
+                status = 422
+            elif check_password(user, form.password.data):
                 totp.turn_off(user)
                 audit.record("second_factor.turned_off", user)
                 db.session.commit()
                 flash(_("The second step is off."), "success")
                 return redirect(url_for("auth.account_second_factor"), code=303)
-            form.password.errors.append(_("This is not your current password."))
-            status = 422
+            else:
+                form.password.errors.append(_("This is not your current password."))
+                status = 422
         elif request.method == "POST":
             status = 422
         return render_template(
@@ -248,6 +382,7 @@ def account_second_factor():
                 "core/second_factor_setup.html",
                 form=form,
                 on=False,
+                required=totp.must_set_up(user),
                 secret=secret,
                 qr=totp.qr_svg(uri),
             ),

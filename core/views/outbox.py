@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -77,7 +77,19 @@ def index():
         total_all=sum(counts.values()),
         page=page,
         pages=pages,
+        held=_held_channels(),
     )
+
+
+def _held_channels() -> list[tuple[str, str]]:
+    """(channel label, why) for each channel whose messages wait unsent on this site."""
+    site_id = g.site.id
+    held = []
+    for name, channel in host().channels.items():
+        reason = host().hold_reason(site_id, name)
+        if reason:
+            held.append((str(channel.label or name), str(reason)))
+    return held
 
 
 def _counts() -> dict[str, int]:

@@ -18,6 +18,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
 from core import audit, clock, htmx, tenancy
+from core.audit_search import sensitive_reads
 from core.buildings import site_buildings
 from core.conflicts import differences, is_stale
 from core.contributions import collect, panel_links
@@ -36,6 +37,7 @@ from core.forms.residents import (
 )
 from core.models import (
     AuditLog,
+    AuditRead,
     Building,
     Contact,
     Occupancy,
@@ -46,7 +48,7 @@ from core.models import (
     Vehicle,
 )
 from core.plugins.host import host
-from core.residents import count_query, filter_from_args, has_buildings, list_query
+from core.residents import filter_from_args, has_buildings, page_of
 from core.security import can, requires
 from core.tenancy import MAX_ID, current_site, get_or_404
 
@@ -63,6 +65,8 @@ ACTION_LABELS = {
     "resident.moved_out": _l("recorded moving out"),
     "resident.archived": _l("archived"),
     "resident.restored": _l("restored"),
+    "resident.erased": _l("erased the personal data"),
+    "resident.data_exported": _l("exported the personal data"),
     "import.resident": _l("imported"),
 }
 
@@ -80,8 +84,7 @@ def index():
     site = current_site()
     mine_default = has_buildings(site, current_user)
     f = filter_from_args(request.args, default_mine=mine_default)
-    rows = db.session.execute(list_query(f, site, current_user)).all()
-    total = db.session.scalar(count_query(f, site, current_user))
+    rows, total = page_of(f, site, current_user)
     pages = max(1, -(-total // f.per_page))
     context = {
         "f": f,
@@ -246,6 +249,9 @@ def _page_context(person: Resident) -> dict:
             tenancy.select(Pet, site=site).where(Pet.resident_id == person.id)
         ).all(),
         "changes": _history(person),
+        "sensitive_reads": (
+            sensitive_reads(site, person.id) if can(current_user, "audit.view") else None
+        ),
         "panels": panel_links(collect("butler_resident_panels", resident=person)),
         "role_labels": ROLE_LABELS,
         "kind_labels": CONTACT_KIND_LABELS,
@@ -254,6 +260,7 @@ def _page_context(person: Resident) -> dict:
         "change_labels": {k: v for name in SECTIONS for k, v in field_labels(name).items()},
         "action_labels": ACTION_LABELS,
         "can_edit": can(current_user, "residents.edit"),
+        "can_handle_personal_data": can(current_user, "residents.personal_data"),
         "contact_form": ContactForm(),
         "move_in_form": _move_in_form(),
         "move_out_form": MoveOutForm(moved_out=clock.today(current_site())),
@@ -269,6 +276,10 @@ def _history(person: Resident) -> list[tuple[AuditLog, str | None, dict]]:
         .where(
             AuditLog.object_type == "Resident",
             AuditLog.object_id == person.id,
+            # Reads of health or care records are listed apart, to those who may see them.
+            ~tenancy.select(AuditRead, AuditRead.id, site=person.site_id)
+            .where(AuditRead.audit_id == AuditLog.id)
+            .exists(),
         )
         .order_by(AuditLog.at.desc(), AuditLog.id.desc())
         .limit(HISTORY_LIMIT)
@@ -564,7 +575,9 @@ def archive(resident_id: int):
 @requires("residents.edit")
 def restore(resident_id: int):
     person = get_or_404(Resident, resident_id)
-    if person.archived_at is not None:
+    if person.erased_at is not None:
+        flash(_("An erased resident cannot be restored."), "error")
+    elif person.archived_at is not None:
         person.restore()
         audit.record("resident.restored", person)
         db.session.commit()

@@ -1,8 +1,9 @@
 """Staff of a site: new accounts, roles per site, deactivation, butlers of buildings.
 
-Everything here needs ``staff.manage``. A member of staff can be managed from a site
-when they hold a role on it or are an organisation admin of its company; anyone else
-answers 404, as if they did not exist.
+Everything here needs ``staff.manage``, except resetting a lost password, which managers
+may do too for the staff of their own sites (``staff.reset_password``). A member of staff
+can be managed from a site when they hold a role on it or are an organisation admin of
+its company; anyone else answers 404, as if they did not exist.
 """
 
 from __future__ import annotations
@@ -36,11 +37,12 @@ from core.forms.staff import (
     ExistingStaffForm,
     NewStaffForm,
     RolesForm,
+    SecondFactorRolesForm,
     roles_for,
 )
-from core.models import Building, ButlerAssignment, Membership, Site, User
-from core.roles import ROLE_BY_CODE, ROLE_CODES
-from core.security import registry, requires
+from core.models import Building, ButlerAssignment, Membership, Organization, Site, User
+from core.roles import ROLE_BY_CODE, ROLE_CODES, ROLES
+from core.security import can, registry, requires, sites_of
 from core.tenancy import current_site
 
 bp = Blueprint("staff", __name__, url_prefix="/s/<site_slug>/staff")
@@ -136,7 +138,12 @@ def _memberships(site: Site, user: User) -> list[Membership]:
 @requires("staff.manage")
 def index():
     site = current_site()
-    return render_template("core/staff/index.html", rows=staff_rows(site), choices=roles_for(site))
+    return render_template(
+        "core/staff/index.html",
+        rows=staff_rows(site),
+        choices=roles_for(site),
+        may_secure=can(current_user, "accounts.security"),
+    )
 
 
 def _row_response(row: StaffRow, status: int = 200, **extra) -> tuple[str, int]:
@@ -385,8 +392,38 @@ def reactivate(user_id: int):
 # --- A lost password ---------------------------------------------------------------------
 
 
+def may_reset(row: StaffRow) -> bool:
+    """True when the current user may give ``row``'s person a one-time password.
+
+    Those who manage staff may reset anyone they manage. A manager may reset only staff
+    who work on no site but the ones where the manager may reset passwords too: never an
+    organisation admin, never someone who also works on a site of someone else's.
+    """
+    if row.user.id == current_user.id:
+        return False
+    if can(current_user, "staff.manage"):
+        return True
+    if row.org_admin or row.user.is_org_admin or not row.user.active:
+        return False
+    theirs = sites_of(row.user)
+    if not theirs:
+        return False
+    sites = db.session.scalars(sa.select(Site).where(Site.id.in_(theirs)))
+    return all(can(current_user, "staff.reset_password", site) for site in sites)
+
+
+@bp.route("/passwords")
+@requires("staff.reset_password")
+def passwords():
+    """Managers' list of the site's staff, with Reset password for those they may reset."""
+    rows = staff_rows(current_site())
+    return render_template(
+        "core/staff/passwords.html", rows=rows, resettable={r.user.id for r in rows if may_reset(r)}
+    )
+
+
 @bp.route("/<int:user_id>/password", methods=["POST"])
-@requires("staff.manage")
+@requires("staff.reset_password")
 def reset_password(user_id: int):
     """Give a colleague who lost their password a one-time one: their sessions end now,
     and their next login goes to Change password before anything else."""
@@ -396,6 +433,10 @@ def reset_password(user_id: int):
         return _activation_answer(
             row, _("Change your own password from your account (Change password)."), ok=False
         )
+    if not may_reset(row):
+        audit.record("access.denied", user, detail={"permission": "staff.reset_password"})
+        db.session.commit()
+        abort(403)
     password = one_time_password()
     user.password_hash = hash_password(password)
     user.password_changed_at = clock.now()
@@ -403,12 +444,49 @@ def reset_password(user_id: int):
     revoke_all_sessions(user)
     audit.record("staff.password_reset", user, detail={"username": user.username})
     db.session.commit()
+    back = "staff.index" if can(current_user, "staff.manage") else "staff.passwords"
     response = make_response(
-        render_template("core/staff/password_reset.html", user=user, password=password)
+        render_template(
+            "core/staff/password_reset.html", user=user, password=password, back=url_for(back)
+        )
     )
     # The password is in this page only: keep it out of every cache and the history.
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# --- The second step, required per role -------------------------------------------------
+
+
+@bp.route("/second-factor", methods=["GET", "POST"])
+@requires("accounts.security")
+def second_factor_roles():
+    """The organisation's setting: holders of the roles chosen here must set up two-step
+    login after their password, before any other page."""
+    org = db.session.get(Organization, current_site().organization_id)
+    held = org.second_factor_roles.split()
+    form = SecondFactorRolesForm(data={"roles": held} if request.method == "GET" else None)
+    status = 200
+    if form.validate_on_submit():
+        chosen = [code for code in ROLE_CODES if code in (form.roles.data or [])]
+        if chosen != held:
+            org.second_factor_roles = " ".join(chosen)
+            audit.record(
+                "organization.second_factor_roles",
+                org,
+                detail={
+                    "added": [c for c in chosen if c not in held],
+                    "removed": [c for c in held if c not in chosen],
+                },
+            )
+            db.session.commit()
+        flash(_("Saved. Those roles must log in with a second step from now on."), "success")
+        return redirect(url_for("staff.second_factor_roles"), code=303)
+    if form.is_submitted():
+        status = 422
+    return render_template(
+        "core/staff/second_factor_roles.html", form=form, choices=list(ROLES), org=org
+    ), status
 
 
 def _activation_answer(row: StaffRow, note: str, *, ok: bool = True):

@@ -195,3 +195,17 @@ def butler_demo_data(site):
     from plugins.care.demo import add_demo_care
 
     add_demo_care(site, clock.now())
+
+
+@hookimpl
+def butler_resident_data(site, resident):
+    from plugins.care import privacy
+
+    return privacy.rows(site, resident)
+
+
+@hookimpl
+def butler_resident_erase(site, resident):
+    from plugins.care import privacy
+
+    return privacy.erase(site, resident)

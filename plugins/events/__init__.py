@@ -192,3 +192,17 @@ def butler_demo_data(site):
     from plugins.events.demo import add_demo_events
 
     add_demo_events(site, clock.now())
+
+
+@hookimpl
+def butler_resident_data(site, resident):
+    from plugins.events import privacy
+
+    return privacy.rows(site, resident)
+
+
+@hookimpl
+def butler_resident_erase(site, resident):
+    from plugins.events import privacy
+
+    return privacy.erase(site, resident)

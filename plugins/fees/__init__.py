@@ -226,3 +226,17 @@ def butler_demo_data(site):
     from plugins.fees.demo import add_demo_data
 
     add_demo_data(site)
+
+
+@hookimpl
+def butler_resident_data(site, resident):
+    from plugins.fees import privacy
+
+    return privacy.rows(site, resident)
+
+
+@hookimpl
+def butler_resident_erase(site, resident):
+    from plugins.fees import privacy
+
+    return privacy.erase(site, resident)

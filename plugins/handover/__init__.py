@@ -167,3 +167,17 @@ def butler_demo_data(site):
     from plugins.handover.demo import add_demo_handovers
 
     add_demo_handovers(site, clock.now())
+
+
+@hookimpl
+def butler_resident_data(site, resident):
+    from plugins.handover import privacy
+
+    return privacy.rows(site, resident)
+
+
+@hookimpl
+def butler_resident_erase(site, resident):
+    from plugins.handover import privacy
+
+    return privacy.erase(site, resident)

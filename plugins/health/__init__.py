@@ -197,3 +197,17 @@ def butler_site_enabled(site):
 @hookimpl
 def butler_demo_data(site):
     add_demo(site)
+
+
+@hookimpl
+def butler_resident_data(site, resident):
+    from plugins.health import privacy
+
+    return privacy.rows(site, resident)
+
+
+@hookimpl
+def butler_resident_erase(site, resident):
+    from plugins.health import privacy
+
+    return privacy.erase(site, resident)

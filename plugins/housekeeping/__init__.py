@@ -19,7 +19,7 @@ from core.roles import (
     ROOM_ATTENDANTS,
 )
 from core.security import can
-from plugins.housekeeping import models, reports
+from plugins.housekeeping import models, reports, rollup  # noqa: F401  (rollup: on write)
 from plugins.housekeeping.demo import load
 from plugins.housekeeping.jobs import chase_overdue_keys
 from plugins.housekeeping.labels import STATUS_COLOURS, STATUS_LABELS

@@ -64,6 +64,11 @@ class HousekeepingRoom(SiteOwned, db.Model):
     vip: Mapped[bool] = mapped_column(Boolean, default=False)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # Any change of what the board shows (status, VIP, release, rush): the board's
+    # refresh sends only the rooms changed since it last asked.
+    updated_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, default=clock.now, onupdate=clock.now
+    )
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # Set by the front desk (a guest waiting): the room comes first on its attendant's
     # list until it is cleaned.
@@ -783,6 +788,21 @@ class HousekeepingStaffRecord(SiteOwned, db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
+class HousekeepingDayCleaned(SiteOwned, db.Model):
+    """Rooms cleaned and their credits per attendant and day: the month report's first
+    table, kept up to date whenever an assignment is written (``rollup.py``), so the
+    report reads a month as one row per attendant and day, not one per room."""
+
+    __tablename__ = "housekeeping_day_cleaned"
+    __table_args__ = (UniqueConstraint("site_id", "day", "attendant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    attendant_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    rooms: Mapped[int] = mapped_column(Integer)
+    credits: Mapped[int] = mapped_column(Integer)
+
+
 MODELS = [
     HousekeepingRoom,
     HousekeepingBlock,
@@ -815,4 +835,5 @@ MODELS = [
     HousekeepingFunction,
     HousekeepingSpotCheck,
     HousekeepingStaffRecord,
+    HousekeepingDayCleaned,
 ]

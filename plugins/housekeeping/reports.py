@@ -22,6 +22,7 @@ from core.plugins.api import Sheet
 from core.tenancy import current_site
 from plugins.housekeeping.models import (
     HousekeepingAssignment,
+    HousekeepingDayCleaned,
     HousekeepingInspection,
     HousekeepingKeyIssue,
     HousekeepingLinenItem,
@@ -38,22 +39,13 @@ def _utc(day: date) -> datetime:
 
 def month_figures(first: date, following: date) -> dict:
     """The report's three parts for the month starting ``first``."""
+    d = HousekeepingDayCleaned
     cleaned = db.session.execute(
-        tenancy.select(
-            HousekeepingAssignment,
-            User.display_name,
-            HousekeepingAssignment.day,
-            func.count(HousekeepingAssignment.id),
-            func.sum(HousekeepingAssignment.credits),
-        )
-        .join(User, User.id == HousekeepingAssignment.attendant_id)
-        .where(
-            HousekeepingAssignment.day >= first,
-            HousekeepingAssignment.day < following,
-            HousekeepingAssignment.cleaned_at.is_not(None),
-        )
-        .group_by(User.display_name, HousekeepingAssignment.day)
-        .order_by(User.display_name, HousekeepingAssignment.day)
+        tenancy.select(d, User.display_name, d.day, func.sum(d.rooms), func.sum(d.credits))
+        .join(User, User.id == d.attendant_id)
+        .where(d.day >= first, d.day < following)
+        .group_by(User.display_name, d.day)
+        .order_by(User.display_name, d.day)
     ).all()
     passed, total = db.session.execute(
         tenancy.select(

@@ -180,3 +180,17 @@ def butler_demo_data(site):
     from plugins.inspections.demo import load_demo
 
     load_demo(site)
+
+
+@hookimpl
+def butler_resident_data(site, resident):
+    from plugins.inspections import privacy
+
+    return privacy.rows(site, resident)
+
+
+@hookimpl
+def butler_resident_erase(site, resident):
+    from plugins.inspections import privacy
+
+    return privacy.erase(site, resident)

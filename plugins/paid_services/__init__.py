@@ -44,6 +44,7 @@ def butler_blueprints():
 
 @hookimpl
 def butler_models():
+    from plugins.paid_services import rollup  # noqa: F401  (keeps the report's figures on write)
     from plugins.paid_services.models import MODELS
 
     return MODELS
@@ -194,3 +195,17 @@ def butler_search(site, user, query):
             detail=order.lines[0].description if order.lines else "",
         )
     ]
+
+
+@hookimpl
+def butler_resident_data(site, resident):
+    from plugins.paid_services import privacy
+
+    return privacy.rows(site, resident)
+
+
+@hookimpl
+def butler_resident_erase(site, resident):
+    from plugins.paid_services import privacy
+
+    return privacy.erase(site, resident)

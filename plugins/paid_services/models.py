@@ -219,4 +219,64 @@ class PaidServicesPayment(SiteOwned, Timestamps, db.Model):
         return self.amount_minor if self.kind == "payment" else -self.amount_minor
 
 
-MODELS = [PaidServicesService, PaidServicesOrder, PaidServicesLine, PaidServicesPayment]
+class PaidServicesMonthFigure(SiteOwned, db.Model):
+    """The revenue report's sums for one month of a site, one row per (service, seller):
+    kept up to date on every write of an order, its lines or its payments
+    (``plugins/paid_services/rollup.py``), so the report reads a year as a few hundred rows
+    instead of every order of the year.
+
+    ``service_id`` is 0 on a seller's row of money collected and quotes sold (they belong
+    to no service). The counts say whether anything was there at all: a service whose
+    delivered lines came to 0 still shows in its month, as it does when summed from rows.
+    """
+
+    __tablename__ = "paid_services_month_figure"
+    __table_args__ = (
+        UniqueConstraint(
+            "site_id", "month", "service_id", "seller_id", name="uq_paid_services_month_figure_key"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))
+    service_id: Mapped[int] = mapped_column(Integer)
+    seller_id: Mapped[int] = mapped_column(Integer)
+    delivered_lines: Mapped[int] = mapped_column(Integer, default=0)
+    delivered_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    payments: Mapped[int] = mapped_column(Integer, default=0)
+    collected_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    sold_orders: Mapped[int] = mapped_column(Integer, default=0)
+    sold_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class PaidServicesOrderShare(SiteOwned, db.Model):
+    """What one order adds to the month figures, as last counted: the rollup takes it
+    away again before adding the order's new share, so an edit, a refund or a
+    cancellation moves the figures by exactly the difference."""
+
+    __tablename__ = "paid_services_order_share"
+    __table_args__ = (
+        Index("ix_paid_services_order_share_site_id_order_id", "site_id", "order_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(Integer)
+    month: Mapped[str] = mapped_column(String(7))
+    service_id: Mapped[int] = mapped_column(Integer)
+    seller_id: Mapped[int] = mapped_column(Integer)
+    delivered_lines: Mapped[int] = mapped_column(Integer, default=0)
+    delivered_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    payments: Mapped[int] = mapped_column(Integer, default=0)
+    collected_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    sold_orders: Mapped[int] = mapped_column(Integer, default=0)
+    sold_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+MODELS = [
+    PaidServicesService,
+    PaidServicesOrder,
+    PaidServicesLine,
+    PaidServicesPayment,
+    PaidServicesMonthFigure,
+    PaidServicesOrderShare,
+]

@@ -234,3 +234,17 @@ def butler_search(site, user, query):
         )
         for item in queries.search(site, query)
     ]
+
+
+@hookimpl
+def butler_resident_data(site, resident):
+    from plugins.service_desk import privacy
+
+    return privacy.rows(site, resident)
+
+
+@hookimpl
+def butler_resident_erase(site, resident):
+    from plugins.service_desk import privacy
+
+    return privacy.erase(site, resident)

@@ -181,3 +181,17 @@ def butler_demo_data(site):
     from plugins.surveys.demo import add_demo_surveys
 
     add_demo_surveys(site)
+
+
+@hookimpl
+def butler_resident_data(site, resident):
+    from plugins.surveys import privacy
+
+    return privacy.rows(site, resident)
+
+
+@hookimpl
+def butler_resident_erase(site, resident):
+    from plugins.surveys import privacy
+
+    return privacy.erase(site, resident)

@@ -173,3 +173,17 @@ def butler_demo_data(site):
     from plugins.visits.demo import load_demo
 
     load_demo(site)
+
+
+@hookimpl
+def butler_resident_data(site, resident):
+    from plugins.visits import privacy
+
+    return privacy.rows(site, resident)
+
+
+@hookimpl
+def butler_resident_erase(site, resident):
+    from plugins.visits import privacy
+
+    return privacy.erase(site, resident)

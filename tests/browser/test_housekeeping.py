@@ -15,6 +15,7 @@ from core.auth import hash_password
 from core.clock import today as site_today
 from core.extensions import db
 from core.models import Building, Membership, Organization, PluginEnablement, Site, Unit, User
+from core.testing.photos import tiny_png
 from plugins.housekeeping.models import (
     HousekeepingAssignment,
     HousekeepingCleaningCycle,
@@ -197,12 +198,8 @@ def test_a_supervisor_inspects_and_releases_a_room_from_the_board(
     screenshot("released")
 
 
-# One pixel of PNG: the photo of the broken lamp.
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
+# A few pixels of PNG: the photo of the broken lamp.
+PNG = tiny_png()
 
 
 def test_an_attendant_reports_a_broken_lamp_with_a_photo_and_the_room_goes_out_of_order(

@@ -27,6 +27,7 @@ from core import audit, backup, create_app
 from core.audit_guard import MESSAGE
 from core.extensions import db
 from core.models import AuditLog, Resident
+from core.testing.app import owner_url
 from tests.conftest import app_config
 
 
@@ -36,7 +37,7 @@ def demo_database_url(app, tmp_path_factory) -> Iterator[str]:
 
     Loading the demo data takes seconds; copying a database takes a fraction of one.
     """
-    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    url = make_url(owner_url(app))
     name = f"butler_backup_{uuid.uuid4().hex[:10]}"
     if url.get_backend_name() == "sqlite":
         demo_url = f"sqlite:///{tmp_path_factory.mktemp('backup') / 'demo.db'}"
@@ -61,7 +62,7 @@ def demo_database_url(app, tmp_path_factory) -> Iterator[str]:
 @pytest.fixture
 def own_database_url(app, demo_database_url, tmp_path) -> Iterator[str]:
     """A copy of the demo database for one test, removed afterwards."""
-    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    url = make_url(owner_url(app))
     if url.get_backend_name() == "sqlite":
         copy = tmp_path / "live.db"
         source_file = make_url(demo_database_url).database
@@ -107,7 +108,7 @@ def butler(app: Flask, *args: str):
 
 
 def take_backup(app: Flask, folder: Path) -> Path:
-    suffix = backup.SUFFIXES[make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()]
+    suffix = backup.SUFFIXES[make_url(owner_url(app)).get_backend_name()]
     target = folder / f"nightly{suffix}"
     result = butler(app, "backup", "--output", str(target))
     assert result.exit_code == 0, result.output
@@ -249,7 +250,7 @@ def test_a_missing_pg_dump_names_the_package_to_install(monkeypatch, tmp_path):
 
 def test_a_restore_drill_fills_an_empty_database(live, app, make_app, tmp_path):
     target = take_backup(live, tmp_path)
-    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    url = make_url(owner_url(app))
     name = f"butler_drill_{uuid.uuid4().hex[:10]}"
     if url.get_backend_name() == "sqlite":
         drill_url = f"sqlite:///{tmp_path / 'drill.db'}"

@@ -8,10 +8,19 @@ import pytest
 import sqlalchemy as sa
 
 from core.extensions import db
-from core.jobs import period_key
+from core.jobs import period_key, run_due
 from core.models import JobRun, SubmissionKey
 from core.plugins.api import Cadence, Job
-from tests.core.test_jobs import HONG_KONG, ChoresPlugin, at, chores_app, run, sweeps, turn_on
+from tests.core.test_jobs import (
+    HONG_KONG,
+    ChoresPlugin,
+    at,
+    at_once,
+    chores_app,
+    run,
+    sweeps,
+    turn_on,
+)
 
 LONDON = "Europe/London"
 TWICE_A_DAY = Cadence.twice_a_day(time(9), time(15))
@@ -150,6 +159,26 @@ def test_a_dead_run_of_a_past_period_stays_failed_with_its_reason(app, make, mak
     status, error, _ = status_of(extra, run_id)
     assert status == "failed"
     assert error == "the process running it stopped: its lease ran out at 2026-11-27 02:15 UTC"
+
+
+def test_two_runners_find_the_same_dead_runs_and_run_each_period_once(app, make, make_app):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("needs PostgreSQL: SQLite lets one writer in at a time anyway")
+    extra = chores_app(app, make_app, ChoresPlugin())
+    sites = [make.site(timezone=HONG_KONG) for _ in range(4)]
+    turn_on(extra, *sites)
+    for site in sites:  # a host died in the middle of this morning's runs
+        stuck_run(extra, site, "2026-11-28", lease_until=at("2026-11-28T02:15"))
+
+    summaries = at_once(extra, 2, lambda: run_due(at("2026-11-28T02:20")))
+
+    assert sum(s.abandoned for s in summaries) == 4  # each dead run marked by one runner
+    assert sum(s.ran for s in summaries) == 4
+    assert sum(s.failed for s in summaries) == 0
+    assert all(sweeps(extra, site) == 1 for site in sites)
+    with extra.app_context():
+        statuses = db.session.scalars(sa.select(JobRun.status)).all()
+    assert statuses == ["done"] * 4
 
 
 def test_jobs_release_frees_a_stuck_run_and_refuses_what_it_cannot(app, make, make_app):

@@ -28,13 +28,16 @@ from core.models import (
     Unit,
     User,
 )
+from core.search import resident_matches
+from core.search_index import include_name
+from core.testing.app import app_role, as_role, owner_url
 from tests.conftest import app_config
 
 
 @pytest.fixture
 def empty_database_url(app, tmp_path) -> Iterator[str]:
     """A brand-new empty database of the kind the suite runs on."""
-    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    url = make_url(owner_url(app))
     if url.get_backend_name() == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrations.db'}"
         return
@@ -51,16 +54,37 @@ def empty_database_url(app, tmp_path) -> Iterator[str]:
 
 
 def test_migrations_and_models_agree(empty_database_url, make_app):
-    migrated = make_app(app_config(empty_database_url))
+    config = app_config(empty_database_url)
+    role = app_role() if empty_database_url.startswith("postgresql") else ""
+    if role:
+        # As an operator runs it: the app connects as its role, migrations as the owner.
+        config |= {
+            "SQLALCHEMY_DATABASE_URI": as_role(empty_database_url, role),
+            "BUTLER_MIGRATION_DATABASE_URI": empty_database_url,
+        }
+    migrated = make_app(config)
     with migrated.app_context():
         upgrade(revision="heads")
         with db.engine.connect() as conn:
             diff = compare_metadata(
-                MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata
+                MigrationContext.configure(
+                    conn, opts={"compare_type": True, "include_name": include_name}
+                ),
+                db.metadata,
             )
             tables = set(inspect(conn).get_table_names())
     assert diff == []
     assert {"site", "resident", "audit_log", "alembic_version"} <= tables
+    if role:
+        granted = migrated.test_cli_runner().invoke(args=["butler", "db", "grant-app-role", role])
+        assert granted.exit_code == 0, granted.output
+        with migrated.app_context():
+            with db.engine.connect() as conn:
+                assert conn.exec_driver_sql("SELECT count(*) FROM resident").scalar() == 0
+                assert conn.exec_driver_sql("SELECT current_user").scalar() == role
+            with pytest.raises(DBAPIError, match="permission denied"):
+                with db.engine.begin() as conn:
+                    conn.exec_driver_sql("DELETE FROM alembic_version")
 
 
 def test_the_one_current_butler_index_exists_after_migrating(empty_database_url, make_app):
@@ -259,3 +283,8 @@ def test_upgrading_from_the_first_release_keeps_every_row(empty_database_url, ma
             assert resident.special_situations == ""
         user = db.session.scalars(select(User)).one()
         assert user.totp_secret is None and user.totp_enabled_at is None
+        # The search indexes built by core_0019 hold the residents already there.
+        site = db.session.scalars(select(Site)).one()
+        chan = next(row_id for model, row_id, v in rows if v.get("ref") == "HV-0001")
+        for query in ("Tai Man", "陳大", "9123", "hv-0"):
+            assert db.session.scalars(resident_matches(site, query)).all() == [chan]

@@ -298,6 +298,55 @@ def test_hook_butler_resident_moved_out(app, make):
     assert site.id in calls("resident_moved_out") and off.id not in calls("resident_moved_out")
 
 
+def _noted_resident(make, enabled: bool | None):
+    """A site and a resident with one example note; the example plugin on, off after being
+    on (``False``), or never on (None)."""
+    from tests.example_plugin.models import ExampleNote
+
+    site = make.site()
+    if enabled is not None:
+        make.enable(site, "example", enabled=enabled)
+    resident = make.resident(site)
+    make._save(ExampleNote(site_id=site.id, resident_id=resident.id, text="Likes the garden"))
+    return site, resident
+
+
+def test_hook_butler_resident_data(app, make):
+    from core import privacy
+    from core.models import Resident, Site
+
+    found, sites = {}, {}
+    for state in (True, False, None):
+        site, resident = _noted_resident(make, state)
+        sites[state] = site.id
+        with app.test_request_context():
+            found[state] = privacy.collect(
+                db.session.get(Site, site.id), db.session.get(Resident, resident.id)
+            )
+    # Turned off keeps its rows: the access request still lists them.
+    for state in (True, False):
+        assert [r["text"] for r in found[state]["example"][0].rows] == ["Likes the garden"]
+    assert "example" not in found[None]
+    assert calls("resident_data") == [sites[True], sites[False]]
+
+
+def test_hook_butler_resident_erase(app, make):
+    from core import privacy
+    from core.models import Resident, Site
+    from tests.example_plugin.models import ExampleNote
+
+    site, resident = _noted_resident(make, False)
+    with app.test_request_context():
+        done = privacy.erase(
+            db.session.get(Site, site.id), db.session.get(Resident, resident.id), user=None
+        )
+        assert db.session.scalars(select(ExampleNote)).all() == []
+    assert calls("resident_erase") == [site.id]
+    assert {"table": "example_note", "deleted": 1} in [
+        {"table": e.table, "deleted": e.deleted} for e in done
+    ]
+
+
 # --- Lifecycle ------------------------------------------------------------------------
 
 

@@ -216,3 +216,19 @@ def butler_site_enabled(site):
 @hookimpl
 def butler_site_disabled(site):
     CALLS.append(("disabled", site.id))
+
+
+@hookimpl
+def butler_resident_data(site, resident):
+    from tests.example_plugin import privacy
+
+    CALLS.append(("resident_data", site.id))
+    return privacy.rows(site, resident)
+
+
+@hookimpl
+def butler_resident_erase(site, resident):
+    from tests.example_plugin import privacy
+
+    CALLS.append(("resident_erase", site.id))
+    return privacy.erase(site, resident)

@@ -74,6 +74,8 @@ FIXED_ARGUMENTS = {"fmt": "csv", "kind": "residents", "name": "example", "sectio
 FIXED_ARGUMENTS["period"] = "2026-10"
 # A work log's day (core/views/worklog.py).
 FIXED_ARGUMENTS["day"] = "2026-10-05"
+# A password reset link (core/reset_links.py): one that is never good, so a 404.
+FIXED_ARGUMENTS["token"] = "1.0.0"
 
 
 def plugin_fixed_arguments(plugin: str) -> dict[str, Any]:
@@ -352,7 +354,7 @@ def _variants() -> dict[str, tuple[str, ...]]:
 
 
 # Arguments of routes outside the sites: one value that exists.
-OUTSIDE_ARGUMENTS = {"filename": "favicon.svg"}
+OUTSIDE_ARGUMENTS = {"filename": "favicon.svg", "token": "1.0.0"}
 
 
 def get_urls(app: Flask, world: World) -> list[tuple[str, str]]:

@@ -34,7 +34,7 @@ EXPIRED = "This form has expired"
 # A refusal may be written to the audit log (append-only, never shown as data).
 NOT_COMPARED_ON_POST = {"audit_log"}
 # Looking at a page may be audited (an export, a refused page) and jobs record their runs.
-NOT_COMPARED_ON_GET = {"audit_log", "job_run"}
+NOT_COMPARED_ON_GET = {"audit_log", "audit_read", "job_run"}
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
 

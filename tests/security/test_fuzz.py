@@ -35,7 +35,7 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -64,16 +64,20 @@ from wtforms import (
 from wtforms.fields.core import UnboundField
 
 from core import clock as core_clock
-from core import create_app, imports
+from core import create_app, imports, reset_links
+from core.database import owner_engine
 from core.extensions import db
 from core.forms.account import (
     ChangePasswordForm,
+    ForgotPasswordForm,
     LanguageForm,
     LoginForm,
+    ResetPasswordForm,
     SecondFactorForm,
     TurnOffSecondFactorForm,
     TurnOnSecondFactorForm,
 )
+from core.forms.privacy import EraseForm, ErasureSettingForm
 from core.forms.residents import (
     ContactDetailsForm,
     ContactForm,
@@ -84,7 +88,14 @@ from core.forms.residents import (
     PetForm,
     VehicleForm,
 )
-from core.forms.staff import AssignForm, ExistingStaffForm, NewStaffForm, RolesForm
+from core.forms.site import RetentionForm
+from core.forms.staff import (
+    AssignForm,
+    ExistingStaffForm,
+    NewStaffForm,
+    RolesForm,
+    SecondFactorRolesForm,
+)
 from core.models import Building, ImportBatch, Resident, Site, Unit, User
 from core.roles import ROLE_CODES
 from core.testing import walks
@@ -98,8 +109,9 @@ from tests.conftest import app_config
 from tests.security.conftest import FUZZ_TALLY, World, plugin_names, url_of
 
 EXAMPLES = int(os.environ.get("BUTLER_FUZZ_EXAMPLES", "40"))
-# Refusals are audited ("access.denied", "login.failure"): the only table they may write.
-WRITTEN_BY_REFUSALS = frozenset({"audit_log"})
+# Refusals are audited ("access.denied", "login.failure"): the only tables they may write
+# (a refused form that shows a sensitive record again audits the read, with its resident).
+WRITTEN_BY_REFUSALS = frozenset({"audit_log", "audit_read"})
 
 # --- Kinds of fields and the odd values each receives ---------------------------------
 
@@ -447,6 +459,13 @@ def _with_second_factor(s: Setting, client: FlaskClient) -> None:
     s.make.update(s.admin, totp_secret=pyotp.random_base32(), totp_enabled_at=core_clock.now())
 
 
+def _reset_token(s: Setting) -> str:
+    """A good reset link's token for the admin (the walk puts the password back after
+    every post, so the token stays good)."""
+    with s.app.app_context():
+        return reset_links.make_token(db.session.get(User, s.admin.id))
+
+
 def _current_code(s: Setting) -> dict[str, Any]:
     return {"code": pyotp.TOTP(s.notes["secret"]).at(core_clock.now())}
 
@@ -503,6 +522,15 @@ def _tick_of_today(s: Setting) -> dict[str, Any]:
     return {"key": f"example.reread.{today.isoformat()}", "done": "1"}
 
 
+def _admin_with_an_erasable_resident(s: Setting, client: FlaskClient) -> None:
+    """Site A's resident archived long ago, so that the valid erasure is accepted."""
+    with s.app.app_context():
+        resident = db.session.get(Resident, s.world.a.ids["resident_id"])
+        resident.archived_at = core_clock.now() - timedelta(days=20 * 366)
+        db.session.commit()
+    log_in_as("org_admin")(s, client)
+
+
 # The one table: every POST route (``endpoint`` or ``endpoint:variant``) and its form.
 FORMS: dict[str, Form] = {
     "auth.login": Form(
@@ -528,9 +556,27 @@ FORMS: dict[str, Form] = {
         lambda s: {"password": PASSWORD},
         start=_with_second_factor,
     ),
+    "auth.forgot_password": Form(
+        fields_of(ForgotPasswordForm), lambda s: {"username": s.admin.username}, start=_anonymous
+    ),
+    "auth.reset_password": Form(
+        fields_of(ResetPasswordForm),
+        lambda s: {"new_password": "granite lantern orchard", "confirm": "granite lantern orchard"},
+        start=_anonymous,
+        url={"token": _reset_token},
+    ),
     "auth.set_language": Form(fields_of(LanguageForm), lambda s: {"locale": "zh_Hant"}),
     "sites.choose": Form({"site_id": ID}, lambda s: {"site_id": str(s.world.a.site.id)}),
     "admin.toggle": Form({"enabled": BOOL}, lambda s: {"enabled": "0"}),
+    "admin.settings": Form(
+        fields_of(RetentionForm),
+        lambda s: {
+            "retention_job_run_days": "60",
+            "retention_outbox_days": "365",
+            "retention_import_days": "7",
+        },
+        seeds=({"retention_outbox_days": "99999999999999999999"},),
+    ),
     "buildings.create": Form(
         fields_of(BuildingForm), lambda s: {"code": "T9", "name": "Tower 9", "floors": "30"}
     ),
@@ -571,6 +617,12 @@ FORMS: dict[str, Form] = {
     ),
     "transfer.step": Form({}),
     "outbox.resend": Form({}),
+    "privacy.erase": Form(
+        fields_of(EraseForm),
+        lambda s: {"confirm_name": "Resident of site-a"},
+        start=_admin_with_an_erasable_resident,
+    ),
+    "privacy.settings": Form(fields_of(ErasureSettingForm), lambda s: {"erasure_after_years": "8"}),
     "residents.new": Form(
         fields_of(NewResidentForm),
         lambda s: {
@@ -648,6 +700,9 @@ FORMS: dict[str, Form] = {
     "staff.deactivate": Form({}),
     "staff.reactivate": Form({}),
     "staff.reset_password": Form({}),
+    "staff.second_factor_roles": Form(
+        fields_of(SecondFactorRolesForm), lambda s: {"roles": ["manager", "butler"]}
+    ),
     # Handing in the month's pack takes no field: the month is in the URL.
     "handin.submit": Form({}, start=log_in_as("butler")),
     "today.write_note": Form(
@@ -927,7 +982,7 @@ def restore(app: Flask, rows: Snapshot, names: list[str]) -> None:
     Only the tables an example changed are rewritten: the others already hold what
     ``rows`` holds. Rows of other tables refer to rows deleted and inserted again here,
     so the foreign keys are checked at the commit (SQLite) or not at all (PostgreSQL's
-    replica role, for this one transaction; the suite connects as a superuser). No
+    replica role, for this one transaction; the owner is a superuser). No
     foreign key cascades, so deleting a parent row touches no other table.
     """
     tables = [
@@ -935,7 +990,7 @@ def restore(app: Flask, rows: Snapshot, names: list[str]) -> None:
         for t in db.metadata.sorted_tables
         if t.name in names and t.name not in WRITTEN_BY_REFUSALS
     ]
-    with app.app_context(), db.engine.begin() as conn:
+    with app.app_context(), owner_engine(app).begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
         else:
@@ -1007,10 +1062,12 @@ def test_form_survives_odd_values(
     monkeypatch.setitem(app.config, "BUTLER_IMPORT_DIR", str(tmp_path / "imports"))
     endpoint = route.partition(":")[0]
     rule = post_rule(app, endpoint)
-    url = url_of(rule, {**world.values(world.a, rule), **form.url})
     setting = Setting(app, world, make)
     client = app.test_client()
     form.start(setting, client)
+    # A URL argument may be made by the start (a reset link's token, for its account).
+    extra = {k: v(setting) if callable(v) else v for k, v in form.url.items()}
+    url = url_of(rule, {**world.values(world.a, rule), **extra})
     valid = form.valid(setting)
     cookie_name = app.config["SESSION_COOKIE_NAME"]
     saved = client.get_cookie(cookie_name)

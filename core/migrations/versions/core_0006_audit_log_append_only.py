@@ -21,7 +21,7 @@ depends_on = None
 
 
 def upgrade():
-    for statement in create_statements(op.get_bind().dialect.name):
+    for statement in create_statements(op.get_bind().dialect.name, redaction=False):
         op.execute(statement)
 
 

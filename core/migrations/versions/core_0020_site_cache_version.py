@@ -4,7 +4,7 @@ rows), so that workers may keep the site, its plugins, its navigation and its da
 in memory.
 
 Revision ID: core_0020
-Revises: core_0014
+Revises: core_0019
 Create Date: 2026-12-08 02:30:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "core_0020"
-down_revision = "core_0014"
+down_revision = "core_0019"
 branch_labels = None
 depends_on = None
 

@@ -54,7 +54,11 @@ def cases():
         .limit(LIST_LIMIT)
     ).all()
     answer = page("care/cases.html", cases=rows, today=clock.today(site))
-    audit.record("care.special.listed", detail={"cases": [c.id for c in rows]})
+    audit.record_read(
+        "care.special.listed",
+        detail={"cases": [c.id for c in rows]},
+        residents=[c.resident_id for c in rows],
+    )
     db.session.commit()
     return _private(answer)
 
@@ -117,7 +121,12 @@ def _case_page(case: CareCase, status: int = 200, visit_form: VisitForm | None =
         visit_form=visit_form or VisitForm(formdata=None),
         today=clock.today(current_site()),
     )
-    audit.record("care.special.viewed", case, detail={"resident_id": case.resident_id})
+    audit.record_read(
+        "care.special.viewed",
+        case,
+        detail={"resident_id": case.resident_id},
+        residents=[case.resident_id],
+    )
     db.session.commit()
     return _private(answer)
 

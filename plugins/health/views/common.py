@@ -19,7 +19,7 @@ def audit_view(resident: Resident, page: str) -> None:
     Called once the page is rendered: the commit expires every loaded row, and a page
     rendered after it would load each row again.
     """
-    audit.record("health.record.viewed", resident, detail={"page": page})
+    audit.record_read("health.record.viewed", resident, residents=[resident], detail={"page": page})
     db.session.commit()
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
-from flask import Response, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import delete, select, update
 
-from core import audit, clock, tenancy
+from core import audit, clock, exports, tenancy
 from core.extensions import db
 from core.models import Resident, User
 from core.security import can, requires
@@ -140,22 +138,9 @@ def export(resident_id: int):
     """The resident's own record as JSON, for a data-subject request."""
     resident = tenancy.get_or_404(Resident, resident_id)
     data = reports.subject_export(resident)
-    audit.record("health.record.exported", resident)
+    audit.record_read("health.record.exported", resident, residents=[resident])
     db.session.commit()
-    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-    # <, > and & only ever occur inside JSON strings, so escaping them as \uXXXX keeps the
-    # same JSON (it parses back to the same text) while no markup a resident typed is ever
-    # in the bytes, should a browser be led to show the file rather than save it.
-    for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
-        body = body.replace(char, escaped)
-    return Response(
-        body,
-        mimetype="application/json",
-        headers={
-            "Content-Disposition": f'attachment; filename="health-record-{resident.id}.json"',
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return exports.json_attachment(data, f"health-record-{resident.id}.json")
 
 
 @bp.route("/residents/<int:resident_id>/erase", methods=["POST"])

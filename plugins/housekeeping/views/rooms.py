@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from itertools import groupby
 
 from flask import abort, flash, redirect, request, url_for
@@ -35,6 +36,9 @@ from plugins.housekeeping.views import bp
 from plugins.housekeeping.views.common import change_status, render, room_for_write, room_of
 
 POLL_SECONDS = 10
+# The board asks for rooms changed since a moment a little before it was drawn: a change
+# saved by a transaction still running then is sent again rather than missed.
+SINCE_MARGIN = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,8 @@ class Card:
         return next_action(self.status, self.released)
 
 
-def _cards(building_id: int | None, floor: int | None) -> list[Card]:
+def _cards(building_id: int | None, floor: int | None, since: datetime | None = None) -> list[Card]:
+    """The rooms on the board (or only those whose card changed at ``since`` or later)."""
     site = current_site()
     current = func.coalesce(HousekeepingRoom.status, DEFAULT_STATUS)
     stmt = (
@@ -84,6 +89,8 @@ def _cards(building_id: int | None, floor: int | None) -> list[Card]:
         stmt = stmt.where(Unit.building_id == building_id)
     if floor is not None:
         stmt = stmt.where(Unit.floor == floor)
+    if since is not None:
+        stmt = stmt.where(HousekeepingRoom.updated_at >= since)
     return [
         Card(
             uid, code, number, fl, room_type or "", st, bool(vip), released is not None, bool(rush)
@@ -114,6 +121,25 @@ def _int_arg(name: str) -> int | None:
     return int(value)
 
 
+def _since_arg() -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(request.args.get("since", ""))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
+
+
+def _links(building_id: int | None, floor: int | None, status: str) -> dict:
+    args = {"building": building_id or "", "floor": "" if floor is None else floor}
+    links = {code: url_for("housekeeping.board", status=code, **args) for code in ("", *STATUSES)}
+    links["self"] = url_for("housekeeping.board", status=status, **args)
+    since = (clock.now() - SINCE_MARGIN).isoformat()
+    # Unfiltered by status, the board refreshes room by room; a status filter redraws it
+    # (a room may have to join or leave the list).
+    links["poll"] = links["self"] if status else url_for("housekeeping.board", since=since, **args)
+    return links
+
+
 def _board_context(building_id: int | None, floor: int | None, status: str) -> dict:
     every = _cards(building_id, floor)
     counts = Counter(card.status for card in every)
@@ -121,16 +147,43 @@ def _board_context(building_id: int | None, floor: int | None, status: str) -> d
     groups = [
         (place, list(group)) for place, group in groupby(cards, key=lambda c: (c.building, c.floor))
     ]
-    args = {"building": building_id or "", "floor": "" if floor is None else floor}
-    links = {code: url_for("housekeeping.board", status=code, **args) for code in ("", *STATUSES)}
-    links["self"] = url_for("housekeeping.board", status=status, **args)
     return {
         "groups": groups,
         "counts": counts,
         "total": len(every),
-        "links": links,
+        "links": _links(building_id, floor, status),
         "args": {"building": building_id, "floor": floor, "status": status},
         "many_buildings": len({card.building for card in every}) > 1,
+        "poll": POLL_SECONDS,
+    }
+
+
+def _changes_context(building_id: int | None, floor: int | None, since: datetime) -> dict:
+    """What the board's refresh sends: the rooms changed since it last asked, the counts
+    by status, and the next refresh (htmx swaps the rooms in by their id)."""
+    site = current_site()
+    current = func.coalesce(HousekeepingRoom.status, DEFAULT_STATUS)
+    stmt = (
+        tenancy.select(Unit, current, func.count(Unit.id))
+        .join(Building, Building.id == Unit.building_id)
+        .outerjoin(
+            HousekeepingRoom,
+            and_(HousekeepingRoom.unit_id == Unit.id, HousekeepingRoom.site_id == site.id),
+        )
+        .where(Unit.archived_at.is_(None), Building.archived_at.is_(None))
+        .group_by(current)
+    )
+    if building_id:
+        stmt = stmt.where(Unit.building_id == building_id)
+    if floor is not None:
+        stmt = stmt.where(Unit.floor == floor)
+    counts = Counter(dict(db.session.execute(stmt).all()))
+    return {
+        "changed": _cards(building_id, floor, since),
+        "counts": counts,
+        "total": sum(counts.values()),
+        "links": _links(building_id, floor, ""),
+        "args": {"building": building_id, "floor": floor, "status": ""},
         "poll": POLL_SECONDS,
     }
 
@@ -140,8 +193,13 @@ def _board_context(building_id: int | None, floor: int | None, status: str) -> d
 def board():
     status = request.args.get("status", "")
     status = status if status in STATUSES else ""
+    since = _since_arg()
+    target = request.headers.get("HX-Target") if htmx.wants_partial() else None
+    if target == "room-board-poll" and since is not None and not status:
+        changes = _changes_context(_int_arg("building"), _int_arg("floor"), since)
+        return render("housekeeping/_board_changes.html", **changes)
     context = _board_context(_int_arg("building"), _int_arg("floor"), status)
-    if htmx.wants_partial() and request.headers.get("HX-Target") == "room-board":
+    if target in ("room-board", "room-board-poll"):
         return render("housekeeping/_board.html", **context)
     floors = db.session.scalars(
         tenancy.select(Unit, Unit.floor)

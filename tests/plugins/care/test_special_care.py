@@ -162,3 +162,28 @@ def test_the_work_log_shows_the_visit_without_what_was_said(app, client, auth, e
     page = log.get_data(as_text=True)
     assert "Special care visit" in page and "Hospital stay" in page
     assert "Private words" not in page
+
+
+def test_the_residents_page_lists_who_read_their_special_care_for_the_manager_only(
+    app, client, auth, estate, case_id
+):
+    chan = estate.residents["Chan Tai Man"].id
+    auth.login("ben")
+    client.get(f"{estate.url}/special/{case_id}")
+    client.get(f"{estate.url}/special")
+    resident_page = f"/s/{estate.site.slug}/residents/{chan}"
+    assert "Who read sensitive records" not in client.get(resident_page).get_data(as_text=True)
+    auth.logout()
+
+    auth.login("mia")
+    html = client.get(resident_page).get_data(as_text=True)
+    section = html.partition('id="sensitive-reads"')[2].partition("</section>")[0]
+    assert section.count("care.special.viewed") == 1 and section.count("care.special.listed") == 1
+    # The resident's history of changes does not repeat the reads.
+    assert "care.special" not in html.partition('id="changes"')[2].partition("</section>")[0]
+    audit_page = client.get(f"/s/{estate.site.slug}/audit/?resident={chan}")
+    assert audit_page.get_data(as_text=True).count("care.special.") == 2  # reads, not writes
+    # A neighbour whose record nobody opened has nobody listed.
+    granny = estate.residents["陳婆婆"].id
+    other = client.get(f"/s/{estate.site.slug}/residents/{granny}").get_data(as_text=True)
+    assert "Nobody has read them." in other

@@ -15,15 +15,12 @@ from sqlalchemy import func, select
 from core.extensions import db
 from core.jobs import run_due
 from core.models import OutboxMessage, Resident
+from core.testing.photos import same_picture, tiny_png
 from plugins.events.models import Event, Photo, Registration
 from tests.conftest import login
 from tests.plugins.events.conftest import NOW, add_event, hk, register, statuses
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
+PNG = tiny_png()
 
 
 def count(app, model, *where) -> int:
@@ -331,7 +328,8 @@ def test_scores_report_photo_and_monthly_figures(app, client, estate, tmp_path, 
     assert "Forty lanterns lit." in page
     with app.app_context():
         photo = db.session.scalars(select(Photo)).one()
-    assert client.get(f"{estate.url}/{event.id}/photos/{photo.id}").data == PNG
+    served = client.get(f"{estate.url}/{event.id}/photos/{photo.id}").data
+    assert same_picture(served, PNG)
 
     page = client.get(f"{estate.url}/figures?period=2026-11").get_data(as_text=True)
     assert "Lantern evening" in page

@@ -11,15 +11,12 @@ from core import clock as core_clock
 from core import uploads
 from core.extensions import db
 from core.models import PluginEnablement, Site
+from core.testing.photos import tiny_png
 from core.testing.walks import register_world
 from plugins.events.models import AudienceBuilding, Event, Photo, Registration
 
 NAME = "events"
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
+PNG = tiny_png()
 
 
 def fill(site: Site, ids: dict[str, int]) -> dict[str, int]:

@@ -248,3 +248,18 @@ def test_the_reports_page_leads_managers_to_the_summaries_of_the_month(
     assert "Health-check summary" not in client.get(
         f"/s/{estate.site.slug}/reports?period=2026-12"
     ).get_data(as_text=True)
+
+
+def test_the_manager_sees_on_the_residents_page_who_read_their_health_values(
+    app, client, estate, elder, measured
+):
+    _, invitation_id = measured
+    login(client, "helen")
+    client.get(f"{estate.base}/residents/{elder.id}")
+    client.get(f"{estate.base}/invitations/{invitation_id}/assessment")
+    client.post("/logout")
+    login(client, "mia")
+    html = client.get(f"/s/{estate.site.slug}/residents/{elder.id}").get_data(as_text=True)
+    section = html.partition('id="sensitive-reads"')[2].partition("</section>")[0]
+    assert section.count("Helen Lee") >= 2 and "health.record.viewed" in section
+    assert "187" not in section  # who and when, never a value

@@ -7,13 +7,10 @@ from dataclasses import dataclass
 import pytest
 
 from core.models import Building, Site, Unit, User
+from core.testing.photos import tiny_png
 
-# The smallest PNG: one transparent pixel (a photo of a broken lamp, as far as tests go).
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
+# A real PNG of a few pixels (a photo of a broken lamp, as far as tests go).
+PNG = tiny_png()
 
 
 @dataclass

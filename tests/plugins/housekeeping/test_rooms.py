@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
+from html import unescape
 
 from sqlalchemy import select
 
@@ -68,6 +70,35 @@ def test_the_poll_gets_only_the_board(client, hotel):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert html.lstrip().startswith('<div id="room-board"') and "<html" not in html
+
+
+def test_the_refresh_sends_only_the_rooms_changed_since_the_last(client, hotel, clock):
+    clock.set(datetime(2026, 11, 3, 2, 0, tzinfo=UTC))
+    login(client, "sam")
+    set_status(client, hotel, "1101", "vacant_dirty")  # before the board is drawn
+    clock.set(datetime(2026, 11, 3, 2, 5, tzinfo=UTC))
+    board = client.get(hotel.url()).get_data(as_text=True)
+
+    def refresh(page: str) -> str:
+        url = unescape(re.search(r'id="room-board-poll" hidden hx-get="([^"]+)"', page)[1])
+        headers = HX | {"HX-Target": "room-board-poll"}
+        return client.get(url, headers=headers).get_data(as_text=True)
+
+    clock.set(datetime(2026, 11, 3, 2, 6, tzinfo=UTC))
+    set_status(client, hotel, "1202", "vacant_dirty")  # Sam changes one room
+    clock.set(datetime(2026, 11, 3, 2, 7, tzinfo=UTC))
+    changes = refresh(board)
+    assert "<html" not in changes and 'id="room-board-poll"' in changes
+    assert re.findall(r'<li id="room-(\d+)" hx-swap-oob="true">', changes) == [
+        str(hotel.room("1202"))
+    ]
+    assert ">1202<" in changes and "Vacant dirty (2)" in changes  # the card and the counts
+    # Nothing changed since: the next refresh sends no room at all.
+    clock.set(datetime(2026, 11, 3, 2, 8, tzinfo=UTC))
+    assert '<li id="room-' not in refresh(changes)
+    # Filtered by a status, the board is drawn again whole (rooms join and leave it).
+    filtered = client.get(hotel.url("?status=vacant_dirty")).get_data(as_text=True)
+    assert 'hx-target="#room-board"' in filtered.split('id="room-board-poll"')[1].split(">")[0]
 
 
 def test_a_room_goes_dirty_clean_inspected_released(app, client, hotel):

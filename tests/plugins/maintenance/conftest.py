@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from core import clock as core_clock
 from core.extensions import db
 from core.models import Building, Site, User
+from core.testing.photos import tiny_png
 from plugins.maintenance import rules
 from plugins.maintenance.models import (
     MaintenanceContract,
@@ -22,11 +23,7 @@ from plugins.maintenance.models import (
     MaintenanceWork,
 )
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
+PNG = tiny_png()
 
 
 def png(name: str = "drain.png"):

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from core import clock as core_clock
 from core.extensions import db
 from core.models import Site
+from core.testing.photos import tiny_png
 from core.testing.walks import register_forms
 from plugins.service_desk.forms import (
     AcknowledgeForm,
@@ -25,7 +26,7 @@ from plugins.service_desk.forms import (
 from plugins.service_desk.models import ServiceDeskRequest
 
 NAME = "service_desk"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = tiny_png()
 
 
 def _in_state(kit, status: str, **fields):

@@ -11,6 +11,7 @@ from core import clock as core_clock
 from core import uploads
 from core.extensions import db
 from core.models import PluginEnablement
+from core.testing.photos import tiny_png
 from core.testing.walks import register_world
 from plugins.service_desk.models import (
     ServiceDeskCallback,
@@ -22,7 +23,7 @@ from plugins.service_desk.models import (
 )
 
 NAME = "service_desk"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = tiny_png()
 
 
 def fill(site, ids: dict[str, int]) -> dict[str, int]:

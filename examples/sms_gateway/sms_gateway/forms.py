@@ -1,0 +1,1 @@
+"""The plugin has no form: its settings come from the configuration (settings.py)."""
