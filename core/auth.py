@@ -233,7 +233,7 @@ def init_app(app: Flask) -> None:
         hours=app.config.get("BUTLER_SESSION_ABSOLUTE_HOURS", 12)
     )
     app.before_request(_new_password_first)
-    app.before_request(_second_factor_first)
+    # Then core.totp's gate for a second factor the user's role requires (core.factory).
 
 
 # What someone whose password must change may still open: the change itself, leaving,
@@ -249,23 +249,4 @@ def _new_password_first():
     user = current_user
     if getattr(user, "is_authenticated", False) and getattr(user, "must_change_password", False):
         return redirect(url_for("auth.change_password"), code=303)
-    return None
-
-
-# What someone who must set up a second factor may still open meanwhile.
-UNTIL_SECOND_FACTOR = UNTIL_CHANGED | {"auth.account_second_factor"}
-
-
-def _second_factor_first():
-    """A user in a role that the organisation requires a second factor of, who has none,
-    is sent to set it up before any other page (after a new password, if one is due)."""
-    if request.endpoint in UNTIL_SECOND_FACTOR or request.endpoint is None:
-        return None
-    user = current_user
-    if not getattr(user, "is_authenticated", False):
-        return None
-    from core import totp  # totp builds on this module's hasher
-
-    if totp.must_set_up(user):
-        return redirect(url_for("auth.account_second_factor"), code=303)
     return None

@@ -14,14 +14,18 @@ from typing import Any
 import click
 from flask import current_app
 from flask.cli import ScriptInfo, with_appcontext
+from flask_migrate import upgrade
+from gunicorn.app.base import BaseApplication
+
+from core import create_app
+from core.config import ConfigError
+from core.extensions import db
 
 
 @click.command("migrate")
 @with_appcontext
 def migrate_command() -> None:
     """Bring the database to the latest revision of the core and of every plugin."""
-    from flask_migrate import upgrade
-
     upgrade(revision="heads")
     click.echo("The database is up to date.")
 
@@ -34,10 +38,6 @@ def migrate_command() -> None:
 @click.option("--threads", default=4, show_default=True, help="Threads per worker.")
 def serve_command(host: str, port: int, workers: int, threads: int) -> None:
     """Serve Butler with gunicorn (behind a TLS proxy in production)."""
-    from gunicorn.app.base import BaseApplication
-
-    from core.extensions import db
-
     app = current_app._get_current_object()  # type: ignore[attr-defined]
 
     def post_fork(_server: Any, _worker: Any) -> None:
@@ -62,9 +62,6 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """The ``butler`` console script: the ``flask butler`` group of ``create_app()``."""
-    from core import create_app
-    from core.config import ConfigError
-
     try:
         app = create_app()
     except ConfigError as error:

@@ -34,6 +34,7 @@ from core import (
     sitecache,
     tenancy,
     throttle,
+    totp,
 )
 from core.config import from_environment
 from core.extensions import csrf, db, login_manager, migrate
@@ -83,6 +84,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     throttle.init_app(app)
     errors.init_app(app)
     auth.init_app(app)
+    app.before_request(totp.second_factor_first)
     cli.init_app(app)
     charts.init_app(app)
     offline.init_app(app)

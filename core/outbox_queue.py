@@ -14,8 +14,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, current_app, has_app_context
+from redis import Redis
 
-from core import clock, outbox
+from core import clock, create_app, outbox
 
 QUEUE_NAME = "butler-outbox"
 _worker_app: Flask | None = None
@@ -27,7 +28,6 @@ class QueueMissing(RuntimeError):
 
 def _queue(name: str):
     try:
-        from redis import Redis
         from rq import Queue
     except ImportError as missing:
         raise QueueMissing(
@@ -64,7 +64,5 @@ def _application() -> Flask:
     """The worker process's application, built once from its environment."""
     global _worker_app
     if _worker_app is None:
-        from core import create_app
-
         _worker_app = create_app()
     return _worker_app

@@ -8,10 +8,12 @@ import secrets
 import pyotp
 import segno
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import redirect, request, url_for
+from flask_login import current_user
 from sqlalchemy import delete, func, select, update
 
 from core import clock
-from core.auth import hash_password, password_hasher
+from core.auth import UNTIL_CHANGED, hash_password, password_hasher
 from core.extensions import db
 from core.models import Organization, RecoveryCode, User
 from core.security import roles_anywhere
@@ -165,3 +167,21 @@ def turn_off(user: User) -> None:
     user.totp_secret = None
     user.totp_enabled_at = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+
+
+# What someone who must set up a second factor may still open meanwhile.
+UNTIL_SECOND_FACTOR = UNTIL_CHANGED | {"auth.account_second_factor"}
+
+
+def second_factor_first():
+    """A user in a role that the organisation requires a second factor of, who has none,
+    is sent to set it up before any other page (after a new password, if one is due:
+    registered after ``core.auth``'s gate)."""
+    if request.endpoint in UNTIL_SECOND_FACTOR or request.endpoint is None:
+        return None
+    user = current_user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if must_set_up(user):
+        return redirect(url_for("auth.account_second_factor"), code=303)
+    return None
