@@ -162,8 +162,9 @@ WRITES = "butler_site_writes"  # in session.info: ids of the sites this transact
 ALL = "all"  # …or this, for a bulk write whose sites are not known
 RENEW_ALL = "butler_renew_all_sites"  # in session.info: a bulk write to sites or enablements
 STAMPING = "butler_stamping"  # the execution option of the stamps' own updates
-# Rows that change no figure of a dashboard: the audit trail (a page view can write one).
-QUIET_TABLES = frozenset({"audit_log"})
+# Rows that change no figure of a dashboard: the audit trail and its index of sensitive
+# reads (a page view can write both).
+QUIET_TABLES = frozenset({"audit_log", "audit_read"})
 
 
 @event.listens_for(Session, "after_flush")
