@@ -29,6 +29,7 @@ from werkzeug.routing import Rule
 
 from core import clock as core_clock
 from core.extensions import db
+from core.forms.residents import SECTIONS
 from core.models import (
     Building,
     ButlerAssignment,
@@ -46,6 +47,7 @@ from core.models import (
     User,
     Vehicle,
 )
+from core.plugins.host import host
 from core.roles import ROLE_CODES
 from core.testing import walks
 from core.testing.auth import login
@@ -251,8 +253,6 @@ def build_world(app: Flask, make: Factory) -> World:
 
 def plugin_names(app: Flask) -> frozenset[str]:
     """The names of the plugins ``app`` loaded (the core aside)."""
-    from core.plugins.host import host
-
     with app.app_context():
         return frozenset(host().plugins)
 
@@ -288,8 +288,6 @@ def changed_tables(before: dict[str, tuple[int, str]], after: dict[str, tuple[in
 
 # URL arguments that choose a variant of a page: every variant is walked by the GET walks.
 def _variants() -> dict[str, tuple[str, ...]]:
-    from core.forms.residents import SECTIONS
-
     variants = {
         "section": tuple(SECTIONS),
         "kind": ("residents", "units"),
