@@ -103,18 +103,12 @@ test-sqlite: install-test
 	@$(MAKE) --no-print-directory test-sms-gateway
 
 ## make test-sms-gateway: the reference out-of-tree plugin (examples/sms_gateway), installed
-## from its own package: its own suite (against a fake gateway it starts), then Butler's
-## permission matrix, fuzz walk and layout check with the plugin loaded, as a third party
-## runs them.
-SMS_WALKS := -k "sms_gateway or covers_every or has_a_world or names_a_post or one_layout"
+## from its own package: its own suite (against a fake gateway it starts), the permission
+## matrix and the fuzz walk on its routes included, from Butler's installed test support.
 test-sms-gateway: install-test
-	BUTLER_ENV=test TEST_DATABASE_URL= $(BIN)/pytest -p no:cacheprovider \
+	BUTLER_ENV=test TEST_DATABASE_URL= BUTLER_FUZZ_EXAMPLES=$${BUTLER_FUZZ_EXAMPLES:-10} \
+	  $(BIN)/pytest -p no:cacheprovider \
 	  --basetemp=$${TMPDIR:-/tmp}/butler-pytest-sms-gateway examples/sms_gateway/tests
-	BUTLER_ENV=test TEST_DATABASE_URL= BUTLER_TEST_PLUGINS=sms_gateway \
-	  BUTLER_FUZZ_EXAMPLES=$${BUTLER_FUZZ_EXAMPLES:-10} $(BIN)/pytest -p no:cacheprovider \
-	  -p sms_gateway.testing --basetemp=$${TMPDIR:-/tmp}/butler-pytest-sms-walks \
-	  tests/security/test_permission_matrix.py tests/security/test_fuzz.py \
-	  tests/core/test_plugin_layout.py $(SMS_WALKS)
 
 test-postgres: install-test
 	BUTLER_ENV=test TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} \

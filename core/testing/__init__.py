@@ -12,7 +12,10 @@ Load it with ``pytest_plugins = ["core.testing"]`` in a ``conftest.py``. It give
 - ``clock`` (``core.testing.clock``), and the suite's clock held at the moment named by
   ``BUTLER_TEST_NOW`` for every test, so that the whole suite can be run on another day;
 - the registry through which a plugin joins the permission matrix and the fuzz walk
-  (``core.testing.walks``: ``register_world``, ``register_forms``).
+  (``core.testing.walks``: ``register_world``, ``register_forms``), and the walks
+  themselves, imported by the tests that run them: ``core.testing.matrix``
+  (``check_permission_matrix(app, plugin)``), ``core.testing.fuzz`` (``check_forms``, which
+  needs Hypothesis), on the two-site world of ``core.testing.world``.
 """
 
 # pytest finds fixtures by their names in this module.

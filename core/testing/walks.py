@@ -1,10 +1,12 @@
-"""The registry through which a plugin joins the suite-wide walks over every route.
+"""The registry through which a plugin joins the walks over every route.
 
-Two walks request every route of every loaded plugin: the permission matrix (each role,
-logged out, on the other site, with the other site's ids) and the fuzz walk (every POST
-route with made-up values; a refusal must write nothing). A plugin takes part by
-registering, from a module pytest loads (listed in ``pytest_plugins`` of the suite's
-``conftest.py``; a third-party plugin's with ``-p``, see docs/plugins.md):
+Two walks request every route of a plugin: the permission matrix (``core.testing.matrix``:
+each role, logged out, on the other site, with the other site's ids) and the fuzz walk
+(``core.testing.fuzz``: every POST route with made-up values; a refusal must write
+nothing). A plugin takes part by registering, from a module its tests import (a
+first-party plugin's is listed in ``pytest_plugins`` of Butler's ``tests/conftest.py``);
+its own suite then runs both walks on its routes with ``check_permission_matrix`` and
+``check_forms`` (see docs/plugins.md, "Testing a plugin"):
 
 - ``register_world(name, fill, fixed_arguments=..., variants=...)``: ``fill(site, ids)``
   turns the plugin on for a site of the security world and adds one of each of its
@@ -12,7 +14,7 @@ registering, from a module pytest loads (listed in ``pytest_plugins`` of the sui
   one value for URL arguments that are not ids, ``variants`` the arguments whose every
   value is walked.
 - ``register_forms(name, forms)``: ``forms(kit) -> {endpoint: Form}``, the plugin's
-  entries of the fuzzing table (``kit`` is ``tests/security/test_fuzz.py``: ``kit.Form``,
+  entries of the fuzzing table (``kit`` is ``core.testing.fuzz``: ``kit.Form``,
   ``kit.TEXT``, ``kit.log_in_as``...).
 
 The walks' failure messages name these functions when a plugin's route is not covered.
@@ -39,8 +41,8 @@ FORMS: dict[str, Callable[[Any], dict]] = {}
 HOW_TO_JOIN = (
     "call core.testing.walks.{function}({name!r}, ...) in the plugin's test module "
     "(tests/plugins/{name}/{module}.py for a first-party plugin) and list that module in "
-    "pytest_plugins of tests/conftest.py (a third-party plugin: give it with -p, and the "
-    "plugin in BUTLER_TEST_PLUGINS); see docs/plugins.md, 'Testing a plugin'"
+    "pytest_plugins of tests/conftest.py (a third-party plugin: import it in the test "
+    "module that runs the walks); see docs/plugins.md, 'Testing a plugin'"
 )
 
 

@@ -1,6 +1,7 @@
 """The plugin's part of Butler's walks over every route (the permission matrix and the
-fuzz walk): give it to pytest with ``-p sms_gateway.testing`` and the plugin in
-``BUTLER_TEST_PLUGINS`` (Butler's docs/plugins.md, "Testing a plugin")."""
+fuzz walk): importing it registers the plugin's world and forms; tests/test_walks.py runs
+both walks from Butler's installed test support (Butler's docs/plugins.md, "Testing a
+plugin")."""
 
 from __future__ import annotations
 
