@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bench import throughput
+from bench import search, throughput
 from bench.timing import Timing, measure, table
 from core import clock as core_clock
 from core import create_app
@@ -25,6 +25,8 @@ from core.extensions import db
 
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 RESULTS = Path(__file__).resolve().parent / "results.md"
+# What the hotel's room board weighs on the wire, per database: (label, bytes, gzipped).
+BOARD_WEIGHTS: dict[str, list[tuple[str, int, int]]] = {}
 
 
 def bench_config(url: str) -> dict:
@@ -242,6 +244,11 @@ def plugin_pages(client, database: str) -> list[tuple[str, Timing]]:
         for _name, module in by_kind[kind]:
             for label, page in module.pages(base):
                 rows.append((database, measure(client, f"scale: {label}", page, runs=60)))
+        if kind == "hotel":
+            from bench.plugins.housekeeping import board_weight
+
+            # Last: it changes one room's status.
+            BOARD_WEIGHTS[database] = board_weight(client, base)
     return rows
 
 
@@ -274,7 +281,8 @@ def main() -> None:
         scale_rows, seeded = run_at_scale(f"sqlite:///{folder}/scale.db", "SQLite")
         rows += scale_rows
         seeds.append(seeded)
-    for phase in (run_on, run_growth, run_at_scale):
+        rows += search.run(f"sqlite:///{folder}/search.db", "SQLite")
+    for phase in (run_on, run_growth, run_at_scale, search.run):
         pg = postgres_database()
         if pg is None:
             break
@@ -283,7 +291,7 @@ def main() -> None:
             result = phase(url, "PostgreSQL")
         finally:
             drop()
-        if phase is run_on:
+        if phase in (run_on, search.run):
             rows += result
         else:
             rows += result[0]
@@ -324,12 +332,25 @@ def main() -> None:
         + "\n\nSeeding a large company (goal < 30 s):\n\n"
         + "\n".join(seed_lines)
         + throughput_section([s["loads"] for s in seeds])
+        + board_section()
         + f"\n\nPages marked *scale* are measured as the manager of a site with 2,000 "
         f"residents among {residents:,} (goals: list p50 ≤ 20 ms and p95 ≤ 50 ms, "
         "search p95 ≤ 100 ms).\n"
     )
     print(report)
     RESULTS.write_text(report)
+
+
+def board_section() -> str:
+    """The room board's weight on the wire (goal: ≤ 60 KB gzipped for 600 rooms)."""
+    if not BOARD_WEIGHTS:
+        return ""
+    lines = [
+        f"- {database}: {label}: {raw:,} bytes, {gzipped:,} gzipped"
+        for database, weights in BOARD_WEIGHTS.items()
+        for label, raw, gzipped in weights
+    ]
+    return "\n\nThe hotel's room board on the wire (goal ≤ 60 KB gzipped):\n\n" + "\n".join(lines)
 
 
 def growth_section(rows: list[tuple[str, Timing]], residents: int) -> str:
