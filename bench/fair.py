@@ -7,7 +7,8 @@ runs (``core.residents.list_query`` and ``count_query``: the same joins, filters
 order), then rendered by Jinja in a plain page, or as the table alone for an htmx
 request (the search as you type). No server-side session, no permission, audit,
 plugins, navigation or translation. Served by gunicorn exactly as Butler is; the
-database is ``DATABASE_URL``'s.
+database is ``DATABASE_URL``'s, through Flask-SQLAlchemy (Butler's search finds the ids
+through its session).
 
 ``GET /login?username=…`` logs a user in (the bench takes the cookie it sets);
 ``GET /s/<slug>/residents/`` is the list (``?q=`` searches, ``?page=`` pages).
@@ -20,9 +21,9 @@ import os
 from flask import Flask, abort, request
 from flask_login import LoginManager, UserMixin, current_user, login_user
 from jinja2 import Environment
-from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
+from core.extensions import db
 from core.models import Site, User
 from core.residents import count_query, filter_from_args, list_query
 
@@ -60,7 +61,9 @@ table_template = jinja.from_string(TABLE)
 
 app = Flask(__name__)
 app.secret_key = os.environ.get("SECRET_KEY", "bench-fair")
-engine = create_engine(os.environ.get("DATABASE_URL", "sqlite://"), pool_pre_ping=False)
+app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get("DATABASE_URL", "sqlite://")
+app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": False}
+db.init_app(app)
 login_manager = LoginManager(app)
 
 
@@ -71,15 +74,13 @@ class Who(UserMixin):
 
 @login_manager.user_loader
 def load_user(user_id: str) -> Who | None:
-    with Session(engine) as session:
-        found = session.scalar(select(User.id).where(User.id == int(user_id), User.active))
+    found = db.session.scalar(select(User.id).where(User.id == int(user_id), User.active))
     return Who(found) if found is not None else None
 
 
 @app.get("/login")
 def login():
-    with Session(engine) as session:
-        user_id = session.scalar(select(User.id).where(User.username == request.args["username"]))
+    user_id = db.session.scalar(select(User.id).where(User.username == request.args["username"]))
     if user_id is None:
         abort(404)
     login_user(Who(user_id))
@@ -90,15 +91,14 @@ def login():
 def residents(slug: str):
     if not current_user.is_authenticated:
         abort(401)
-    with Session(engine) as session:
-        site = session.execute(
-            select(Site.id, Site.name).where(Site.slug == slug, Site.archived_at.is_(None))
-        ).first()
-        if site is None:
-            abort(404)
-        f = filter_from_args(request.args, default_mine=False)
-        rows = session.execute(list_query(f, site, current_user)).all()
-        total = session.scalar(count_query(f, site, current_user))
+    site = db.session.execute(
+        select(Site.id, Site.name).where(Site.slug == slug, Site.archived_at.is_(None))
+    ).first()
+    if site is None:
+        abort(404)
+    f = filter_from_args(request.args, default_mine=False)
+    rows = db.session.execute(list_query(f, site, current_user)).all()
+    total = db.session.scalar(count_query(f, site, current_user))
     context = {
         "rows": rows,
         "slug": slug,
