@@ -22,7 +22,7 @@ from core import clock, tenancy
 from core.extensions import db
 from core.jobs import describe_error
 from core.models import OutboxMessage, Resident, Site
-from core.plugins.api import DeliveryRefused
+from core.plugins.api import Channel, DeliveryRefused
 from core.plugins.host import host
 
 log = logging.getLogger("butler.outbox")
@@ -161,19 +161,26 @@ def _deliver_rounds(
     summary: DeliverySummary, now: datetime, limit: int, only: list[int] | None = None
 ) -> None:
     with ExitStack() as sessions:
-        opened: set[str] = set()
+        opened: set[int] = set()
+        # The channel delivering each (site, channel name): looked up once a round, since
+        # a plugin's channel depends on whether the plugin is on for the site.
+        channels: dict[tuple[int, str], Channel | None] = {}
         while (handled := summary.sent + summary.failed + summary.held) < limit:
             size = min(CLAIM_BATCH, limit - handled)
             batch = _claim(now, size, only)
             if not batch:
                 break
             for position, message in enumerate(batch):
+                key = (message.site_id, message.channel)
                 try:
-                    if _held(message, now):
+                    if key not in channels:
+                        channels[key] = host().channel_for(*key)
+                    channel = channels[key]
+                    if _held(message, channel, now):
                         summary.held += 1
                         continue
-                    _open_session(message, opened, sessions)
-                    delivered = _deliver(message, now)
+                    _open_session(channel, opened, sessions)
+                    delivered = _deliver(message, channel, now)
                 except BaseException:
                     # Stopped (Ctrl-C, a crash in the runner): the messages not yet
                     # handed to a channel go back to the queue, not to "uncertain".
@@ -185,10 +192,9 @@ def _deliver_rounds(
                     summary.failed += 1
 
 
-def _open_session(message: OutboxMessage, opened: set[int], sessions: ExitStack) -> None:
-    """Enter the ``batch`` of the message's channel (the one delivering for its site) the
-    first time one of that channel's messages is delivered in this round."""
-    channel = host().channel_for(message.site_id, message.channel)
+def _open_session(channel: Channel | None, opened: set[int], sessions: ExitStack) -> None:
+    """Enter the channel's ``batch`` the first time one of its messages is delivered in
+    this round."""
     if channel is None or id(channel) in opened:
         return
     opened.add(id(channel))
@@ -267,10 +273,10 @@ def _unclaim(message_ids: list[int]) -> None:
     db.session.commit()
 
 
-def _held(message: OutboxMessage, now: datetime) -> bool:
+def _held(message: OutboxMessage, channel: Channel | None, now: datetime) -> bool:
     """Put a claimed message back in the queue, no attempt counted, when its channel cannot
     deliver for the site (``Channel.holds``: an SMS in production without a gateway)."""
-    if host().hold_reason(message.site_id, message.channel) is None:
+    if channel is None or channel.holds is None or channel.holds(message.site_id) is None:
         return False
     db.session.execute(
         sa.update(OutboxMessage)
@@ -281,9 +287,9 @@ def _held(message: OutboxMessage, now: datetime) -> bool:
     return True
 
 
-def _deliver(message: OutboxMessage, now: datetime) -> bool:
-    """Hand ``message`` to its channel and record the outcome; True when it was sent."""
-    channel = host().channel_for(message.site_id, message.channel)
+def _deliver(message: OutboxMessage, channel: Channel | None, now: datetime) -> bool:
+    """Hand ``message`` to ``channel`` (the one delivering for its site) and record the
+    outcome; True when it was sent."""
     try:
         if channel is None:
             raise LookupError(f"no outbox channel called {message.channel!r} is installed")
